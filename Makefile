@@ -1,0 +1,49 @@
+# Two commands for newcomers: `make demo` and `make test`. The rest are for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test check lint typecheck test-postgres test-redis bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+# Translations are compiled from the .po sources at build time (no GNU gettext needed).
+messages: $(STAMP) $(TEST_STAMP)
+	$(BIN)/python -m yankao.core.compile_messages
+
+demo: $(STAMP)
+	$(BIN)/python -m yankao.core.compile_messages
+	YANKAO_DEMO=1 $(BIN)/yankao demo
+
+check: $(TEST_STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	YANKAO_SECRET_KEY=check $(BIN)/mypy
+
+test: $(TEST_STAMP) check
+	$(BIN)/python -m yankao.core.compile_messages
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+test-postgres: $(TEST_STAMP)
+	$(BIN)/python -m yankao.core.compile_messages
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m yankao.core.compile_messages
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info

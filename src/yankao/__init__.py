@@ -1,0 +1,1 @@
+"""Yankao: the information platform of a city's Research, Development and Evaluation Commission."""

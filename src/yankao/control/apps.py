@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ControlConfig(AppConfig):
+    name = "yankao.control"
+    label = "control"
+    verbose_name = _("Control and evaluation")

@@ -1,0 +1,48 @@
+"""Data scoping: the one place that decides which agencies' records a user sees.
+
+Every module filters its querysets through `agency_scope_q`, so a handler sees
+their own agency, a supervisor their agency and its sub-agencies, and the
+commission's controllers the whole city, the same way on pages and on the API.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from yankao.accounts.roles import Scope
+
+if TYPE_CHECKING:
+    from yankao.accounts.models import User
+
+NOTHING = Q(pk__in=[])
+
+
+def agency_scope_q(user: User, field: str) -> Q:
+    """A filter that keeps the rows whose agency at `field` (a foreign key to
+    Agency, possibly through relations) is within the user's scope."""
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    scope = user.scope
+    if scope is Scope.CITY:
+        return Q()
+    if user.agency_id is None:
+        return NOTHING
+    if scope is Scope.OWN_AGENCY:
+        return Q(**{f"{field}_id": user.agency_id})
+    return Q(**{f"{field}__path__startswith": user.agency.path})
+
+
+def agency_in_scope(user: User, agency_id: int, agency_path: str) -> bool:
+    """The same rule as `agency_scope_q`, for one agency already in memory."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    scope = user.scope
+    if scope is Scope.CITY:
+        return True
+    if user.agency_id is None:
+        return False
+    if scope is Scope.OWN_AGENCY:
+        return agency_id == user.agency_id
+    return agency_path.startswith(user.agency.path)

@@ -1,0 +1,246 @@
+"""Django settings, all read from the environment (see docs/configuration.md).
+
+There is one settings module and no production-only code path: the embedded
+default (SQLite, a file-backed task queue, e-mail written to a folder) and a
+production deployment (PostgreSQL, Redis, SMTP) differ only in environment values.
+"""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+from yankao.core.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("YANKAO_DATA_DIR", "var")).resolve()
+
+# Demo mode: the one switch `make demo` turns on. It enables DEBUG, keeps a
+# generated secret key in the data folder and lets `yankao seed` set passwords.
+DEMO = env_bool("YANKAO_DEMO", False)
+DEBUG = env_bool("YANKAO_DEBUG", DEMO)
+
+
+def _secret_key() -> str:
+    key = env_str("YANKAO_SECRET_KEY")
+    if key:
+        return key
+    if not DEMO:
+        raise ImproperlyConfigured(
+            "YANKAO_SECRET_KEY is not set. Set it (50+ random characters), "
+            "or run the demo with YANKAO_DEMO=1."
+        )
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("YANKAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO else [])
+CSRF_TRUSTED_ORIGINS = env_list("YANKAO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "csp",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "yankao.core",
+    "yankao.organisation",
+    "yankao.accounts",
+    "yankao.calendar",
+    "yankao.tracking",
+    "yankao.messaging",
+    "yankao.control",
+    "yankao.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "yankao.urls"
+WSGI_APPLICATION = "yankao.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+            "builtins": ["yankao.calendar.templatetags.roc"],
+        },
+    }
+]
+
+# --- database -----------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'yankao.sqlite3'}"),
+        conn_max_age=env_int("YANKAO_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers go on while one writer commits; IMMEDIATE takes the
+        # write lock at BEGIN so concurrent writers queue instead of failing.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts and security ------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AXES_FAILURE_LIMIT = env_int("YANKAO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("YANKAO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("YANKAO_SESSION_SECONDS", 8 * 3600)
+SECURE_HTTPS = env_bool("YANKAO_HTTPS", not DEMO)
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+SECURE_SSL_REDIRECT = env_bool("YANKAO_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
+# --- language and time -------------------------------------------------------------
+LANGUAGE_CODE = "zh-hant"
+LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Taipei"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "files"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- the city ----------------------------------------------------------------------
+# Every city-specific list is data; YANKAO_CITY picks the data files to load.
+YANKAO_CITY = env_str("YANKAO_CITY", "kaohsiung")
+
+# --- background work -------------------------------------------------------------------
+# Empty: a SQLite-file queue that needs no broker (the embedded default).
+# redis://host:port/db: Redis as the broker (production).
+# "immediate": run tasks in-process at once (tests).
+QUEUE_URL = env_str("YANKAO_QUEUE_URL", "")
+if QUEUE_URL == "immediate":
+    HUEY = MemoryHuey("yankao", immediate=True)
+elif QUEUE_URL.startswith(("redis://", "rediss://")):
+    HUEY = RedisHuey("yankao", url=QUEUE_URL)
+elif QUEUE_URL == "":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = SqliteHuey("yankao", filename=str(DATA_DIR / "queue.sqlite3"))
+else:
+    raise ImproperlyConfigured(
+        f"YANKAO_QUEUE_URL must be empty, 'immediate' or a redis:// URL, got {QUEUE_URL!r}"
+    )
+
+# --- outbound messages ---------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env_str("YANKAO_FROM_EMAIL", "研考會 <no-reply@rdec.kcg.gov.tw>")
+EMAIL_HOST = env_str("YANKAO_SMTP_HOST", "")
+EMAIL_PORT = env_int("YANKAO_SMTP_PORT", 587)
+EMAIL_HOST_USER = env_str("YANKAO_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("YANKAO_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("YANKAO_SMTP_TLS", True)
+EMAIL_TIMEOUT = 30
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    # No SMTP server configured: every message is written as an .eml file that a
+    # person can open, under the data folder.
+    EMAIL_BACKEND = "yankao.messaging.email_folder.EmailFolderBackend"
+EMAIL_FOLDER = DATA_DIR / "mail"
+OUTBOX_MAX_ATTEMPTS = env_int("YANKAO_OUTBOX_MAX_ATTEMPTS", 8)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("YANKAO_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Lockout is per username only: a whole bureau reaches us from one NAT address,
+# so counting failures per IP would lock out every colleague of one careless typist.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from yankao.api import api
+
+urlpatterns = [
+    path("", include("yankao.core.urls")),
+    path("accounts/", include("yankao.accounts.urls")),
+    path("tracking/", include("yankao.tracking.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
