@@ -244,3 +244,6 @@ LOGGING = {
 # Lockout is per username only: a whole bureau reaches us from one NAT address,
 # so counting failures per IP would lock out every colleague of one careless typist.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The address staff use to reach the platform, for links in e-mail.
+YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")

@@ -34,6 +34,7 @@ class Capability(StrEnum):
     ITEM_WORK = "item.work"  # accept, reply, add co-handlers, request extensions
     ITEM_TRANSFER = "item.transfer"
     ITEM_APPROVE = "item.approve"  # approve replies and extensions, reassign, reopen
+    ITEM_OVERSEE = "item.oversee"  # the commission: reopen or withdraw any agency's item
     ITEM_ESCALATION = "item.escalation"  # receive commission-level escalations
     REPORTS_VIEW = "reports.view"
     ADMINISTER = "administer"
@@ -61,7 +62,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             _C.ITEM_CREATE,
             _C.ITEM_TRANSFER,
-            _C.ITEM_APPROVE,
+            _C.ITEM_OVERSEE,
             _C.ITEM_ESCALATION,
             _C.REPORTS_VIEW,
         }

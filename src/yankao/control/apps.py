@@ -6,3 +6,9 @@ class ControlConfig(AppConfig):
     name = "yankao.control"
     label = "control"
     verbose_name = _("Control and evaluation")
+
+    def ready(self) -> None:
+        from yankao.control.kinds import DIRECTIVE
+        from yankao.tracking.kinds import register
+
+        register(DIRECTIVE)

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from yankao.tracking.views import worklist_context
+
 
 @require_GET
 @never_cache
@@ -22,4 +24,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    """The staff home: the worklist of the user's agency (or scope)."""
+    return render(request, "core/home.html", worklist_context(request))

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from yankao.tracking import views
+
 app_name = "tracking"
-urlpatterns: list = []
+urlpatterns = [
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("items/<int:pk>/<slug:action>/", views.item_action, name="item-action"),
+]

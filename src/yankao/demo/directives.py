@@ -1,0 +1,149 @@
+"""A year of the mayor's directives for the demo city, replayed through the
+engine's services so every item has a true history. Deterministic for a seed."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from yankao.accounts.models import User
+from yankao.accounts.roles import Role
+from yankao.core import clock
+from yankao.control.services import directive_create
+from yankao.organisation.models import Agency, District
+from yankao.tracking import services
+from yankao.tracking.models import TrackedItem
+
+SOURCES = ["市政會議", "市長室主管會報", "市長視察{district}", "議會質詢答復", "市長與里長座談會"]
+
+TOPICS: dict[str, list[str]] = {
+    "public-works": [
+        "{district}人行道平整及無障礙坡道改善",
+        "{district}主要道路路面坑洞全面巡查修補",
+        "{district}路燈故障通報後 24 小時內修復機制",
+    ],
+    "water-resources": [
+        "汛期前完成{district}側溝清疏",
+        "{district}易淹水地區抽水站整備",
+        "{district}滯洪池清淤及周邊綠美化",
+    ],
+    "environmental-protection": [
+        "加強{district}登革熱孳生源清除",
+        "{district}垃圾清運路線及時段檢討",
+        "{district}工業區周邊空氣品質監測",
+    ],
+    "transportation": [
+        "{district}公車路網調整及候車亭改善",
+        "{district}學校周邊通學步道規劃",
+        "{district}重要路口號誌時制檢討",
+    ],
+    "social-affairs": ["{district}長者共餐據點擴充", "{district}托育資源中心設置評估"],
+    "education": ["{district}國小校舍耐震補強進度", "{district}學校午餐食材在地採購"],
+    "police": ["{district}交通違規熱點加強取締", "{district}夜間治安巡邏勤務調整"],
+    "tourism": ["{district}觀光景點指標系統更新"],
+    "economic-development": ["{district}傳統市場環境改善"],
+    "urban-development": ["{district}閒置空間再利用規劃"],
+}
+
+
+def _staff(agency: Agency, role: str) -> User | None:
+    return User.objects.filter(agency=agency, role=role).first()
+
+
+def _moments(rng: random.Random, start: datetime, count: int) -> Iterator[datetime]:
+    """Receipt moments spread over a year, in office hours on most days."""
+    moments = []
+    for _ in range(count):
+        day = start + timedelta(days=rng.randrange(365))
+        moments.append(day.replace(hour=rng.choice([9, 10, 11, 14, 15, 16]),
+                                   minute=rng.randrange(60)))
+    return iter(sorted(moments))
+
+
+def directives_seed(
+    *,
+    count: int,
+    seed: int = 1150101,
+    now: datetime | None = None,
+    progress: Callable[[int], object] = lambda n: None,
+) -> int:
+    """Create `count` directives received over the past year, each worked to the
+    state it would be in today: most closed (about a tenth late), some transferred
+    or extended, the recent ones still open."""
+    rng = random.Random(seed)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = (now or clock.now()).astimezone(zone)
+    start = (today - timedelta(days=365)).replace(hour=0, minute=0, second=0, microsecond=0)
+    agencies = {a.key: a for a in Agency.objects.filter(key__in=TOPICS)}
+    districts = list(District.objects.values_list("name", flat=True))
+    controller = User.objects.filter(role=Role.CONTROLLER).first()
+    created = 0
+    for received in _moments(rng, start, count):
+        agency_key = rng.choice(list(agencies))
+        agency = agencies[agency_key]
+        district = rng.choice(districts)
+        title = rng.choice(TOPICS[agency_key]).format(district=district)
+        source = rng.choice(SOURCES).format(district=district)
+        with clock.frozen(received):
+            directive = directive_create(
+                by=controller, owner_agency=agency, title=title,
+                instruction=f"請{agency.short_name}就「{title}」研擬具體作法並回報辦理情形。",
+                source=source,
+            )
+        _work(rng, directive.item, today, agencies)
+        created += 1
+        progress(1)
+    return created
+
+
+def _work(rng: random.Random, item: TrackedItem, today: datetime,
+          agencies: dict[str, Agency]) -> None:
+    """Play an item's life forward from its receipt, stopping at `today`."""
+    handler = _staff(item.owner_agency, Role.HANDLER) or _staff(item.owner_agency, Role.SUPERVISOR)
+    at = item.received_at + timedelta(hours=rng.uniform(2, 30))
+    if handler is None or at >= today:
+        return
+    with clock.frozen(at):
+        item = services.item_accept(item=item, by=handler)
+    if rng.random() < 0.08:
+        return _transfer(rng, item, at, today, agencies)
+    if rng.random() < 0.12:
+        at += timedelta(days=rng.uniform(3, 8))
+        if at >= today:
+            return None
+        supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
+        with clock.frozen(at):
+            extension = services.extension_request(
+                item=item, by=handler, reason="需會同相關單位現場會勘，申請展延。", amount=5)
+            services.extension_decide(extension=extension, by=supervisor, approve=True)
+    late = rng.random() < 0.1
+    span = (item.due_at - item.received_at) * (rng.uniform(1.05, 1.6) if late
+                                                else rng.uniform(0.3, 0.95))
+    done = item.received_at + span
+    if done >= today:
+        return None
+    supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
+    with clock.frozen(done - timedelta(hours=3)):
+        services.item_submit_reply(item=item, by=handler,
+                                   reply="已完成現場會勘並排定改善期程，將持續追蹤辦理。")
+    with clock.frozen(done):
+        services.item_close(item=item, by=supervisor)
+    return None
+
+
+def _transfer(rng: random.Random, item: TrackedItem, at: datetime, today: datetime,
+              agencies: dict[str, Agency]) -> None:
+    target = agencies[rng.choice([k for k in agencies if k != item.owner_agency.key])]
+    at += timedelta(hours=rng.uniform(1, 20))
+    if at >= today:
+        return
+    handler = _staff(item.owner_agency, Role.HANDLER) or item.assignee
+    if handler is None:
+        return
+    with clock.frozen(at):
+        services.item_transfer(item=item, to_agency=target, by=handler,
+                               reason=f"本案權責屬{target.short_name}，依規定移文。")

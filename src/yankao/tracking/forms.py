@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yankao.accounts.models import User
+from yankao.organisation.models import Agency
+
+
+class VersionedForm(forms.Form):
+    """Every action form carries the item version the user saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=4000)
+
+
+class ReplyForm(VersionedForm):
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}),
+                            max_length=20000)
+
+
+class TransferForm(ReasonForm):
+    to_agency = forms.ModelChoiceField(
+        label=_("Transfer to"), queryset=Agency.objects.filter(is_active=True)
+    )
+
+
+class CoHandlerForm(VersionedForm):
+    agency = forms.ModelChoiceField(
+        label=_("Co-handling agency"), queryset=Agency.objects.filter(is_active=True)
+    )
+    reason = forms.CharField(label=_("What is asked of them"), required=False, max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(VersionedForm):
+    to_user = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+
+    def __init__(self, *args: object, agency_id: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["to_user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(agency_id=agency_id, is_active=True)
+
+
+class ExtensionRequestForm(ReasonForm):
+    amount = forms.IntegerField(label=_("Additional time (in the item's unit)"),
+                                min_value=1, max_value=60)
+
+
+class ExtensionDecisionForm(VersionedForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Reject"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(VersionedForm):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=4000)

@@ -1,0 +1,150 @@
+"""Reads of tracked items that follow rules: scoping, worklists, statistics.
+
+Statistics are single SQL aggregates over the item table, so their cost does not
+grow with Python loops over rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from yankao.core import clock
+from yankao.accounts.models import User
+from yankao.accounts.roles import Scope
+from yankao.organisation.scoping import agency_scope_q
+from yankao.tracking.models import (
+    OPEN_STATUSES,
+    Clock,
+    CoHandler,
+    CoHandlerState,
+    Outcome,
+    Status,
+    TrackedItem,
+)
+
+
+def items_visible_to(user: User) -> QuerySet[TrackedItem]:
+    """Items the user's role and agency let them see: those their agencies own, and
+    those their agencies were asked to co-handle."""
+    items = TrackedItem.objects.all()
+    if user.is_authenticated and user.is_active and user.scope is Scope.CITY:
+        return items
+    cohandled = CoHandler.objects.filter(item=OuterRef("pk")).filter(
+        agency_scope_q(user, "agency")
+    )
+    return items.filter(agency_scope_q(user, "owner_agency") | Q(Exists(cohandled)))
+
+
+def item_for_user(user: User, pk: int) -> TrackedItem:
+    """One item the user may see, or 404."""
+    return get_object_or_404(
+        items_visible_to(user).select_related("owner_agency", "owner_unit", "assignee"), pk=pk
+    )
+
+
+def worklist(user: User, *, overdue_only: bool = False) -> QuerySet[TrackedItem]:
+    """The user's open items, soonest deadline first."""
+    items = items_visible_to(user).filter(status__in=OPEN_STATUSES)
+    if overdue_only:
+        items = items.filter(due_at__lt=clock.now())
+    return items.select_related("owner_agency", "assignee").order_by("due_at", "pk")
+
+
+def items_spanning_day(day: date) -> QuerySet[TrackedItem]:
+    """Open working-day items whose clock had started before `day` ends and whose
+    deadline is on or after it: those a change of that day can move."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = datetime.combine(day, time.max, tzinfo=zone)
+    return TrackedItem.objects.filter(
+        status__in=OPEN_STATUSES,
+        clock=Clock.WORKING_DAYS,
+        clock_started_at__lte=end,
+        due_at__gte=start,
+    )
+
+
+@dataclass(frozen=True)
+class ItemStatistics:
+    received: int
+    closed: int
+    closed_on_time: int
+    closed_late: int
+    open_overdue: int
+    extended: int
+    transferred: int
+    average_working_days: Decimal | None
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """Share of the period's closed items closed on time, in percent, to one decimal."""
+        if not self.closed:
+            return None
+        rate = Decimal(self.closed_on_time * 100) / Decimal(self.closed)
+        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _aggregates(start: datetime, end: datetime, now: datetime) -> dict[str, object]:
+    received = Q(received_at__gte=start, received_at__lt=end)
+    closed = Q(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
+    return {
+        "received": Count("pk", filter=received),
+        "closed": Count("pk", filter=closed),
+        "closed_on_time": Count("pk", filter=closed & Q(outcome=Outcome.ON_TIME)),
+        "closed_late": Count("pk", filter=closed & Q(outcome=Outcome.LATE)),
+        "open_overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        "extended": Count("pk", filter=received & Q(extension_count__gt=0)),
+        "transferred": Count("pk", filter=received & Q(transfer_count__gt=0)),
+        "average_working_days": Avg("working_days_taken", filter=closed),
+    }
+
+
+def _statistics(row: dict[str, object]) -> ItemStatistics:
+    average = row["average_working_days"]
+    if average is not None:
+        average = Decimal(str(average)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return ItemStatistics(
+        received=int(row["received"] or 0),  # type: ignore[call-overload]
+        closed=int(row["closed"] or 0),  # type: ignore[call-overload]
+        closed_on_time=int(row["closed_on_time"] or 0),  # type: ignore[call-overload]
+        closed_late=int(row["closed_late"] or 0),  # type: ignore[call-overload]
+        open_overdue=int(row["open_overdue"] or 0),  # type: ignore[call-overload]
+        extended=int(row["extended"] or 0),  # type: ignore[call-overload]
+        transferred=int(row["transferred"] or 0),  # type: ignore[call-overload]
+        average_working_days=average,  # type: ignore[arg-type]
+    )
+
+
+def item_statistics(
+    items: QuerySet[TrackedItem], *, start: datetime, end: datetime, now: datetime | None = None
+) -> ItemStatistics:
+    """Figures for items received or closed in [start, end), and those open and
+    overdue at `now`, in one query."""
+    row = items.order_by().aggregate(**_aggregates(start, end, now or clock.now()))
+    return _statistics(row)
+
+
+def item_statistics_by_agency(
+    items: QuerySet[TrackedItem], *, start: datetime, end: datetime, now: datetime | None = None
+) -> dict[int, ItemStatistics]:
+    """The same figures per responsible agency (agency id → figures), in one query."""
+    rows = (
+        items.order_by()
+        .values("owner_agency")
+        .annotate(**_aggregates(start, end, now or clock.now()))
+    )
+    return {row["owner_agency"]: _statistics(row) for row in rows}
+
+
+def pending_cohandler_agency_ids(item: TrackedItem) -> set[int]:
+    return set(
+        item.cohandlers.filter(state=CoHandlerState.PENDING).values_list("agency_id", flat=True)
+    )

@@ -1,0 +1,97 @@
+"""Staff pages for tracked items: the worklist and the generic item page.
+
+Each view checks permission, validates input, calls one service, and renders or
+redirects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yankao.core import clock
+from yankao.accounts.models import User
+from yankao.tracking.actions import ACTIONS, build_form
+from yankao.tracking.kinds import get_kind
+from yankao.tracking.models import Action, ExtensionState, TrackedItem
+from yankao.tracking.policy import allowed_actions
+from yankao.tracking.selectors import item_for_user, pending_cohandler_agency_ids, worklist
+from yankao.tracking.services import TrackingError
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def worklist_context(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    overdue_only = request.GET.get("overdue") == "1"
+    page = Paginator(worklist(user, overdue_only=overdue_only), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return {"page": page, "overdue_only": overdue_only, "now": clock.now()}
+
+
+def _visible_actions(user: User, item: TrackedItem) -> list[str]:
+    allowed = allowed_actions(user, item, pending_cohandlers=pending_cohandler_agency_ids(item))
+    pending = item.extensions.filter(state=ExtensionState.PENDING).exists()
+    if pending:
+        allowed.discard(Action.EXTENSION_REQUEST)
+    else:
+        allowed -= {Action.EXTENSION_APPROVE, Action.EXTENSION_REJECT}
+    return [action for action in ACTIONS if action in allowed]
+
+
+def _item_page(request: HttpRequest, item: TrackedItem, bound: dict[str, Any]) -> HttpResponse:
+    user = _user(request)
+    forms = {action: bound.get(action) or build_form(action, item)
+             for action in _visible_actions(user, item)}
+    context = {
+        "item": item,
+        "kind": get_kind(item.kind),
+        "events": item.events.select_related("actor", "from_agency", "to_agency"),
+        "cohandlers": item.cohandlers.select_related("agency", "replied_by"),
+        "extensions": item.extensions.select_related("requested_by", "decided_by"),
+        "action_forms": [(action, ACTIONS[action].label, form) for action, form in forms.items()],
+        "now": clock.now(),
+    }
+    status = 400 if bound else 200
+    return render(request, "tracking/item.html", context, status=status)
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_page(request, item_for_user(_user(request), pk), {})
+
+
+@login_required
+@require_POST
+def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _user(request)
+    item = item_for_user(user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if action not in _visible_actions(user, item):
+        messages.error(request, _("You cannot do that to this item now."))
+        return redirect("tracking:item", pk=item.pk)
+    form = build_form(action, item, request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, {action: form})
+    try:
+        ACTIONS[action].run(item, user, form.cleaned_data)
+    except TrackingError as error:
+        messages.error(request, str(error))
+        return redirect("tracking:item", pk=item.pk)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
+    return redirect("tracking:item", pk=item.pk)

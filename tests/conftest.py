@@ -1,0 +1,20 @@
+"""Shared fixtures: the real city (agencies from the shipped data file), and fixed,
+named staff per role, as in healthchecks' alice/bob/charlie."""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+    """Load the city's agencies and districts once per test database."""
+    from yankao.organisation.services import city_load
+
+    with django_db_blocker.unblock():
+        city_load()
+
+
+@pytest.fixture
+def staff(db):  # noqa: ANN001
+    return factories.Staff.create()

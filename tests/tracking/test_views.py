@@ -1,0 +1,106 @@
+"""The staff pages: the worklist and the item page, as a signed-in user sees them."""
+
+import pytest
+from django.contrib import messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import item, taipei
+from yankao.organisation.models import Agency
+from yankao.tracking.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_needs_a_sign_in(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_worklist_shows_own_items_and_marks_overdue_ones(client, staff):
+    overdue = item(received_at=taipei(2020, 6, 1), time_limit=1)
+    fresh = item(received_at=taipei(2026, 12, 20), time_limit=6)
+    other = item(owner="water-resources")
+    client.force_login(staff.hank)
+    html = client.get(reverse("core:home")).content.decode()
+    assert overdue.number in html and fresh.number in html
+    assert other.number not in html
+    assert html.index(overdue.number) < html.index(fresh.number)
+    assert html.count('class="overdue"') == 1
+
+
+def test_the_worklist_costs_the_same_queries_for_5_or_60_items(client, staff):
+    client.force_login(staff.sue)
+    for _ in range(5):
+        item()
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("core:home"))
+    for _ in range(55):
+        item()
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("core:home"))
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_the_item_page_offers_only_the_users_allowed_actions(client, staff):
+    tracked = item()
+    client.force_login(staff.hank)
+    html = client.get(reverse("tracking:item", args=[tracked.pk])).content.decode()
+    assert reverse("tracking:item-action", args=[tracked.pk, "accept"]) in html
+    assert reverse("tracking:item-action", args=[tracked.pk, "extension_approve"]) not in html
+
+
+def test_an_item_of_another_agency_is_not_found(client, staff):
+    tracked = item(owner="water-resources")
+    client.force_login(staff.hank)
+    assert client.get(reverse("tracking:item", args=[tracked.pk])).status_code == 404
+
+
+def test_accepting_from_the_item_page_changes_the_item(client, staff):
+    tracked = item()
+    client.force_login(staff.hank)
+    url = reverse("tracking:item-action", args=[tracked.pk, "accept"])
+    response = client.post(url, {"accept-version": tracked.version})
+    assert response.status_code == 302
+    tracked.refresh_from_db()
+    assert tracked.status == Status.IN_PROGRESS
+
+
+def test_a_transfer_without_a_reason_shows_the_form_again_with_an_error(client, staff):
+    tracked = item()
+    client.force_login(staff.hank)
+    url = reverse("tracking:item-action", args=[tracked.pk, "transfer"])
+    response = client.post(url, {"transfer-version": tracked.version, "transfer-reason": ""})
+    assert response.status_code == 400
+    tracked.refresh_from_db()
+    assert tracked.owner_agency.key == "public-works"
+
+
+def test_an_action_the_user_may_not_take_changes_nothing(client, staff):
+    tracked = item()
+    client.force_login(staff.mia)
+    url = reverse("tracking:item-action", args=[tracked.pk, "withdraw"])
+    client.post(url, {"withdraw-version": tracked.version, "withdraw-reason": "x"})
+    tracked.refresh_from_db()
+    assert tracked.status == Status.ASSIGNED
+
+
+def test_a_stale_form_is_refused_and_the_item_keeps_the_newer_change(client, staff):
+    tracked = item()
+    stale = tracked.version
+    client.force_login(staff.hank)
+    client.post(reverse("tracking:item-action", args=[tracked.pk, "accept"]),
+                {"accept-version": stale})
+    water = Agency.objects.get(key="water-resources")
+    response = client.post(
+        reverse("tracking:item-action", args=[tracked.pk, "transfer"]),
+        {"transfer-version": stale, "transfer-reason": "移文", "transfer-to_agency": water.pk},
+        follow=True,
+    )
+    tracked.refresh_from_db()
+    assert tracked.owner_agency.key == "public-works"
+    assert tracked.status == Status.IN_PROGRESS
+    levels = [m.level for m in response.context["messages"]]
+    assert levels == [messages.SUCCESS, messages.ERROR]  # the accept, then the refusal
