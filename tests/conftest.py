@@ -7,7 +7,7 @@ from tests import factories
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
+def django_db_setup(django_db_setup, django_db_blocker):
     """Load the city's agencies and districts once per test database."""
     from yankao.organisation.services import city_load
 
@@ -16,5 +16,5 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001
 
 
 @pytest.fixture
-def staff(db):  # noqa: ANN001
+def staff(db):
     return factories.Staff.create()

@@ -6,7 +6,7 @@ os.environ.setdefault("YANKAO_SECRET_KEY", "tests-only-secret-key-not-for-any-de
 os.environ.setdefault("YANKAO_QUEUE_URL", "immediate")
 os.environ.setdefault("YANKAO_HTTPS", "0")
 
-from yankao.settings import *  # noqa: E402, F403
+from yankao.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

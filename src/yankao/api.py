@@ -25,5 +25,5 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 
-api.add_router("/calendar/", calendar_router)
-api.add_router("/items/", tracking_router)
+api.add_router("/calendar", calendar_router)
+api.add_router("/items", tracking_router)

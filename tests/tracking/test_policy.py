@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db
 
 def test_a_handler_may_accept_transfer_and_ask_for_help_on_a_new_item(staff):
     allowed = allowed_actions(staff.hank, item())
-    assert {Action.ACCEPT, Action.TRANSFER, Action.COHANDLER_ADD,
-            Action.EXTENSION_REQUEST} <= allowed
+    assert {
+        Action.ACCEPT,
+        Action.TRANSFER,
+        Action.COHANDLER_ADD,
+        Action.EXTENSION_REQUEST,
+    } <= allowed
     assert Action.EXTENSION_APPROVE not in allowed
     assert Action.CLOSE not in allowed
 
@@ -48,8 +52,9 @@ def test_the_mayors_office_only_reads(staff):
 def test_a_co_handler_may_only_send_its_contribution(staff):
     tracked = item()
     services.item_add_cohandler(item=tracked, agency=agency("district-fengshan"), by=staff.hank)
-    allowed = allowed_actions(staff.dora, tracked,
-                              pending_cohandlers=pending_cohandler_agency_ids(tracked))
+    allowed = allowed_actions(
+        staff.dora, tracked, pending_cohandlers=pending_cohandler_agency_ids(tracked)
+    )
     assert allowed == {Action.COHANDLER_REPLY}
 
 

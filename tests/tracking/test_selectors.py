@@ -73,28 +73,34 @@ def test_the_worklist_lists_open_items_soonest_deadline_first(staff):
 
 def _random_history(staff, rng: random.Random, count: int) -> None:
     owners = ["public-works", "pw-maintenance", "water-resources"]
-    handlers = {"public-works": staff.hank, "pw-maintenance": staff.holly,
-                "water-resources": staff.connie}
+    handlers = {
+        "public-works": staff.hank,
+        "pw-maintenance": staff.holly,
+        "water-resources": staff.connie,
+    }
     for _ in range(count):
         received = taipei(2026, 9, 1) + timedelta(hours=rng.randrange(0, 24 * 70))
-        tracked = item(owner=rng.choice(owners), received_at=received,
-                       time_limit=rng.choice([1, 3, 6]))
+        tracked = item(
+            owner=rng.choice(owners), received_at=received, time_limit=rng.choice([1, 3, 6])
+        )
         roll = rng.random()
         if roll < 0.15:
             continue
         owner_key = tracked.owner_agency.key
         if owner_key == "water-resources":
             with clock.frozen(received + timedelta(hours=1)):
-                services.item_transfer(item=tracked, to_agency=agency("public-works"),
-                                       by=staff.connie, reason="移文")
+                services.item_transfer(
+                    item=tracked, to_agency=agency("public-works"), by=staff.connie, reason="移文"
+                )
         handler = staff.hank if tracked.owner_agency.key == "public-works" else handlers[owner_key]
         tracked.refresh_from_db()
         with clock.frozen(received + timedelta(hours=2)):
             services.item_accept(item=tracked, by=handler)
         if rng.random() < 0.2:
             with clock.frozen(received + timedelta(hours=3)):
-                extension = services.extension_request(item=tracked, by=handler, reason="延",
-                                                       amount=2)
+                extension = services.extension_request(
+                    item=tracked, by=handler, reason="延", amount=2
+                )
                 services.extension_decide(extension=extension, by=staff.sue, approve=True)
         if roll < 0.3:
             continue
@@ -147,8 +153,9 @@ def test_the_on_time_rate_is_a_percentage_to_one_decimal(staff):
         services.item_accept(item=one, by=staff.hank)
         with clock.frozen(taipei(2026, 11, 5 if index < 2 else 20)):
             services.item_submit_reply(item=one, by=staff.hank, reply="完成")
-    figures = item_statistics(TrackedItem.objects.all(), start=taipei(2026, 11, 1, 0),
-                              end=taipei(2026, 12, 1, 0))
+    figures = item_statistics(
+        TrackedItem.objects.all(), start=taipei(2026, 11, 1, 0), end=taipei(2026, 12, 1, 0)
+    )
     assert (figures.closed_on_time, figures.closed_late) == (2, 1)
     assert figures.on_time_rate == Decimal("66.7")
     assert Outcome.LATE in set(TrackedItem.objects.values_list("outcome", flat=True))

@@ -72,15 +72,24 @@ def test_a_stale_version_is_refused_so_no_change_is_lost(staff):
     seen = tracked.version
     services.item_accept(item=tracked, by=staff.hank)
     with pytest.raises(services.StaleItem):
-        services.item_transfer(item=tracked, to_agency=agency("water-resources"), by=staff.hank,
-                               reason="權責屬水利局", version=seen)
+        services.item_transfer(
+            item=tracked,
+            to_agency=agency("water-resources"),
+            by=staff.hank,
+            reason="權責屬水利局",
+            version=seen,
+        )
 
 
 def test_a_transfer_moves_the_item_restarts_the_clock_and_keeps_the_reason(staff):
     tracked = item(received_at=taipei(2026, 11, 2, 10))
     with clock.frozen(taipei(2026, 11, 4, 15)):
-        services.item_transfer(item=tracked, to_agency=agency("water-resources"), by=staff.hank,
-                               reason="側溝屬水利局權責")
+        services.item_transfer(
+            item=tracked,
+            to_agency=agency("water-resources"),
+            by=staff.hank,
+            reason="側溝屬水利局權責",
+        )
     tracked.refresh_from_db()
     assert tracked.owner_agency.key == "water-resources"
     assert tracked.status == Status.ASSIGNED
@@ -93,8 +102,9 @@ def test_a_transfer_moves_the_item_restarts_the_clock_and_keeps_the_reason(staff
 
 def test_a_transfer_needs_a_reason(staff):
     with pytest.raises(services.TrackingError):
-        services.item_transfer(item=item(), to_agency=agency("water-resources"), by=staff.hank,
-                               reason="  ")
+        services.item_transfer(
+            item=item(), to_agency=agency("water-resources"), by=staff.hank, reason="  "
+        )
 
 
 def test_a_reply_closes_on_time_until_the_last_second_of_the_due_day(staff):
@@ -130,8 +140,13 @@ def test_a_directive_reply_waits_for_the_supervisor_and_can_be_returned(staff):
     from yankao.control.services import directive_create
 
     with clock.frozen(taipei(2026, 11, 2, 10)):
-        directive = directive_create(by=staff.connie, owner_agency=agency("public-works"),
-                                     title="人行道改善", instruction="請研議", source="市政會議")
+        directive = directive_create(
+            by=staff.connie,
+            owner_agency=agency("public-works"),
+            title="人行道改善",
+            instruction="請研議",
+            source="市政會議",
+        )
     tracked = directive.item
     services.item_accept(item=tracked, by=staff.hank)
     services.item_submit_reply(item=tracked, by=staff.hank, reply="初稿")
@@ -143,8 +158,12 @@ def test_a_directive_reply_waits_for_the_supervisor_and_can_be_returned(staff):
     tracked.refresh_from_db()
     assert tracked.status == Status.CLOSED
     assert actions_of(tracked) == [
-        Action.CREATE, Action.ACCEPT, Action.REPLY_SUBMIT, Action.REPLY_RETURN,
-        Action.REPLY_SUBMIT, Action.CLOSE,
+        Action.CREATE,
+        Action.ACCEPT,
+        Action.REPLY_SUBMIT,
+        Action.REPLY_RETURN,
+        Action.REPLY_SUBMIT,
+        Action.CLOSE,
     ]
 
 
@@ -179,8 +198,9 @@ def test_a_co_handler_contributes_without_owning_the_item(staff):
     tracked = item()
     services.item_accept(item=tracked, by=staff.hank)
     services.item_add_cohandler(item=tracked, agency=agency("district-fengshan"), by=staff.hank)
-    services.item_cohandler_reply(item=tracked, agency=agency("district-fengshan"), by=staff.dora,
-                                  reply="本所已派員會勘")
+    services.item_cohandler_reply(
+        item=tracked, agency=agency("district-fengshan"), by=staff.dora, reply="本所已派員會勘"
+    )
     cohandler = tracked.cohandlers.get()
     assert cohandler.state == "replied"
     assert cohandler.reply == "本所已派員會勘"
@@ -220,8 +240,9 @@ def test_overdue_items_go_to_the_supervisor_then_to_the_commission(staff):
     services.items_escalate_overdue(now=taipei(2026, 11, 16, 9))
     tracked.refresh_from_db()
     assert tracked.escalation == Escalation.COMMISSION
-    recipients = [to for to in OutboxMessage.objects.filter(
-        subject__contains=tracked.number).values_list("to", flat=True)]
+    recipients = list(
+        OutboxMessage.objects.filter(subject__contains=tracked.number).values_list("to", flat=True)
+    )
     assert any("connie@example.test" in to for to in recipients)
 
 
@@ -244,3 +265,14 @@ def test_withdrawing_ends_the_item_without_a_verdict(staff):
     assert tracked.status == Status.WITHDRAWN
     assert tracked.outcome == ""
     assert tracked.closed_at is not None
+
+
+def test_declaring_a_day_off_queues_the_recalculation_by_itself(
+    staff, django_capture_on_commit_callbacks
+):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_declare_day_off(day=date(2026, 11, 6), reason="颱風停止上班")
+    tracked.refresh_from_db()
+    # Fri 6 Nov off: Tue 3, Wed 4, Thu 5, Mon 9, Tue 10, Wed 11.
+    assert tracked.due_at == end_of(2026, 11, 11)

@@ -91,8 +91,9 @@ def test_a_stale_form_is_refused_and_the_item_keeps_the_newer_change(client, sta
     tracked = item()
     stale = tracked.version
     client.force_login(staff.hank)
-    client.post(reverse("tracking:item-action", args=[tracked.pk, "accept"]),
-                {"accept-version": stale})
+    client.post(
+        reverse("tracking:item-action", args=[tracked.pk, "accept"]), {"accept-version": stale}
+    )
     water = Agency.objects.get(key="water-resources")
     response = client.post(
         reverse("tracking:item-action", args=[tracked.pk, "transfer"]),

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,10 +13,7 @@ class StaffLoginForm(AuthenticationForm):
         ),
     }
 
-    def get_invalid_login_error(self):  # type: ignore[no-untyped-def]
-        from django.conf import settings
-        from django.core.exceptions import ValidationError
-
+    def get_invalid_login_error(self) -> ValidationError:
         return ValidationError(
             self.error_messages["invalid_login"],
             code="invalid_login",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from yankao.accounts.models import ApiToken, User
 
-TOKEN_PREFIX = "yk_"
+TOKEN_PREFIX = "yk_"  # noqa: S105 - a public prefix, not a secret
 
 
 def token_digest(raw: str) -> str:
@@ -25,16 +25,12 @@ class IssuedToken:
 @transaction.atomic
 def token_create(*, user: User, name: str) -> IssuedToken:
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[:10], digest=token_digest(raw)
-    )
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], digest=token_digest(raw))
     return IssuedToken(token=token, raw=raw)
 
 
 def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def token_authenticate(raw: str) -> User | None:

@@ -3,10 +3,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from yankao.core import clock
 from yankao.accounts.models import User
 from yankao.calendar.roc import roc_year
 from yankao.control.models import Directive
+from yankao.core import clock
 from yankao.core.numbering import next_value
 from yankao.organisation.models import Agency
 from yankao.tracking.services import item_create

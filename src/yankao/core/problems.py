@@ -6,7 +6,7 @@ Every JSON API error of the platform has the same shape:
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import codes_4xx
@@ -77,6 +77,10 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             f"{'.'.join(e['location'][1:]) or 'body'}: {e['message']}" for e in errors
         )
         return problem_response(api, request, 400, detail or "Invalid input.", errors)
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem_response(api, request, 404, "Not found, or not yours to see.")
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -22,8 +22,18 @@ from yankao.tracking.models import Clock, Outcome, Status, TrackedItem
 
 BATCH = 10_000
 LIMITS = (3, 6, 6, 6, 10, 15, 30)
-TITLES = ("道路坑洞修補", "路燈故障", "側溝阻塞", "違規停車", "噪音陳情", "公園設施損壞",
-          "行道樹修剪", "垃圾清運", "號誌故障", "人行道破損")
+TITLES = (
+    "道路坑洞修補",
+    "路燈故障",
+    "側溝阻塞",
+    "違規停車",
+    "噪音陳情",
+    "公園設施損壞",
+    "行道樹修剪",
+    "垃圾清運",
+    "號誌故障",
+    "人行道破損",
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -31,18 +41,27 @@ def _due(received_hour: datetime, limit: int) -> datetime:
     return office_calendar.add_working_days(received_hour, limit)
 
 
-def _row(rng: random.Random, number: int, agency_ids: list[int], start: datetime,
-         now: datetime) -> TrackedItem:
+def _row(
+    rng: random.Random, number: int, agency_ids: list[int], start: datetime, now: datetime
+) -> TrackedItem:
     received = start + timedelta(minutes=rng.randrange(int((now - start).total_seconds() // 60)))
     received = received.replace(second=0, microsecond=0)
     limit = rng.choice(LIMITS)
     due = _due(received.replace(minute=0), limit)
     item = TrackedItem(
-        kind="sample", number=f"S{number:08d}", title=rng.choice(TITLES),
-        owner_agency_id=rng.choice(agency_ids), received_at=received,
-        clock_started_at=received, clock=Clock.WORKING_DAYS, time_limit=limit,
-        due_at=due, original_due_at=due, remind_at=due - timedelta(days=1),
-        commission_escalation_at=due + timedelta(days=3), status=Status.IN_PROGRESS,
+        kind="sample",
+        number=f"S{number:08d}",
+        title=rng.choice(TITLES),
+        owner_agency_id=rng.choice(agency_ids),
+        received_at=received,
+        clock_started_at=received,
+        clock=Clock.WORKING_DAYS,
+        time_limit=limit,
+        due_at=due,
+        original_due_at=due,
+        remind_at=due - timedelta(days=1),
+        commission_escalation_at=due + timedelta(days=3),
+        status=Status.IN_PROGRESS,
     )
     roll = rng.random()
     share = rng.uniform(1.05, 2.0) if roll < 0.1 else rng.uniform(0.2, 0.98)
@@ -76,5 +95,3 @@ def bulk_items_seed(
             TrackedItem.objects.bulk_create(rows, batch_size=2_000)
         progress(size)
     return count
-
-

@@ -12,8 +12,8 @@ from django.conf import settings
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
-from yankao.core import clock
 from yankao.control.services import directive_create
+from yankao.core import clock
 from yankao.organisation.models import Agency, District
 from yankao.tracking import services
 from yankao.tracking.models import TrackedItem
@@ -59,8 +59,9 @@ def _moments(rng: random.Random, start: datetime, count: int) -> Iterator[dateti
     moments = []
     for _ in range(count):
         day = start + timedelta(days=rng.randrange(365))
-        moments.append(day.replace(hour=rng.choice([9, 10, 11, 14, 15, 16]),
-                                   minute=rng.randrange(60)))
+        moments.append(
+            day.replace(hour=rng.choice([9, 10, 11, 14, 15, 16]), minute=rng.randrange(60))
+        )
     return iter(sorted(moments))
 
 
@@ -90,7 +91,9 @@ def directives_seed(
         source = rng.choice(SOURCES).format(district=district)
         with clock.frozen(received):
             directive = directive_create(
-                by=controller, owner_agency=agency, title=title,
+                by=controller,
+                owner_agency=agency,
+                title=title,
                 instruction=f"請{agency.short_name}就「{title}」研擬具體作法並回報辦理情形。",
                 source=source,
             )
@@ -100,13 +103,14 @@ def directives_seed(
     return created
 
 
-def _work(rng: random.Random, item: TrackedItem, today: datetime,
-          agencies: dict[str, Agency]) -> None:
+def _work(
+    rng: random.Random, item: TrackedItem, today: datetime, agencies: dict[str, Agency]
+) -> None:
     """Play an item's life forward from its receipt, stopping at `today`."""
     handler = _staff(item.owner_agency, Role.HANDLER) or _staff(item.owner_agency, Role.SUPERVISOR)
     at = item.received_at + timedelta(hours=rng.uniform(2, 30))
     if handler is None or at >= today:
-        return
+        return None
     with clock.frozen(at):
         item = services.item_accept(item=item, by=handler)
     if rng.random() < 0.08:
@@ -118,25 +122,33 @@ def _work(rng: random.Random, item: TrackedItem, today: datetime,
         supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
         with clock.frozen(at):
             extension = services.extension_request(
-                item=item, by=handler, reason="需會同相關單位現場會勘，申請展延。", amount=5)
+                item=item, by=handler, reason="需會同相關單位現場會勘，申請展延。", amount=5
+            )
             services.extension_decide(extension=extension, by=supervisor, approve=True)
     late = rng.random() < 0.1
-    span = (item.due_at - item.received_at) * (rng.uniform(1.05, 1.6) if late
-                                                else rng.uniform(0.3, 0.95))
+    span = (item.due_at - item.received_at) * (
+        rng.uniform(1.05, 1.6) if late else rng.uniform(0.3, 0.95)
+    )
     done = item.received_at + span
     if done >= today:
         return None
     supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
     with clock.frozen(done - timedelta(hours=3)):
-        services.item_submit_reply(item=item, by=handler,
-                                   reply="已完成現場會勘並排定改善期程，將持續追蹤辦理。")
+        services.item_submit_reply(
+            item=item, by=handler, reply="已完成現場會勘並排定改善期程，將持續追蹤辦理。"
+        )
     with clock.frozen(done):
         services.item_close(item=item, by=supervisor)
     return None
 
 
-def _transfer(rng: random.Random, item: TrackedItem, at: datetime, today: datetime,
-              agencies: dict[str, Agency]) -> None:
+def _transfer(
+    rng: random.Random,
+    item: TrackedItem,
+    at: datetime,
+    today: datetime,
+    agencies: dict[str, Agency],
+) -> None:
     target = agencies[rng.choice([k for k in agencies if k != item.owner_agency.key])]
     at += timedelta(hours=rng.uniform(1, 20))
     if at >= today:
@@ -145,5 +157,9 @@ def _transfer(rng: random.Random, item: TrackedItem, at: datetime, today: dateti
     if handler is None:
         return
     with clock.frozen(at):
-        services.item_transfer(item=item, to_agency=target, by=handler,
-                               reason=f"本案權責屬{target.short_name}，依規定移文。")
+        services.item_transfer(
+            item=item,
+            to_agency=target,
+            by=handler,
+            reason=f"本案權責屬{target.short_name}，依規定移文。",
+        )

@@ -10,7 +10,7 @@ from yankao.accounts.roles import Role
 from yankao.organisation.models import Agency
 
 # Known to everyone who reads this file, so it is set only when YANKAO_DEMO=1.
-DEMO_PASSWORD = "demo-Kaohsiung-1999"
+DEMO_PASSWORD = "demo-Kaohsiung-1999"  # noqa: S105 - demo mode only
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,23 @@ def staff_create(*, demo_passwords: bool | None = None) -> list[User]:
     return users
 
 
-SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁"
-GIVEN = ["志明", "淑芬", "家豪", "雅婷", "建宏", "美玲", "俊傑", "怡君", "宗翰", "佩珊", "冠宇", "欣怡"]
+SURNAMES = (
+    "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁"
+)
+GIVEN = [
+    "志明",
+    "淑芬",
+    "家豪",
+    "雅婷",
+    "建宏",
+    "美玲",
+    "俊傑",
+    "怡君",
+    "宗翰",
+    "佩珊",
+    "冠宇",
+    "欣怡",
+]
 
 
 def agency_staff_create(*, demo_passwords: bool | None = None) -> int:

@@ -27,10 +27,10 @@ def agency_scope_q(user: User, field: str) -> Q:
     scope = user.scope
     if scope is Scope.CITY:
         return Q()
-    if user.agency_id is None:
+    if user.agency is None:
         return NOTHING
     if scope is Scope.OWN_AGENCY:
-        return Q(**{f"{field}_id": user.agency_id})
+        return Q(**{f"{field}_id": user.agency.pk})
     return Q(**{f"{field}__path__startswith": user.agency.path})
 
 
@@ -41,8 +41,8 @@ def agency_in_scope(user: User, agency_id: int, agency_path: str) -> bool:
     scope = user.scope
     if scope is Scope.CITY:
         return True
-    if user.agency_id is None:
+    if user.agency is None:
         return False
     if scope is Scope.OWN_AGENCY:
-        return agency_id == user.agency_id
+        return agency_id == user.agency.pk
     return agency_path.startswith(user.agency.path)

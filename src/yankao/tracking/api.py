@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema
 
-from yankao.core import clock
 from yankao.accounts.models import User
+from yankao.core import clock
 from yankao.core.problems import ApiProblem
 from yankao.tracking.actions import ACTIONS, build_form
 from yankao.tracking.models import OPEN_STATUSES, Status, TrackedItem
@@ -147,8 +147,11 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, A
     if filters.agency:
         items = items.filter(owner_agency__key=filters.agency)
     if filters.open is not None:
-        items = items.filter(status__in=OPEN_STATUSES) if filters.open else items.exclude(
-            status__in=OPEN_STATUSES)
+        items = (
+            items.filter(status__in=OPEN_STATUSES)
+            if filters.open
+            else items.exclude(status__in=OPEN_STATUSES)
+        )
     if filters.overdue:
         items = items.filter(status__in=OPEN_STATUSES, due_at__lt=now)
     if filters.cursor:
@@ -193,8 +196,7 @@ def statistics(
         start=datetime.combine(start, time.min, tzinfo=zone),
         end=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
     )
-    return {"start": start, "end": end, "on_time_rate": figures.on_time_rate,
-            **figures.__dict__}
+    return {"start": start, "end": end, "on_time_rate": figures.on_time_rate, **figures.__dict__}
 
 
 @router.get("/{item_id}", response=ItemDetailOut, summary="One tracked item with its history")
@@ -207,8 +209,14 @@ def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
         **_out(item, clock.now()),
         "allowed_actions": sorted(a for a in allowed if a in ACTIONS),
         "history": [
-            {"at": e.at, "action": e.action, "actor": str(e.actor) if e.actor else None,
-             "from_status": e.from_status, "to_status": e.to_status, "reason": e.reason}
+            {
+                "at": e.at,
+                "action": e.action,
+                "actor": str(e.actor) if e.actor else None,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "reason": e.reason,
+            }
             for e in events
         ],
     }
@@ -219,12 +227,14 @@ def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
     response={200: ItemDetailOut},
     summary="Carry out a workflow action",
     description=(
-        "The body holds the action's fields, e.g. `{\"version\": 3, \"reason\": \"...\", "
-        "\"to_agency\": 12}` for `transfer`. `version` is the item version you read; a "
+        'The body holds the action\'s fields, e.g. `{"version": 3, "reason": "...", '
+        '"to_agency": 12}` for `transfer`. `version` is the item version you read; a '
         "stale version answers 409."
     ),
 )
-def act(request: HttpRequest, item_id: int, action: str, body: dict[str, Any]) -> dict[str, Any]:
+def act(
+    request: HttpRequest, item_id: int, action: str, body: Body[dict[str, Any]]
+) -> dict[str, Any]:
     user = _user(request)
     item = item_for_user(user, item_id)
     if action not in ACTIONS:

@@ -12,13 +12,15 @@ class VersionedForm(forms.Form):
 
 
 class ReasonForm(VersionedForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=4000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
 
 class ReplyForm(VersionedForm):
-    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}),
-                            max_length=20000)
+    reply = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    )
 
 
 class TransferForm(ReasonForm):
@@ -31,8 +33,12 @@ class CoHandlerForm(VersionedForm):
     agency = forms.ModelChoiceField(
         label=_("Co-handling agency"), queryset=Agency.objects.filter(is_active=True)
     )
-    reason = forms.CharField(label=_("What is asked of them"), required=False, max_length=4000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("What is asked of them"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AssignForm(VersionedForm):
@@ -46,8 +52,9 @@ class AssignForm(VersionedForm):
 
 
 class ExtensionRequestForm(ReasonForm):
-    amount = forms.IntegerField(label=_("Additional time (in the item's unit)"),
-                                min_value=1, max_value=60)
+    amount = forms.IntegerField(
+        label=_("Additional time (in the item's unit)"), min_value=1, max_value=60
+    )
 
 
 class ExtensionDecisionForm(VersionedForm):
@@ -57,10 +64,12 @@ class ExtensionDecisionForm(VersionedForm):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class NoteForm(VersionedForm):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=4000)
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

@@ -105,11 +105,11 @@ class TrackedItem(models.Model):
         verbose_name_plural = _("tracked items")
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="item_number_unique_per_kind"),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="item_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="item_status_valid"),
             models.CheckConstraint(condition=Q(time_limit__gt=0), name="item_time_limit_positive"),
-            models.CheckConstraint(condition=Q(due_at__gt=F("received_at")), name="item_due_after_receipt"),
+            models.CheckConstraint(
+                condition=Q(due_at__gt=F("received_at")), name="item_due_after_receipt"
+            ),
             # An ended item has its closing moment; an open one has none and no verdict.
             models.CheckConstraint(
                 condition=(
@@ -132,7 +132,9 @@ class TrackedItem(models.Model):
             models.Index(fields=["status", "due_at"], name="item_status_due"),
             models.Index(fields=["received_at"], name="item_received"),
             models.Index(fields=["closed_at"], name="item_closed"),
-            models.Index(fields=["remind_at"], name="item_remind", condition=Q(reminded_at__isnull=True)),
+            models.Index(
+                fields=["remind_at"], name="item_remind", condition=Q(reminded_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

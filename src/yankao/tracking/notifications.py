@@ -90,8 +90,7 @@ def item_assigned(item: TrackedItem) -> None:
             item,
             _handlers_of(item),
             _("New item %(number)s for %(agency)s") % facts,
-            _("Item %(number)s “%(title)s” is now with %(agency)s. It is due by %(due)s.")
-            % facts,
+            _("Item %(number)s “%(title)s” is now with %(agency)s. It is due by %(due)s.") % facts,
             f"assigned-{item.owner_agency_id}-{item.version}",
         )
 
@@ -123,8 +122,7 @@ def approval_requested(item: TrackedItem) -> None:
             item,
             _supervisors_of(item.owner_agency),
             _("Reply to %(number)s awaits your approval") % facts,
-            _("The reply to item %(number)s “%(title)s” awaits approval. Due by %(due)s.")
-            % facts,
+            _("The reply to item %(number)s “%(title)s” awaits approval. Due by %(due)s.") % facts,
             f"approval-{item.version}",
         )
 
@@ -136,8 +134,11 @@ def extension_requested(item: TrackedItem, extension: Extension) -> None:
             item,
             _supervisors_of(item.owner_agency),
             _("Extension requested for %(number)s") % facts,
-            _("An extension is requested for item %(number)s “%(title)s” (due by %(due)s): "
-              "%(reason)s") % facts,
+            _(
+                "An extension is requested for item %(number)s “%(title)s” (due by %(due)s): "
+                "%(reason)s"
+            )
+            % facts,
             f"extension-{extension.pk}",
         )
 
@@ -149,8 +150,11 @@ def extension_decided(item: TrackedItem, extension: Extension) -> None:
             item,
             _emails([extension.requested_by]),
             _("Extension for %(number)s: %(decision)s") % facts,
-            _("The extension for item %(number)s was decided: %(decision)s. "
-              "The item is due by %(due)s.") % facts,
+            _(
+                "The extension for item %(number)s was decided: %(decision)s. "
+                "The item is due by %(due)s."
+            )
+            % facts,
             f"extension-{extension.pk}-decided",
         )
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from yankao.core import clock
 from yankao.accounts.models import User
 from yankao.accounts.roles import Scope
+from yankao.core import clock
 from yankao.organisation.scoping import agency_scope_q
 from yankao.tracking.models import (
     OPEN_STATUSES,
@@ -37,9 +37,7 @@ def items_visible_to(user: User) -> QuerySet[TrackedItem]:
     items = TrackedItem.objects.all()
     if user.is_authenticated and user.is_active and user.scope is Scope.CITY:
         return items
-    cohandled = CoHandler.objects.filter(item=OuterRef("pk")).filter(
-        agency_scope_q(user, "agency")
-    )
+    cohandled = CoHandler.objects.filter(item=OuterRef("pk")).filter(agency_scope_q(user, "agency"))
     return items.filter(agency_scope_q(user, "owner_agency") | Q(Exists(cohandled)))
 
 
@@ -92,7 +90,7 @@ class ItemStatistics:
         return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _aggregates(start: datetime, end: datetime, now: datetime) -> dict[str, object]:
+def _aggregates(start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
     received = Q(received_at__gte=start, received_at__lt=end)
     closed = Q(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
     return {
@@ -107,20 +105,23 @@ def _aggregates(start: datetime, end: datetime, now: datetime) -> dict[str, obje
     }
 
 
-def _statistics(row: dict[str, object]) -> ItemStatistics:
+def _statistics(row: dict[str, Any]) -> ItemStatistics:
     average = row["average_working_days"]
     if average is not None:
         average = Decimal(str(average)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return ItemStatistics(
-        received=int(row["received"] or 0),  # type: ignore[call-overload]
-        closed=int(row["closed"] or 0),  # type: ignore[call-overload]
-        closed_on_time=int(row["closed_on_time"] or 0),  # type: ignore[call-overload]
-        closed_late=int(row["closed_late"] or 0),  # type: ignore[call-overload]
-        open_overdue=int(row["open_overdue"] or 0),  # type: ignore[call-overload]
-        extended=int(row["extended"] or 0),  # type: ignore[call-overload]
-        transferred=int(row["transferred"] or 0),  # type: ignore[call-overload]
-        average_working_days=average,  # type: ignore[arg-type]
-    )
+    counts = {name: int(row[name] or 0) for name in COUNTED}
+    return ItemStatistics(**counts, average_working_days=average)
+
+
+COUNTED = (
+    "received",
+    "closed",
+    "closed_on_time",
+    "closed_late",
+    "open_overdue",
+    "extended",
+    "transferred",
+)
 
 
 def item_statistics(

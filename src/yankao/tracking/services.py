@@ -13,11 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from yankao.core import clock
 from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
 from yankao.calendar import services as office_calendar
+from yankao.core import clock
 from yankao.organisation.models import Agency
 from yankao.tracking import deadlines, notifications
 from yankao.tracking.kinds import ItemKind, get_kind
@@ -54,9 +54,7 @@ class StaleItem(TrackingError):
 def _lock(item: TrackedItem, version: int | None) -> TrackedItem:
     fresh = TrackedItem.objects.select_for_update().select_related("owner_agency").get(pk=item.pk)
     if version is not None and fresh.version != version:
-        raise StaleItem(
-            _("Someone else changed this item a moment ago. Reload it and try again.")
-        )
+        raise StaleItem(_("Someone else changed this item a moment ago. Reload it and try again."))
     return fresh
 
 
@@ -163,8 +161,15 @@ def item_create(
     )
     _set_deadline(item_kind, item, received)
     item.save()
-    _record(item_kind, item, action=Action.CREATE, by=by, at=received, reason=reason,
-            to_agency=owner_agency)
+    _record(
+        item_kind,
+        item,
+        action=Action.CREATE,
+        by=by,
+        at=received,
+        reason=reason,
+        to_agency=owner_agency,
+    )
     notifications.item_assigned(item)
     return item
 
@@ -194,8 +199,15 @@ def item_assign(
         raise TrackingError(_("The handler must belong to the responsible agency."))
     item.assignee = to_user
     _save(item, "assignee")
-    _record(kind, item, action=Action.ASSIGN, by=by, at=clock.now(),
-            from_status=item.status, data={"assignee": to_user.pk})
+    _record(
+        kind,
+        item,
+        action=Action.ASSIGN,
+        by=by,
+        at=clock.now(),
+        from_status=item.status,
+        data={"assignee": to_user.pk},
+    )
     notifications.item_assigned_to_handler(item)
     return item
 
@@ -228,11 +240,32 @@ def item_transfer(
     Extension.objects.filter(item=item, state=ExtensionState.PENDING).update(
         state=ExtensionState.REJECTED, decided_at=now, decision_note="transferred"
     )
-    _save(item, "status", "owner_agency", "owner_unit", "assignee", "transfer_count",
-          "clock_started_at", "due_at", "original_due_at", "remind_at", "reminded_at",
-          "commission_escalation_at", "escalation")
-    _record(kind, item, action=Action.TRANSFER, by=by, at=now, from_status=before,
-            reason=reason, from_agency=from_agency, to_agency=to_agency)
+    _save(
+        item,
+        "status",
+        "owner_agency",
+        "owner_unit",
+        "assignee",
+        "transfer_count",
+        "clock_started_at",
+        "due_at",
+        "original_due_at",
+        "remind_at",
+        "reminded_at",
+        "commission_escalation_at",
+        "escalation",
+    )
+    _record(
+        kind,
+        item,
+        action=Action.TRANSFER,
+        by=by,
+        at=now,
+        from_status=before,
+        reason=reason,
+        from_agency=from_agency,
+        to_agency=to_agency,
+    )
     notifications.item_assigned(item)
     return item
 
@@ -251,16 +284,22 @@ def item_add_cohandler(
     now = clock.now()
     cohandler = CoHandler.objects.create(item=item, agency=agency, requested_at=now)
     _save(item)
-    _record(kind, item, action=Action.COHANDLER_ADD, by=by, at=now, from_status=item.status,
-            reason=reason, to_agency=agency)
+    _record(
+        kind,
+        item,
+        action=Action.COHANDLER_ADD,
+        by=by,
+        at=now,
+        from_status=item.status,
+        reason=reason,
+        to_agency=agency,
+    )
     notifications.cohandler_requested(item, agency)
     return cohandler
 
 
 @transaction.atomic
-def item_cohandler_reply(
-    *, item: TrackedItem, agency: Agency, by: User, reply: str
-) -> CoHandler:
+def item_cohandler_reply(*, item: TrackedItem, agency: Agency, by: User, reply: str) -> CoHandler:
     if not reply.strip():
         raise TrackingError(_("Write the contribution before sending it."))
     item = _lock(item, None)
@@ -274,8 +313,16 @@ def item_cohandler_reply(
     cohandler.state = CoHandlerState.REPLIED
     cohandler.save()
     _save(item)
-    _record(kind, item, action=Action.COHANDLER_REPLY, by=by, at=now, from_status=item.status,
-            reason=reply, from_agency=agency)
+    _record(
+        kind,
+        item,
+        action=Action.COHANDLER_REPLY,
+        by=by,
+        at=now,
+        from_status=item.status,
+        reason=reply,
+        from_agency=agency,
+    )
     return cohandler
 
 
@@ -293,8 +340,15 @@ def item_submit_reply(
         return _close(kind, item, by=by, reason=reply, at=clock.now())
     before = _move(kind, item, Action.REPLY_SUBMIT)
     _save(item, "status")
-    _record(kind, item, action=Action.REPLY_SUBMIT, by=by, at=clock.now(),
-            from_status=before, reason=reply)
+    _record(
+        kind,
+        item,
+        action=Action.REPLY_SUBMIT,
+        by=by,
+        at=clock.now(),
+        from_status=before,
+        reason=reply,
+    )
     notifications.approval_requested(item)
     return item
 
@@ -309,8 +363,15 @@ def item_return_reply(
     kind = get_kind(item.kind)
     before = _move(kind, item, Action.REPLY_RETURN)
     _save(item, "status")
-    _record(kind, item, action=Action.REPLY_RETURN, by=by, at=clock.now(),
-            from_status=before, reason=reason)
+    _record(
+        kind,
+        item,
+        action=Action.REPLY_RETURN,
+        by=by,
+        at=clock.now(),
+        from_status=before,
+        reason=reason,
+    )
     return item
 
 
@@ -336,8 +397,16 @@ def _close(
     item.outcome = Outcome.ON_TIME if at <= item.due_at else Outcome.LATE
     item.working_days_taken = office_calendar.working_days_between(item.received_at, at)
     _save(item, "status", "closed_at", "outcome", "working_days_taken")
-    _record(kind, item, action=Action.CLOSE, by=by, at=at, from_status=before, reason=reason,
-            data={"outcome": item.outcome})
+    _record(
+        kind,
+        item,
+        action=Action.CLOSE,
+        by=by,
+        at=at,
+        from_status=before,
+        reason=reason,
+        data={"outcome": item.outcome},
+    )
     return item
 
 
@@ -352,8 +421,9 @@ def item_reopen(
     before = _move(kind, item, Action.REOPEN)
     item.closed_at, item.outcome, item.working_days_taken = None, "", None
     _save(item, "status", "closed_at", "outcome", "working_days_taken")
-    _record(kind, item, action=Action.REOPEN, by=by, at=clock.now(), from_status=before,
-            reason=reason)
+    _record(
+        kind, item, action=Action.REOPEN, by=by, at=clock.now(), from_status=before, reason=reason
+    )
     return item
 
 
@@ -368,8 +438,15 @@ def item_withdraw(
     before = _move(kind, item, Action.WITHDRAW)
     item.closed_at = clock.now()
     _save(item, "status", "closed_at")
-    _record(kind, item, action=Action.WITHDRAW, by=by, at=item.closed_at, from_status=before,
-            reason=reason)
+    _record(
+        kind,
+        item,
+        action=Action.WITHDRAW,
+        by=by,
+        at=item.closed_at,
+        from_status=before,
+        reason=reason,
+    )
     return item
 
 
@@ -380,17 +457,16 @@ def item_note(*, item: TrackedItem, by: User, text: str) -> ItemEvent:
     item = _lock(item, None)
     kind = get_kind(item.kind)
     _check(kind, item, Action.NOTE)
-    return _record(kind, item, action=Action.NOTE, by=by, at=clock.now(),
-                   from_status=item.status, reason=text)
+    return _record(
+        kind, item, action=Action.NOTE, by=by, at=clock.now(), from_status=item.status, reason=text
+    )
 
 
 # --- extensions --------------------------------------------------------------------------
 
 
 @transaction.atomic
-def extension_request(
-    *, item: TrackedItem, by: User, reason: str, amount: int
-) -> Extension:
+def extension_request(*, item: TrackedItem, by: User, reason: str, amount: int) -> Extension:
     """Ask for more time (展延); the supervisor decides."""
     if not reason.strip():
         raise TrackingError(_("Give the reason for the extension."))
@@ -403,20 +479,30 @@ def extension_request(
         raise TrackingError(_("An extension request is already awaiting a decision."))
     now = clock.now()
     extension = Extension.objects.create(
-        item=item, requested_by=by, requested_at=now, reason=reason, amount=amount,
+        item=item,
+        requested_by=by,
+        requested_at=now,
+        reason=reason,
+        amount=amount,
         due_before=item.due_at,
     )
     _save(item)
-    _record(kind, item, action=Action.EXTENSION_REQUEST, by=by, at=now, from_status=item.status,
-            reason=reason, data={"extension": extension.pk, "amount": amount})
+    _record(
+        kind,
+        item,
+        action=Action.EXTENSION_REQUEST,
+        by=by,
+        at=now,
+        from_status=item.status,
+        reason=reason,
+        data={"extension": extension.pk, "amount": amount},
+    )
     notifications.extension_requested(item, extension)
     return extension
 
 
 @transaction.atomic
-def extension_decide(
-    *, extension: Extension, by: User, approve: bool, note: str = ""
-) -> Extension:
+def extension_decide(*, extension: Extension, by: User, approve: bool, note: str = "") -> Extension:
     item = _lock(extension.item, None)
     kind = get_kind(item.kind)
     extension = Extension.objects.select_for_update().get(pk=extension.pk)
@@ -434,13 +520,21 @@ def extension_decide(
         _schedule_followups(kind, item)
         extension.due_after = item.due_at
         data["due_at"] = item.due_at.isoformat()
-        _save(item, "due_at", "extension_count", "remind_at", "reminded_at",
-              "commission_escalation_at", "escalation")
+        _save(
+            item,
+            "due_at",
+            "extension_count",
+            "remind_at",
+            "reminded_at",
+            "commission_escalation_at",
+            "escalation",
+        )
     else:
         _save(item)
     extension.save()
-    _record(kind, item, action=action, by=by, at=now, from_status=item.status, reason=note,
-            data=data)
+    _record(
+        kind, item, action=action, by=by, at=now, from_status=item.status, reason=note, data=data
+    )
     notifications.extension_decided(item, extension)
     return extension
 
@@ -453,21 +547,31 @@ def items_send_reminders(*, now: datetime | None = None, batch: int = 500) -> in
     now = now or clock.now()
     due_ids = list(
         TrackedItem.objects.filter(
-            status__in=OPEN_STATUSES, reminded_at__isnull=True, remind_at__lte=now,
+            status__in=OPEN_STATUSES,
+            reminded_at__isnull=True,
+            remind_at__lte=now,
             due_at__gt=now,
         ).values_list("pk", flat=True)[:batch]
     )
     for pk in due_ids:
         with transaction.atomic():
-            item = TrackedItem.objects.select_for_update().filter(
-                pk=pk, reminded_at__isnull=True, status__in=OPEN_STATUSES
-            ).first()
+            item = (
+                TrackedItem.objects.select_for_update()
+                .filter(pk=pk, reminded_at__isnull=True, status__in=OPEN_STATUSES)
+                .first()
+            )
             if item is None:
                 continue
             item.reminded_at = now
             item.save(update_fields=["reminded_at", "updated_at"])
-            _record(get_kind(item.kind), item, action=Action.REMIND, by=None, at=now,
-                    from_status=item.status)
+            _record(
+                get_kind(item.kind),
+                item,
+                action=Action.REMIND,
+                by=None,
+                at=now,
+                from_status=item.status,
+            )
             notifications.item_reminder(item)
     return len(due_ids)
 
@@ -492,15 +596,25 @@ def items_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> 
 
 def _escalate_one(pk: int, level: int, now: datetime) -> int:
     with transaction.atomic():
-        item = TrackedItem.objects.select_for_update().filter(
-            pk=pk, escalation__lt=level, status__in=OPEN_STATUSES
-        ).select_related("owner_agency").first()
+        item = (
+            TrackedItem.objects.select_for_update()
+            .filter(pk=pk, escalation__lt=level, status__in=OPEN_STATUSES)
+            .select_related("owner_agency")
+            .first()
+        )
         if item is None:
             return 0
         item.escalation = level
         item.save(update_fields=["escalation", "updated_at"])
-        _record(get_kind(item.kind), item, action=Action.ESCALATE, by=None, at=now,
-                from_status=item.status, data={"level": level})
+        _record(
+            get_kind(item.kind),
+            item,
+            action=Action.ESCALATE,
+            by=None,
+            at=now,
+            from_status=item.status,
+            data={"level": level},
+        )
         notifications.item_escalated(item, level)
     return 1
 
@@ -522,11 +636,25 @@ def items_recalculate_deadlines(*, changed_day: date, by: User | None = None) ->
             before = item.due_at
             item.original_due_at, item.due_at = new_original, shift_to
             _schedule_followups(kind, item)
-            _save(item, "original_due_at", "due_at", "remind_at", "reminded_at",
-                  "commission_escalation_at", "escalation")
-            _record(kind, item, action=Action.DEADLINE_RECALCULATE, by=by, at=clock.now(),
-                    from_status=item.status, reason=str(changed_day),
-                    data={"due_before": before.isoformat(), "due_after": shift_to.isoformat()})
+            _save(
+                item,
+                "original_due_at",
+                "due_at",
+                "remind_at",
+                "reminded_at",
+                "commission_escalation_at",
+                "escalation",
+            )
+            _record(
+                kind,
+                item,
+                action=Action.DEADLINE_RECALCULATE,
+                by=by,
+                at=clock.now(),
+                from_status=item.status,
+                reason=str(changed_day),
+                data={"due_before": before.isoformat(), "due_after": shift_to.isoformat()},
+            )
             changed += 1
     return changed
 

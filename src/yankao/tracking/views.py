@@ -13,12 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yankao.core import clock
 from yankao.accounts.models import User
+from yankao.core import clock
 from yankao.tracking.actions import ACTIONS, build_form
 from yankao.tracking.kinds import get_kind
 from yankao.tracking.models import Action, ExtensionState, TrackedItem
@@ -55,8 +54,10 @@ def _visible_actions(user: User, item: TrackedItem) -> list[str]:
 
 def _item_page(request: HttpRequest, item: TrackedItem, bound: dict[str, Any]) -> HttpResponse:
     user = _user(request)
-    forms = {action: bound.get(action) or build_form(action, item)
-             for action in _visible_actions(user, item)}
+    forms = {
+        action: bound.get(action) or build_form(action, item)
+        for action in _visible_actions(user, item)
+    }
     context = {
         "item": item,
         "kind": get_kind(item.kind),

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         self._print_logins(options["addrport"])
         if options["no_serve"]:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "yankao", "run_huey", "--workers", "2"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "yankao", "run_huey", "--workers", "2"])
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:

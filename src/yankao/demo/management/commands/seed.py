@@ -15,27 +15,39 @@ class Command(BaseCommand):
     help = "Build the demo city deterministically: agencies, staff per role, a year of work."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--directives", type=int, default=400,
-                            help="Mayor's directives replayed with full history (default 400).")
-        parser.add_argument("--items", type=int, default=0,
-                            help="Extra tracked items written in bulk, for scale (e.g. 1000000).")
+        parser.add_argument(
+            "--directives",
+            type=int,
+            default=400,
+            help="Mayor's directives replayed with full history (default 400).",
+        )
+        parser.add_argument(
+            "--items",
+            type=int,
+            default=0,
+            help="Extra tracked items written in bulk, for scale (e.g. 1000000).",
+        )
         parser.add_argument("--seed", type=int, default=1150101)
 
     def handle(self, *args: Any, **options: Any) -> None:
         calendar_load_shipped()
         agencies, districts = city_load()
-        self.stdout.write(f"Agencies: {agencies.created} new, {agencies.updated} updated; "
-                          f"districts: {districts.created} new.")
+        self.stdout.write(
+            f"Agencies: {agencies.created} new, {agencies.updated} updated; "
+            f"districts: {districts.created} new."
+        )
         staff = staff_create()
         extra = agency_staff_create()
         self.stdout.write(f"Staff: {len(staff)} demo sign-ins, {extra} more agency staff.")
         if options["directives"]:
             with tqdm(total=options["directives"], desc="directives", unit="item") as bar:
-                made = directives_seed(count=options["directives"], seed=options["seed"],
-                                       progress=bar.update)
+                made = directives_seed(
+                    count=options["directives"], seed=options["seed"], progress=bar.update
+                )
             self.stdout.write(f"Directives: {made}.")
         if options["items"]:
             with tqdm(total=options["items"], desc="tracked items", unit="item") as bar:
-                made = bulk_items_seed(count=options["items"], seed=options["seed"],
-                                       progress=bar.update)
+                made = bulk_items_seed(
+                    count=options["items"], seed=options["seed"], progress=bar.update
+                )
             self.stdout.write(f"Bulk tracked items: {made}.")

@@ -1,0 +1,231 @@
+"""Writes to the outbox: enqueue a message, deliver it, retry it.
+
+Guarantees (see README.md): a message exists only if the transaction that caused
+it commits; it is delivered at least once, by one worker at a time; a crash
+between sending and recording may cause one resend, which carries the same
+Message-ID so that receivers can drop it.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from yankao.messaging.channels import get_sender
+from yankao.messaging.models import RETRYABLE, Channel, OutboxMessage, Status
+
+logger = logging.getLogger(__name__)
+
+# How long one worker owns a message it is sending. Longer than any send may take
+# (SMTP and webhook timeouts are far shorter), so a lease only runs out when the
+# worker died.
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(minutes=1)
+MAX_RETRY = timedelta(hours=1)
+DEFAULT_MAX_ATTEMPTS = 8
+MAX_ERROR_LENGTH = 2000
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1 min after the first failed attempt, then 2, 4, 8 … up to 1 h."""
+    exponent = min(max(attempts - 1, 0), 16)
+    return min(FIRST_RETRY * 2**exponent, MAX_RETRY)
+
+
+# --- enqueue ------------------------------------------------------------------------
+
+
+def outbox_enqueue(
+    *,
+    channel: str = Channel.EMAIL,
+    to: list[str],
+    subject: str,
+    body: str,
+    html_body: str = "",
+    dedupe_key: str | None = None,
+    ref_type: str = "",
+    ref_id: str = "",
+) -> OutboxMessage:
+    """Put a message in the outbox, in the caller's transaction; it is sent after commit.
+
+    With a `dedupe_key` that is already in the outbox, the existing message is
+    returned and nothing new is sent.
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown outbox channel {channel!r}.")
+    recipients = [str(address) for address in to if str(address).strip()]
+    if not recipients:
+        raise ValueError("An outbox message needs at least one recipient.")
+    key = dedupe_key or None
+    with transaction.atomic():
+        if key is not None:
+            existing = OutboxMessage.objects.filter(dedupe_key=key).first()
+            if existing is not None:
+                return existing
+        fields: dict[str, Any] = {
+            "channel": channel,
+            "to": recipients,
+            "subject": subject,
+            "body": body,
+            "html_body": html_body,
+            "dedupe_key": key,
+            "ref_type": ref_type,
+            "ref_id": ref_id,
+        }
+        message = _create_or_get(key, fields)
+        schedule_after_commit(message.pk)
+    return message
+
+
+def _create_or_get(key: str | None, fields: dict[str, Any]) -> OutboxMessage:
+    try:
+        with transaction.atomic():
+            return OutboxMessage.objects.create(**fields)
+    except IntegrityError:
+        # Another transaction committed the same key since we looked.
+        if key is None:
+            raise
+        return OutboxMessage.objects.get(dedupe_key=key)
+
+
+def schedule_after_commit(message_id: int) -> None:
+    # A named closure, not functools.partial: Django logs a failing robust
+    # callback by its __qualname__, which partial objects lack.
+    def deliver_after_commit() -> None:
+        schedule_delivery(message_id)
+
+    transaction.on_commit(deliver_after_commit, robust=True)
+
+
+def schedule_delivery(message_id: int) -> None:
+    """Hand one message to the task queue. If the queue is down, the periodic
+    sweep delivers it later, so a failure here is only logged (robust on_commit)."""
+    from yankao.messaging.tasks import deliver_message  # tasks import this module
+
+    deliver_message(message_id)
+
+
+# --- delivery -----------------------------------------------------------------------------
+
+
+def outbox_claim(message_id: int, *, now: datetime | None = None) -> datetime | None:
+    """Take a message for sending, atomically. Returns the lease (which also fences
+    the later status update) or None when the message is not due or another worker
+    has it."""
+    now = now or timezone.now()
+    lease = now + LEASE
+    due = Q(status__in=RETRYABLE, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, lease_until__lt=now, attempts__lt=max_attempts()
+    )
+    claimed = OutboxMessage.objects.filter(due, pk=message_id).update(
+        status=Status.SENDING, lease_until=lease, attempts=F("attempts") + 1
+    )
+    return lease if claimed == 1 else None
+
+
+def outbox_deliver(message_id: int, *, now: datetime | None = None) -> Status | None:
+    """Try to send one message if it is due. Returns its new status, or None when
+    it was not ours to send (not due, already sent, or claimed by another worker)."""
+    now = now or timezone.now()
+    lease = outbox_claim(message_id, now=now)
+    if lease is None:
+        return None
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        get_sender(message.channel)(message)
+    except Exception as exc:
+        logger.warning("Outbox message %s failed: %s", message_id, exc, exc_info=True)
+        return _record_failure(message, lease, exc, now=now)
+    return _record_sent(message, lease)
+
+
+def _owned(message: OutboxMessage, lease: datetime) -> QuerySet[OutboxMessage]:
+    # The lease value is unique per claim, so it fences out a worker whose lease
+    # ran out and was taken over.
+    return OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING, lease_until=lease)
+
+
+def _record_sent(message: OutboxMessage, lease: datetime) -> Status:
+    updated = _owned(message, lease).update(
+        status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+    )
+    if not updated:
+        # Our lease ran out mid-send and another worker took over: it may send
+        # again, with the same Message-ID.
+        logger.warning("Outbox message %s was sent after its lease ran out.", message.pk)
+    return Status.SENT
+
+
+def _record_failure(
+    message: OutboxMessage, lease: datetime, exc: Exception, *, now: datetime
+) -> Status:
+    error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
+    dead = message.attempts >= max_attempts()
+    status = Status.DEAD if dead else Status.FAILED
+    _owned(message, lease).update(
+        status=status,
+        last_error=error,
+        lease_until=None,
+        next_attempt_at=now + retry_delay(message.attempts),
+    )
+    if dead:
+        logger.error("Outbox message %s is dead after %s attempts.", message.pk, message.attempts)
+    return status
+
+
+def outbox_deliver_due(*, now: datetime | None = None, limit: int = 200) -> int:
+    """The periodic sweep: deliver what is due. Returns how many messages were sent."""
+    # Each message gets a fresh clock (and lease) unless the caller fixed `now`:
+    # a long sweep must not hand out leases that have already run out.
+    fixed_now = now
+    now = now or timezone.now()
+    _bury_abandoned(now)
+    due = Q(status__in=RETRYABLE, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, lease_until__lt=now
+    )
+    ids = list(
+        OutboxMessage.objects.filter(due)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_deliver(pk, now=fixed_now) == Status.SENT for pk in ids)
+
+
+def _bury_abandoned(now: datetime) -> int:
+    """A message whose every attempt ended with its worker dying (a lease running
+    out) would otherwise be claimed forever."""
+    return OutboxMessage.objects.filter(
+        status=Status.SENDING, lease_until__lt=now, attempts__gte=max_attempts()
+    ).update(
+        status=Status.DEAD,
+        lease_until=None,
+        last_error="The last delivery attempt did not finish before its lease ran out.",
+    )
+
+
+# --- administration ---------------------------------------------------------------------------
+
+
+def outbox_retry(*, message_ids: list[int]) -> int:
+    """Give failed or dead messages a fresh series of attempts, starting now.
+    Sent messages and messages being sent are left alone: nothing is sent twice."""
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.filter(
+                pk__in=message_ids, status__in=[Status.FAILED, Status.DEAD]
+            ).values_list("pk", flat=True)
+        )
+        OutboxMessage.objects.filter(pk__in=ids, status__in=[Status.FAILED, Status.DEAD]).update(
+            status=Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        for pk in ids:
+            schedule_after_commit(pk)
+    return len(ids)

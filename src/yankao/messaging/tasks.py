@@ -1,0 +1,22 @@
+"""Background work of the outbox, run by the huey consumer (`yankao run_huey`).
+
+`deliver_message` is queued after the commit that wrote a message, so it goes out
+within seconds; `deliver_due_messages` sweeps every minute for retries and for
+anything the queue lost (a broker outage, a worker killed mid-task).
+"""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from yankao.messaging.services import outbox_deliver, outbox_deliver_due
+
+
+@db_task()
+def deliver_message(message_id: int) -> None:
+    # No huey retries: the outbox keeps its own attempts and schedule.
+    outbox_deliver(message_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def deliver_due_messages() -> int:
+    return outbox_deliver_due()

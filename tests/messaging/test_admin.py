@@ -1,0 +1,73 @@
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
+
+from tests.messaging.factories import make_message
+from yankao.messaging.models import Status
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:messaging_outboxmessage_changelist"
+
+
+def test_an_administrator_filters_the_outbox_by_status(admin_client: Client) -> None:
+    make_message(subject="Still waiting")
+    make_message(subject="Gave up", status=Status.DEAD, last_error="boom")
+
+    response = admin_client.get(reverse(CHANGELIST), {"status__exact": "dead"})
+
+    assert response.status_code == 200
+    assert b"Gave up" in response.content
+    assert b"Still waiting" not in response.content
+
+
+def test_an_administrator_finds_messages_by_recipient_or_subject(admin_client: Client) -> None:
+    make_message(to=["carol@example.org"], subject="For Carol")
+    make_message(to=["dave@example.org"], subject="逾期通知")
+
+    by_recipient = admin_client.get(reverse(CHANGELIST), {"q": "carol@"})
+    by_subject = admin_client.get(reverse(CHANGELIST), {"q": "逾期"})
+
+    assert b"For Carol" in by_recipient.content
+    assert "逾期通知" not in by_recipient.content.decode()
+    assert "逾期通知" in by_subject.content.decode()
+    assert b"For Carol" not in by_subject.content
+
+
+def test_retry_now_sends_dead_messages_again_and_leaves_sent_ones_alone(
+    admin_client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    dead = make_message(status=Status.DEAD, attempts=8)
+    sent = make_message(status=Status.SENT, sent_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse(CHANGELIST),
+            {"action": "retry_now", "_selected_action": [dead.pk, sent.pk]},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    assert b"1 message will be sent again." in response.content
+    dead.refresh_from_db()
+    assert dead.status == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_a_message_page_shows_its_last_error_read_only(admin_client: Client) -> None:
+    message = make_message(status=Status.DEAD, last_error="SMTPException: 550 no such user")
+
+    response = admin_client.get(reverse("admin:messaging_outboxmessage_change", args=[message.pk]))
+
+    assert response.status_code == 200
+    assert b"SMTPException: 550 no such user" in response.content
+    assert b'name="subject"' not in response.content
+
+
+def test_messages_cannot_be_added_by_hand(admin_client: Client) -> None:
+    response = admin_client.get(reverse("admin:messaging_outboxmessage_add"))
+
+    assert response.status_code == 403
