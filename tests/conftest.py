@@ -18,3 +18,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def staff(db):
     return factories.Staff.create()
+
+
+@pytest.fixture(autouse=True)
+def fresh_office_calendar():
+    """Each test rolls its database back; the in-memory calendar must follow."""
+    from yankao.calendar.services import invalidate_cache
+
+    invalidate_cache()
+    yield
+    invalidate_cache()

@@ -194,6 +194,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- office hours ------------------------------------------------------------------
+# Items received at or after this time count as received the next working day.
+YANKAO_OFFICE_CLOSE = env_str("YANKAO_OFFICE_CLOSE", "17:30")
+YANKAO_CALENDAR_CHECK_SECONDS = env_int("YANKAO_CALENDAR_CHECK_SECONDS", 5)
+
 # --- the city ----------------------------------------------------------------------
 # Every city-specific list is data; YANKAO_CITY picks the data files to load.
 YANKAO_CITY = env_str("YANKAO_CITY", "kaohsiung")
@@ -231,6 +236,10 @@ else:
     EMAIL_BACKEND = "yankao.messaging.email_folder.EmailFolderBackend"
 EMAIL_FOLDER = DATA_DIR / "mail"
 OUTBOX_MAX_ATTEMPTS = env_int("YANKAO_OUTBOX_MAX_ATTEMPTS", 8)
+# Dotted path of a function send_sms(*, to, body, message_id); empty: SMS fails loudly.
+YANKAO_SMS_GATEWAY = env_str("YANKAO_SMS_GATEWAY", "")
+YANKAO_WEBHOOK_TIMEOUT = env_int("YANKAO_WEBHOOK_TIMEOUT", 10)
+YANKAO_MESSAGE_ID_DOMAIN = env_str("YANKAO_MESSAGE_ID_DOMAIN", "")
 
 LOGGING = {
     "version": 1,
@@ -238,7 +247,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("YANKAO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # huey's consumer prints through its own handler; do not print twice.
+        "huey": {"propagate": False},
+    },
 }
 
 # Lockout is per username only: a whole bureau reaches us from one NAT address,

@@ -48,6 +48,7 @@ def test_retry_now_sends_dead_messages_again_and_leaves_sent_ones_alone(
             reverse(CHANGELIST),
             {"action": "retry_now", "_selected_action": [dead.pk, sent.pk]},
             follow=True,
+            headers={"accept-language": "en"},
         )
 
     assert response.status_code == 200

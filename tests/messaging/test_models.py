@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pytest_django import Settings
@@ -55,4 +56,5 @@ def test_the_message_id_domain_can_be_set_per_deployment(settings: Settings) -> 
 def test_a_message_shows_its_channel_and_recipients() -> None:
     message = make_message(to=["alice@example.org", "bob@example.org"])
 
-    assert str(message) == f"#{message.pk} E-mail → alice@example.org, bob@example.org"
+    with translation.override("en"):
+        assert str(message) == f"#{message.pk} E-mail → alice@example.org, bob@example.org"

@@ -42,6 +42,7 @@ __all__ = [
     "add_working_days",
     "add_working_days_to_date",
     "calendar_changed",
+    "calendar_day_changed",
     "calendar_declare_day_off",
     "calendar_import_days",
     "calendar_import_file",
