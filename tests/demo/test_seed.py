@@ -1,0 +1,81 @@
+"""The demo city: staff per role, replayed directives with true histories."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.utils import timezone
+
+from yankao.accounts.models import User
+from yankao.accounts.roles import Role
+from yankao.control.models import Directive
+from yankao.core.models import Sequence
+from yankao.demo.directives import directives_seed
+from yankao.demo.staff import DEMO_PASSWORD, agency_staff_create, staff_create
+from yankao.tracking.models import Action, Outcome, Status, TrackedItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_there_is_a_demo_sign_in_for_every_role_but_the_system_account():
+    staff_create(demo_passwords=False)
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == set(Role.values) - {Role.SYSTEM}
+
+
+def test_outside_demo_mode_the_demo_accounts_have_no_usable_password(settings):
+    settings.DEMO = False
+    staff_create()
+    assert not User.objects.get(username="handler").check_password(DEMO_PASSWORD)
+    with pytest.raises(ImproperlyConfigured):
+        staff_create(demo_passwords=True)
+
+
+def test_in_demo_mode_the_printed_password_signs_in(settings):
+    settings.DEMO = True
+    staff_create()
+    assert User.objects.get(username="supervisor").check_password(DEMO_PASSWORD)
+
+
+def test_replayed_directives_have_histories_and_some_are_late():
+    staff_create(demo_passwords=False)
+    agency_staff_create(demo_passwords=False)
+    assert directives_seed(count=120, seed=3) == 120
+    items = TrackedItem.objects.filter(kind="directive")
+    assert items.count() == Directive.objects.count() == 120
+    closed = items.filter(status=Status.CLOSED)
+    assert closed.filter(outcome=Outcome.LATE).exists()
+    assert closed.filter(outcome=Outcome.ON_TIME).exists()
+    one = closed.first()
+    actions = list(one.events.values_list("action", flat=True))
+    assert actions[0] == Action.CREATE and actions[-1] == Action.CLOSE
+    for item in closed:
+        assert (item.closed_at <= item.due_at) == (item.outcome == Outcome.ON_TIME)
+
+
+def test_the_same_seed_gives_the_same_city():
+    staff_create(demo_passwords=False)
+    agency_staff_create(demo_passwords=False)
+    now = timezone.now()
+
+    def city() -> list[tuple]:
+        directives_seed(count=30, seed=5, now=now)
+        rows = list(
+            TrackedItem.objects.order_by("pk").values_list(
+                "number", "title", "owner_agency", "status", "received_at", "closed_at"
+            )
+        )
+        Directive.objects.all().delete()
+        TrackedItem.objects.all().delete()
+        Sequence.objects.all().delete()
+        return rows
+
+    first, second = city(), city()
+    assert len(first) == 30
+    assert first == second
+
+
+def test_the_seed_command_builds_the_city_and_its_staff(settings):
+    settings.DEMO = False
+    call_command("seed", "--directives", "5")
+    assert User.objects.filter(role=Role.HANDLER).count() > 38
+    assert Directive.objects.count() == 5
