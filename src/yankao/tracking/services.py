@@ -112,6 +112,32 @@ def _save(item: TrackedItem, *fields: str) -> None:
     item.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _require(text: str, message: Any) -> None:
+    if not text.strip():
+        raise TrackingError(message)
+
+
+def _step(
+    item: TrackedItem,
+    action: str,
+    *,
+    by: User,
+    reason: str,
+    version: int | None,
+    changes: dict[str, Any] | None = None,
+) -> TrackedItem:
+    """A move that changes the status and a few fields, with its history entry."""
+    item = _lock(item, version)
+    kind = get_kind(item.kind)
+    before = _move(kind, item, action)
+    changes = changes or {}
+    for name, value in changes.items():
+        setattr(item, name, value)
+    _save(item, "status", *changes)
+    _record(kind, item, action=action, by=by, at=clock.now(), from_status=before, reason=reason)
+    return item
+
+
 def _set_deadline(kind: ItemKind, item: TrackedItem, start: datetime) -> None:
     item.clock_started_at = start
     item.due_at = deadlines.due_moment(item.clock, start, item.time_limit)
@@ -357,22 +383,8 @@ def item_submit_reply(
 def item_return_reply(
     *, item: TrackedItem, by: User, reason: str, version: int | None = None
 ) -> TrackedItem:
-    if not reason.strip():
-        raise TrackingError(_("Say what the reply needs before returning it."))
-    item = _lock(item, version)
-    kind = get_kind(item.kind)
-    before = _move(kind, item, Action.REPLY_RETURN)
-    _save(item, "status")
-    _record(
-        kind,
-        item,
-        action=Action.REPLY_RETURN,
-        by=by,
-        at=clock.now(),
-        from_status=before,
-        reason=reason,
-    )
-    return item
+    _require(reason, _("Say what the reply needs before returning it."))
+    return _step(item, Action.REPLY_RETURN, by=by, reason=reason, version=version)
 
 
 @transaction.atomic
@@ -414,40 +426,18 @@ def _close(
 def item_reopen(
     *, item: TrackedItem, by: User, reason: str, version: int | None = None
 ) -> TrackedItem:
-    if not reason.strip():
-        raise TrackingError(_("Give the reason for reopening."))
-    item = _lock(item, version)
-    kind = get_kind(item.kind)
-    before = _move(kind, item, Action.REOPEN)
-    item.closed_at, item.outcome, item.working_days_taken = None, "", None
-    _save(item, "status", "closed_at", "outcome", "working_days_taken")
-    _record(
-        kind, item, action=Action.REOPEN, by=by, at=clock.now(), from_status=before, reason=reason
-    )
-    return item
+    _require(reason, _("Give the reason for reopening."))
+    changes = {"closed_at": None, "outcome": "", "working_days_taken": None}
+    return _step(item, Action.REOPEN, by=by, reason=reason, version=version, changes=changes)
 
 
 @transaction.atomic
 def item_withdraw(
     *, item: TrackedItem, by: User, reason: str, version: int | None = None
 ) -> TrackedItem:
-    if not reason.strip():
-        raise TrackingError(_("Give the reason for withdrawing."))
-    item = _lock(item, version)
-    kind = get_kind(item.kind)
-    before = _move(kind, item, Action.WITHDRAW)
-    item.closed_at = clock.now()
-    _save(item, "status", "closed_at")
-    _record(
-        kind,
-        item,
-        action=Action.WITHDRAW,
-        by=by,
-        at=item.closed_at,
-        from_status=before,
-        reason=reason,
-    )
-    return item
+    _require(reason, _("Give the reason for withdrawing."))
+    changes = {"closed_at": clock.now()}
+    return _step(item, Action.WITHDRAW, by=by, reason=reason, version=version, changes=changes)
 
 
 @transaction.atomic
