@@ -1,8 +1,10 @@
 """The demo city's staff: one sign-in per role, fixed names, demo-only passwords."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 
 from yankao.accounts.models import User
@@ -11,6 +13,12 @@ from yankao.organisation.models import Agency
 
 # Known to everyone who reads this file, so it is set only when YANKAO_DEMO=1.
 DEMO_PASSWORD = "demo-Kaohsiung-1999"  # noqa: S105 - demo mode only
+
+
+@lru_cache(maxsize=2)
+def _password_hash(demo: bool) -> str:
+    """Hash the demo password once (argon2 is slow on purpose), or an unusable one."""
+    return make_password(DEMO_PASSWORD if demo else None)
 
 
 @dataclass(frozen=True)
@@ -54,10 +62,7 @@ def staff_create(*, demo_passwords: bool | None = None) -> list[User]:
                 "is_superuser": login.role == Role.ADMIN,
             },
         )
-        if demo_passwords:
-            user.set_password(DEMO_PASSWORD)
-        else:
-            user.set_unusable_password()
+        user.password = _password_hash(demo_passwords)
         user.save()
         users.append(user)
     return users
@@ -98,10 +103,7 @@ def agency_staff_create(*, demo_passwords: bool | None = None) -> int:
                 agency=agency,
                 email=f"{agency.key}-{role}@demo.yankao.invalid",
             )
-            if demo_passwords:
-                user.set_password(DEMO_PASSWORD)
-            else:
-                user.set_unusable_password()
+            user.password = _password_hash(demo_passwords)
             user.save()
             created += 1
     return created

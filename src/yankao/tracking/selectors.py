@@ -105,6 +105,16 @@ def _aggregates(start: datetime, end: datetime, now: datetime) -> dict[str, Any]
     }
 
 
+def _relevant(start: datetime, end: datetime) -> Q:
+    """The only rows any figure can count. Filtering on it first lets the database
+    use the time indexes instead of walking the whole table."""
+    return (
+        Q(received_at__gte=start, received_at__lt=end)
+        | Q(closed_at__gte=start, closed_at__lt=end)
+        | Q(status__in=OPEN_STATUSES)
+    )
+
+
 def _statistics(row: dict[str, Any]) -> ItemStatistics:
     average = row["average_working_days"]
     if average is not None:
@@ -129,7 +139,11 @@ def item_statistics(
 ) -> ItemStatistics:
     """Figures for items received or closed in [start, end), and those open and
     overdue at `now`, in one query."""
-    row = items.order_by().aggregate(**_aggregates(start, end, now or clock.now()))
+    row = (
+        items.filter(_relevant(start, end))
+        .order_by()
+        .aggregate(**_aggregates(start, end, now or clock.now()))
+    )
     return _statistics(row)
 
 
@@ -138,7 +152,8 @@ def item_statistics_by_agency(
 ) -> dict[int, ItemStatistics]:
     """The same figures per responsible agency (agency id → figures), in one query."""
     rows = (
-        items.order_by()
+        items.filter(_relevant(start, end))
+        .order_by()
         .values("owner_agency")
         .annotate(**_aggregates(start, end, now or clock.now()))
     )
