@@ -1,7 +1,6 @@
 import pytest
-from django.utils import translation
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import Settings
 
 from tests.messaging.factories import make_message
