@@ -85,7 +85,11 @@ def directives_seed(
     created = 0
     for received in _moments(rng, start, count):
         agency_key = rng.choice(list(agencies))
-        agency = agencies[agency_key]
+        misrouted = rng.random() < 0.08
+        first_key = (
+            rng.choice([k for k in agencies if k != agency_key]) if misrouted else agency_key
+        )
+        agency = agencies[first_key]
         district = rng.choice(districts)
         title = rng.choice(TOPICS[agency_key]).format(district=district)
         source = rng.choice(SOURCES).format(district=district)
@@ -97,28 +101,28 @@ def directives_seed(
                 instruction=f"請{agency.short_name}就「{title}」研擬具體作法並回報辦理情形。",
                 source=source,
             )
-        _work(rng, directive.item, today, agencies)
+        item = directive.item
+        if misrouted:
+            item = _transfer(rng, item, today, agencies[agency_key])
+        if item is not None:
+            _work(rng, item, today)
         created += 1
         progress(1)
     return created
 
 
-def _work(
-    rng: random.Random, item: TrackedItem, today: datetime, agencies: dict[str, Agency]
-) -> None:
+def _work(rng: random.Random, item: TrackedItem, today: datetime) -> None:
     """Play an item's life forward from its receipt, stopping at `today`."""
     handler = _staff(item.owner_agency, Role.HANDLER) or _staff(item.owner_agency, Role.SUPERVISOR)
-    at = item.received_at + timedelta(hours=rng.uniform(2, 30))
+    at = item.clock_started_at + timedelta(hours=rng.uniform(2, 30))
     if handler is None or at >= today:
-        return None
+        return
     with clock.frozen(at):
         item = services.item_accept(item=item, by=handler)
-    if rng.random() < 0.08:
-        return _transfer(rng, item, at, today, agencies)
     if rng.random() < 0.12:
         at += timedelta(days=rng.uniform(3, 8))
         if at >= today:
-            return None
+            return
         supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
         with clock.frozen(at):
             extension = services.extension_request(
@@ -126,12 +130,12 @@ def _work(
             )
             services.extension_decide(extension=extension, by=supervisor, approve=True)
     late = rng.random() < 0.1
-    span = (item.due_at - item.received_at) * (
+    span = (item.due_at - item.clock_started_at) * (
         rng.uniform(1.05, 1.6) if late else rng.uniform(0.3, 0.95)
     )
-    done = item.received_at + span
+    done = item.clock_started_at + span
     if done >= today:
-        return None
+        return
     supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
     with clock.frozen(done - timedelta(hours=3)):
         services.item_submit_reply(
@@ -139,25 +143,18 @@ def _work(
         )
     with clock.frozen(done):
         services.item_close(item=item, by=supervisor)
-    return None
 
 
 def _transfer(
-    rng: random.Random,
-    item: TrackedItem,
-    at: datetime,
-    today: datetime,
-    agencies: dict[str, Agency],
-) -> None:
-    target = agencies[rng.choice([k for k in agencies if k != item.owner_agency.key])]
-    at += timedelta(hours=rng.uniform(1, 20))
-    if at >= today:
-        return
-    handler = _staff(item.owner_agency, Role.HANDLER) or item.assignee
-    if handler is None:
-        return
+    rng: random.Random, item: TrackedItem, today: datetime, target: Agency
+) -> TrackedItem | None:
+    """The first agency finds the matter is not theirs and transfers it (移文)."""
+    at = item.received_at + timedelta(hours=rng.uniform(2, 20))
+    handler = _staff(item.owner_agency, Role.HANDLER)
+    if handler is None or at >= today:
+        return None
     with clock.frozen(at):
-        services.item_transfer(
+        return services.item_transfer(
             item=item,
             to_agency=target,
             by=handler,
