@@ -101,8 +101,8 @@ def directives_seed(
                 instruction=f"請{agency.short_name}就「{title}」研擬具體作法並回報辦理情形。",
                 source=source,
             )
-        item = directive.item
-        if misrouted:
+        item: TrackedItem | None = directive.item
+        if misrouted and item is not None:
             item = _transfer(rng, item, today, agencies[agency_key])
         if item is not None:
             _work(rng, item, today)
