@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "yankao.core.context_processors.capabilities",
             ],
             "builtins": ["yankao.calendar.templatetags.roc"],
         },

@@ -105,3 +105,50 @@ def test_a_stale_form_is_refused_and_the_item_keeps_the_newer_change(client, sta
     assert tracked.status == Status.IN_PROGRESS
     levels = [m.level for m in response.context["messages"]]
     assert levels == [messages.SUCCESS, messages.ERROR]  # the accept, then the refusal
+
+
+def test_the_worklist_filters_by_text_and_deadline(client, staff):
+    overdue = item(received_at=taipei(2020, 6, 1), time_limit=1)
+    fresh = item(received_at=taipei(2026, 12, 20), time_limit=6)
+    client.force_login(staff.hank)
+    html = client.get(reverse("core:home"), {"due": "overdue"}).content.decode()
+    assert overdue.number in html and fresh.number not in html
+    html = client.get(reverse("core:home"), {"q": fresh.number}).content.decode()
+    assert fresh.number in html and overdue.number not in html
+
+
+def test_a_supervisor_can_narrow_the_worklist_to_a_sub_agency(client, staff):
+    own = item(owner="public-works")
+    sub = item(owner="pw-maintenance")
+    client.force_login(staff.sue)
+    maintenance = Agency.objects.get(key="pw-maintenance")
+    html = client.get(reverse("core:home"), {"agency": maintenance.pk}).content.decode()
+    assert sub.number in html and own.number not in html
+
+
+def test_a_handler_cannot_filter_on_an_agency_outside_their_scope(client, staff):
+    item(owner="public-works")
+    water = Agency.objects.get(key="water-resources")
+    client.force_login(staff.hank)
+    response = client.get(reverse("core:home"), {"agency": water.pk})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1  # the invalid filter is ignored
+
+
+def test_the_overview_counts_open_and_overdue_items_per_agency(client, staff):
+    item(owner="public-works", received_at=taipei(2020, 6, 1), time_limit=1)
+    item(owner="public-works", received_at=taipei(2026, 12, 20))
+    item(owner="water-resources", received_at=taipei(2026, 12, 20))
+    client.force_login(staff.connie)
+    rows = {
+        r["owner_agency__key"]: r
+        for r in client.get(reverse("tracking:overview")).context["agencies"]
+    }
+    assert (rows["public-works"]["open"], rows["public-works"]["overdue"]) == (2, 1)
+    assert (rows["water-resources"]["open"], rows["water-resources"]["overdue"]) == (1, 0)
+    assert next(iter(rows)) == "public-works"  # most overdue first
+
+
+def test_the_overview_is_not_for_handlers(client, staff):
+    client.force_login(staff.hank)
+    assert client.get(reverse("tracking:overview")).status_code == 403

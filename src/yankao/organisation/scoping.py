@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from yankao.accounts.roles import Scope
+from yankao.organisation.models import Agency
 
 if TYPE_CHECKING:
     from yankao.accounts.models import User
@@ -46,3 +47,17 @@ def agency_in_scope(user: User, agency_id: int, agency_path: str) -> bool:
     if scope is Scope.OWN_AGENCY:
         return agency_id == user.agency.pk
     return agency_path.startswith(user.agency.path)
+
+
+def agencies_in_scope(user: User) -> QuerySet[Agency]:
+    """The agencies whose records the user sees (for filter choices)."""
+    agencies = Agency.objects.filter(is_active=True)
+    if not user.is_authenticated or not user.is_active:
+        return agencies.none()
+    if user.scope is Scope.CITY:
+        return agencies
+    if user.agency is None:
+        return agencies.none()
+    if user.scope is Scope.OWN_AGENCY:
+        return agencies.filter(pk=user.agency.pk)
+    return agencies.filter(path__startswith=user.agency.path)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -73,3 +75,37 @@ class NoteForm(VersionedForm):
     text = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+
+class WorklistFilterForm(forms.Form):
+    """The worklist's filters (GET). Invalid values are ignored field by field."""
+
+    q = forms.CharField(label=_("Number or title contains"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Responsible agency"), required=False, queryset=Agency.objects.none()
+    )
+    due = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("overdue", _("Overdue")),
+            ("soon", _("Due by the end of the next working day")),
+        ],
+    )
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        from yankao.tracking.kinds import all_kinds
+        from yankao.tracking.models import OPEN_STATUSES, Status
+
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("Any"))]
+        self.fields["status"].choices = any_choice + [  # type: ignore[attr-defined]
+            (s.value, s.label) for s in Status if s in OPEN_STATUSES
+        ]
+        self.fields["kind"].choices = any_choice + [  # type: ignore[attr-defined]
+            (k.key, k.label) for k in all_kinds()
+        ]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]

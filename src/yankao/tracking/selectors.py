@@ -13,11 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Scope
+from yankao.calendar.services import add_working_days
 from yankao.core import clock
 from yankao.organisation.scoping import agency_scope_q
 from yankao.tracking.models import (
@@ -48,12 +49,54 @@ def item_for_user(user: User, pk: int) -> TrackedItem:
     )
 
 
-def worklist(user: User, *, overdue_only: bool = False) -> QuerySet[TrackedItem]:
-    """The user's open items, soonest deadline first."""
+@dataclass(frozen=True)
+class WorklistFilters:
+    text: str = ""
+    status: str = ""
+    kind: str = ""
+    agency_id: int | None = None
+    due: str = ""  # "overdue", "soon" (by the end of the next working day) or ""
+
+
+def worklist(user: User, filters: WorklistFilters | None = None) -> QuerySet[TrackedItem]:
+    """The user's open items, soonest deadline first, narrowed by the filters."""
+    filters = filters or WorklistFilters()
+    now = clock.now()
     items = items_visible_to(user).filter(status__in=OPEN_STATUSES)
-    if overdue_only:
-        items = items.filter(due_at__lt=clock.now())
+    if filters.text:
+        items = items.filter(Q(number__icontains=filters.text) | Q(title__icontains=filters.text))
+    if filters.status:
+        items = items.filter(status=filters.status)
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+    if filters.agency_id:
+        items = items.filter(owner_agency_id=filters.agency_id)
+    if filters.due == "overdue":
+        items = items.filter(due_at__lt=now)
+    elif filters.due == "soon":
+        items = items.filter(due_at__gte=now, due_at__lte=add_working_days(now, 1))
     return items.select_related("owner_agency", "assignee").order_by("due_at", "pk")
+
+
+def open_items_by_agency(user: User, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Open and overdue counts per responsible agency, most overdue first (one query)."""
+    now = now or clock.now()
+    return list(
+        items_visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values("owner_agency", "owner_agency__name", "owner_agency__key")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            oldest_due=Min("due_at"),
+        )
+        .order_by("-overdue", "-open", "owner_agency__name")
+    )
+
+
+def oldest_overdue(user: User, *, limit: int = 20) -> QuerySet[TrackedItem]:
+    return worklist(user, WorklistFilters(due="overdue"))[:limit]
 
 
 def items_spanning_day(day: date) -> QuerySet[TrackedItem]:

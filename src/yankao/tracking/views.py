@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,12 +18,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yankao.accounts.models import User
+from yankao.accounts.roles import Capability
 from yankao.core import clock
+from yankao.organisation.scoping import agencies_in_scope
 from yankao.tracking.actions import ACTIONS, build_form
+from yankao.tracking.forms import WorklistFilterForm
 from yankao.tracking.kinds import get_kind
 from yankao.tracking.models import Action, ExtensionState, TrackedItem
 from yankao.tracking.policy import allowed_actions
-from yankao.tracking.selectors import item_for_user, pending_cohandler_agency_ids, worklist
+from yankao.tracking.selectors import (
+    WorklistFilters,
+    item_for_user,
+    oldest_overdue,
+    open_items_by_agency,
+    pending_cohandler_agency_ids,
+    worklist,
+)
 from yankao.tracking.services import TrackingError
 
 PAGE_SIZE = 50
@@ -33,13 +44,42 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _filters(form: WorklistFilterForm) -> WorklistFilters:
+    form.is_valid()
+    data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    agency = data.get("agency")
+    return WorklistFilters(
+        text=data.get("q", ""),
+        status=data.get("status", ""),
+        kind=data.get("kind", ""),
+        agency_id=agency.pk if agency else None,
+        due=data.get("due", ""),
+    )
+
+
 def worklist_context(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
-    overdue_only = request.GET.get("overdue") == "1"
-    page = Paginator(worklist(user, overdue_only=overdue_only), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return {"page": page, "overdue_only": overdue_only, "now": clock.now()}
+    agencies = agencies_in_scope(user)
+    form = WorklistFilterForm(request.GET or None, agencies=agencies)
+    filters = _filters(form) if request.GET else WorklistFilters()
+    page = Paginator(worklist(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "filter_form": form, "query": query.urlencode(), "now": clock.now()}
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The commission's view: open and overdue items per agency, the oldest overdue."""
+    user = _user(request)
+    if not user.has_capability(Capability.REPORTS_VIEW):
+        raise PermissionDenied
+    context = {
+        "agencies": open_items_by_agency(user),
+        "oldest": oldest_overdue(user),
+        "now": clock.now(),
+    }
+    return render(request, "tracking/overview.html", context)
 
 
 def _visible_actions(user: User, item: TrackedItem) -> list[str]:
