@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yankao.tracking",
     "yankao.messaging",
     "yankao.control",
+    "yankao.petitions",
     "yankao.demo",
 ]
 

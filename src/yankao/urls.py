@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("yankao.core.urls")),
     path("accounts/", include("yankao.accounts.urls")),
     path("tracking/", include("yankao.tracking.urls")),
+    path("petitions/", include("yankao.petitions.urls")),
+    path("mailbox/", include("yankao.petitions.mailbox_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,47 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from yankao.petitions.models import (
+    AgencyPetitionSettings,
+    Category,
+    PersonalDataAccess,
+    RoutingRule,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "parent", "time_limit_days", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "district", "agency"]
+    list_select_related = ["category", "district", "agency"]
+    search_fields = ["category__code", "category__name"]
+
+
+@admin.register(AgencyPetitionSettings)
+class AgencyPetitionSettingsAdmin(admin.ModelAdmin):
+    list_display = ["agency", "reply_needs_approval"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log is evidence: it can be read, never changed."""
+
+    list_display = ["at", "user", "petition", "where", "reason"]
+    list_select_related = ["user", "petition__item"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

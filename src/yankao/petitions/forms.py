@@ -1,0 +1,221 @@
+"""Forms of the web mailbox, the staff intake and the petition page. Every message
+is a whole translatable sentence; text is kept as plain text (never as HTML) and
+escaped wherever it is shown."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yankao.organisation.models import District
+from yankao.petitions.models import Category, Channel, Disposition
+from yankao.petitions.selectors import categories_for_choice
+
+SUBJECT_MAX = 100
+CONTENT_MAX = 4000
+NAME_MAX = 50
+ADDRESS_MAX = 200
+PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
+# Control characters other than tab and line breaks have no place in a petition.
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
+
+
+class PlainTextField(forms.CharField):
+    """Text as the citizen typed it, normalised (NFC) and without control characters."""
+
+    def to_python(self, value: Any) -> str:
+        text = unicodedata.normalize("NFC", super().to_python(value) or "")
+        return "".join(char for char in text if char not in _CONTROL)
+
+
+def _text(
+    label: Any, max_length: int, *, required: Any = None, textarea: bool = False
+) -> PlainTextField:
+    """A plain-text field; `required` is the message shown when it is left empty
+    (None: the field is optional)."""
+    widget = forms.Textarea(attrs={"rows": 8}) if textarea else forms.TextInput()
+    messages = {
+        "max_length": _("This can be at most %(limit_value)d characters (it has %(show_value)d).")
+    }
+    if required is not None:
+        messages["required"] = required
+    return PlainTextField(
+        label=label,
+        max_length=max_length,
+        required=required is not None,
+        widget=widget,
+        error_messages=messages,
+    )
+
+
+class CategoryField(forms.TypedChoiceField):
+    """The two-level category: sub-items (子項) grouped under their main item (主項)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, empty_value=None, **kwargs)
+
+    def load_choices(self) -> None:
+        self.choices = [("", "—"), *categories_for_choice()]
+
+    def clean(self, value: Any) -> Category:
+        pk = super().clean(value)
+        category = Category.objects.filter(pk=pk, is_active=True).first()
+        if category is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid")
+        return category
+
+
+class PetitionFieldsForm(forms.Form):
+    """The fields the mailbox and the intake share."""
+
+    category = CategoryField(
+        label=_("Category"),
+        error_messages={
+            "required": _("Choose the category that fits your petition best."),
+            "invalid_choice": _("Choose one of the listed categories."),
+        },
+    )
+    subject = _text(_("Subject"), SUBJECT_MAX, required=_("Write a short subject."))
+    content = _text(
+        _("What you ask or suggest"),
+        CONTENT_MAX,
+        textarea=True,
+        required=_("Describe the matter: what, where and since when."),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.all(),
+        required=False,
+        empty_label="—",
+        error_messages={"invalid_choice": _("Choose one of the listed districts.")},
+    )
+    address = _text(_("Address or place"), ADDRESS_MAX)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, CategoryField)
+        category.load_choices()
+        # Keep the fields in the order of the page, as declared below.
+        self.order_fields(self.field_order_for_page)
+
+    field_order_for_page = [
+        "channel",
+        "category",
+        "subject",
+        "content",
+        "district",
+        "address",
+        "name",
+        "phone",
+        "email",
+        "anonymous",
+        "website",
+    ]
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data.get("phone", "")).strip()
+        if phone and (not PHONE_PATTERN.match(phone) or sum(c.isdigit() for c in phone) < 7):
+            raise forms.ValidationError(
+                _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333."),
+                code="invalid",
+            )
+        return phone
+
+
+class MailboxForm(PetitionFieldsForm):
+    """The public web mailbox (市長信箱). `website` is a trap for robots: it is
+    hidden from people, so anything in it means the sender is not one."""
+
+    name = _text(_("Your name"), NAME_MAX, required=_("Enter your name."))
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=254,
+        help_text=_(
+            "We send a confirmation link here; the petition is registered once you open it."
+        ),
+        error_messages={
+            "required": _("Enter your e-mail address: we send the confirmation link there."),
+            "invalid": _("Enter a valid e-mail address, for example name@example.com."),
+        },
+    )
+    phone = forms.CharField(label=_("Your phone"), max_length=30, required=False)
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def is_robot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class IntakeForm(PetitionFieldsForm):
+    """The staff intake for petitions by counter, phone, letter or fax."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[
+            (c.value, c.label)
+            for c in (Channel.PHONE, Channel.COUNTER, Channel.LETTER, Channel.FAX)
+        ],
+    )
+    name = _text(_("Petitioner's name"), NAME_MAX)
+    phone = forms.CharField(label=_("Petitioner's phone"), max_length=30, required=False)
+    email = forms.EmailField(
+        label=_("Petitioner's e-mail"),
+        max_length=254,
+        required=False,
+        error_messages={
+            "invalid": _("Enter a valid e-mail address, for example name@example.com.")
+        },
+    )
+    anonymous = forms.BooleanField(label=_("The petitioner asks to stay anonymous"), required=False)
+
+
+class PersonalDataForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the personal data?"),
+        max_length=300,
+        error_messages={"required": _("Say why you need the personal data.")},
+    )
+
+
+class UnhandledForm(forms.Form):
+    """Close a petition that may be left unhandled (要點 第14點)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    disposition = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (d.value, d.label)
+            for d in (
+                Disposition.NO_CONTENT,
+                Disposition.NO_IDENTITY,
+                Disposition.REPEAT,
+                Disposition.NOT_COMPETENT,
+            )
+        ],
+    )
+    repeat_of = forms.CharField(
+        label=_("Case number of the earlier petition (for a repeat)"),
+        max_length=20,
+        required=False,
+    )
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("Case number"),
+        max_length=20,
+        error_messages={"required": _("Enter the case number, for example 1151126-000123.")},
+    )
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        error_messages={"required": _("Enter the verification code we gave you.")},
+    )

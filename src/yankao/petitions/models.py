@@ -1,0 +1,234 @@
+"""Citizen petitions (人民陳情): the city's category taxonomy, the routing rules that
+give each petition its responsible agency, the petition itself (its own facts next
+to the engine's tracked item), drafts from the web mailbox awaiting the e-mail
+confirmation, and the log of every look at a petitioner's personal data."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yankao.tracking.models import TrackedItem
+
+DEFAULT_TIME_LIMIT_DAYS = 6
+
+
+class Category(models.Model):
+    """A petition category: a main item (主項, e.g. 01 工務) or a sub-item (子項,
+    e.g. 0103 路燈) under one."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("main category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    time_limit_days = models.PositiveSmallIntegerField(
+        _("time limit in working days"), default=DEFAULT_TIME_LIMIT_DAYS
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("petition category")
+        verbose_name_plural = _("petition categories")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_limit_days__gt=0), name="petition_category_limit_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RoutingRule(models.Model):
+    """Which agency handles a category, optionally only in one district (e.g. 05
+    民政區政 in 鳳山區 → the Fengshan district office)."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="rules"
+    )
+    district = models.ForeignKey(
+        "organisation.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "organisation.Agency",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "district"], name="petition_rule_once_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=Q(district__isnull=True),
+                name="petition_rule_once_citywide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}/{self.district_id or '*'} → {self.agency_id}"
+
+
+class AgencyPetitionSettings(models.Model):
+    """Per-agency rules for petitions; an agency without a row uses the defaults."""
+
+    agency = models.OneToOneField(
+        "organisation.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.CASCADE,
+        related_name="petition_settings",
+    )
+    reply_needs_approval = models.BooleanField(
+        _("replies need the supervisor's approval"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("agency petition settings")
+        verbose_name_plural = _("agency petition settings")
+
+    def __str__(self) -> str:
+        return str(self.agency_id)
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Counter")
+    PHONE = "phone", _("Phone (1999)")
+    WEB = "web", _("Mayor's mailbox (web)")
+    LETTER = "letter", _("Letter")
+    FAX = "fax", _("Fax")
+    APP = "app", _("App / API")
+
+
+class Disposition(models.TextChoices):
+    """How the petition is dealt with: normally, or one of the cases that may be left
+    unhandled but must still be registered (要點 第14點)."""
+
+    NORMAL = "normal", _("Handled normally")
+    NO_CONTENT = "no_content", _("No concrete content")
+    NO_IDENTITY = "no_identity", _("No real name or contact")
+    REPEAT = "repeat", _("Same matter already answered")
+    NOT_COMPETENT = "not_competent", _("Not competent (sent to several agencies)")
+
+
+class Petition(models.Model):
+    item = models.OneToOneField(
+        TrackedItem, on_delete=models.PROTECT, related_name="petition", primary_key=True
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="petitions"
+    )
+    district = models.ForeignKey(
+        "organisation.District",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    address = models.CharField(_("address or place"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    content = models.TextField(_("content"))
+    # Personal data: masked on every page unless a permitted user asks, and logged.
+    petitioner_name = models.CharField(_("petitioner's name"), max_length=60, blank=True)
+    petitioner_email = models.EmailField(_("petitioner's e-mail"), blank=True)
+    petitioner_phone = models.CharField(_("petitioner's phone"), max_length=30, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    language = models.CharField(_("language"), max_length=10, default="zh-hant")
+    disposition = models.CharField(
+        _("disposition"), max_length=16, choices=Disposition.choices, default=Disposition.NORMAL
+    )
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier petition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+    verification_hash = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="petition_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition__in=Disposition.values), name="petition_disposition_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition=Disposition.REPEAT) | Q(repeat_of__isnull=True),
+                name="petition_repeat_link_only_for_repeats",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "district"], name="petition_category")]
+
+    def __str__(self) -> str:
+        return self.item.number
+
+
+class MailboxDraft(models.Model):
+    """A web-mailbox submission waiting for its sender to click the e-mail link.
+    It becomes a petition only then; unconfirmed drafts expire after a day."""
+
+    data = models.JSONField()
+    email = models.EmailField()
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField()
+    petition = models.OneToOneField(
+        Petition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mailbox draft")
+        verbose_name_plural = _("mailbox drafts")
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"
+
+
+class PersonalDataAccess(models.Model):
+    """One look at a petitioner's unmasked personal data (個資法 施行細則 §12)."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="personal_data_accesses"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    reason = models.CharField(_("reason"), max_length=300)
+    where = models.CharField(_("where"), max_length=40)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["petition", "at"], name="pd_access_petition_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.petition_id} {self.at:%Y-%m-%d %H:%M}"

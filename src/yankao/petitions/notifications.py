@@ -1,0 +1,116 @@
+"""What the petitioner is told by e-mail, and only if they gave an address: the
+confirmation link, the case number and code, a transfer to another agency (§171),
+and the reply at closing. Messages go through the outbox, in the caller's
+transaction, and are written in the language the petitioner used."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from yankao.calendar.roc import format_roc_short
+from yankao.messaging.services import outbox_enqueue
+from yankao.petitions.models import Petition
+from yankao.tracking.models import Action, ItemEvent, TrackedItem
+
+
+def _absolute(path: str) -> str:
+    return settings.YANKAO_BASE_URL.rstrip("/") + path
+
+
+def _send(petition: Petition, subject: str, body: str, key: str) -> None:
+    if not petition.petitioner_email:
+        return
+    outbox_enqueue(
+        to=[petition.petitioner_email],
+        subject=subject,
+        body=body,
+        dedupe_key=f"petition-{petition.pk}-{key}",
+        ref_type="petitions.petition",
+        ref_id=str(petition.pk),
+    )
+
+
+def mailbox_confirmation(*, email: str, subject: str, token: str, draft_id: int) -> None:
+    link = _absolute(reverse("mailbox:confirm", args=[token]))
+    body = _(
+        "We received your message to the mayor's mailbox: “%(subject)s”.\n\n"
+        "To register it as a petition, open this link within 24 hours:\n%(link)s\n\n"
+        "If you did not write to us, ignore this e-mail and nothing will be registered."
+    ) % {"subject": subject, "link": link}
+    outbox_enqueue(
+        to=[email],
+        subject=_("Please confirm your message to the mayor's mailbox"),
+        body=body,
+        dedupe_key=f"mailbox-draft-{draft_id}",
+        ref_type="petitions.draft",
+        ref_id=str(draft_id),
+    )
+
+
+def petition_registered(petition: Petition, code: str) -> None:
+    item = petition.item
+    with translation.override(petition.language):
+        body = _(
+            "Your petition “%(subject)s” is registered as case %(number)s and handled by "
+            "%(agency)s, due by %(due)s.\n\nYour verification code is %(code)s. Keep it: "
+            "with the case number it lets you follow the case at\n%(link)s"
+        ) % {
+            "subject": petition.subject,
+            "number": item.number,
+            "agency": item.owner_agency.name,
+            "due": format_roc_short(item.due_at),
+            "code": code,
+            "link": _absolute(reverse("mailbox:track")),
+        }
+        subject = _("Your petition is registered as case %(number)s") % {"number": item.number}
+        _send(petition, subject, body, "registered")
+
+
+def _reply_text(item: TrackedItem, event: ItemEvent) -> str:
+    if event.reason:
+        return event.reason
+    submitted = item.events.filter(action=Action.REPLY_SUBMIT).order_by("-at", "-pk").first()
+    return submitted.reason if submitted else ""
+
+
+def _transferred(petition: Petition, event: ItemEvent) -> None:
+    agency = event.to_agency.name if event.to_agency else ""
+    body = _(
+        "Your petition %(number)s “%(subject)s” concerns the duties of another agency, "
+        "and has been transferred to %(agency)s, which will answer you."
+    ) % {"number": petition.item.number, "subject": petition.subject, "agency": agency}
+    subject = _("Your petition %(number)s was transferred to %(agency)s") % {
+        "number": petition.item.number,
+        "agency": agency,
+    }
+    _send(petition, subject, body, f"transfer-{event.pk}")
+
+
+def _closed(petition: Petition, event: ItemEvent) -> None:
+    reply = _reply_text(petition.item, event)
+    body = _("The reply of %(agency)s to your petition %(number)s “%(subject)s”:\n\n%(reply)s") % {
+        "agency": petition.item.owner_agency.name,
+        "number": petition.item.number,
+        "subject": petition.subject,
+        "reply": reply,
+    }
+    subject = _("Reply to your petition %(number)s") % {"number": petition.item.number}
+    _send(petition, subject, body, f"close-{event.pk}")
+
+
+def petition_event(item: TrackedItem, event: ItemEvent) -> None:
+    """The engine's hook: runs inside the transaction of every history entry."""
+    if event.action not in (Action.TRANSFER, Action.CLOSE):
+        return
+    petition = Petition.objects.filter(item_id=item.pk).first()
+    if petition is None or not petition.petitioner_email:
+        return
+    petition.item = item
+    with translation.override(petition.language):
+        if event.action == Action.TRANSFER:
+            _transferred(petition, event)
+        else:
+            _closed(petition, event)

@@ -1,0 +1,108 @@
+"""Reads of petitions that follow rules: routing, scoping, the public look-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from yankao.accounts.models import User
+from yankao.organisation.models import Agency, District
+from yankao.petitions.models import Category, Petition, RoutingRule
+from yankao.tracking.models import Action, Status
+from yankao.tracking.selectors import items_visible_to
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check codes against when no petition matches, so that a wrong case
+    number costs as long as a wrong code and timing tells nothing."""
+    return make_password("no-such-petition")
+
+
+def petition_route(category: Category, district: District | None) -> Agency | None:
+    """The responsible agency: a rule for the category in the district, then for the
+    category anywhere, then the same for its main category. One query."""
+    candidates = [category.pk] + ([category.parent_id] if category.parent_id else [])
+    where = Q(district__isnull=True)
+    if district is not None:
+        where |= Q(district=district)
+    rules = RoutingRule.objects.filter(where, category_id__in=candidates).select_related("agency")
+    rank = {
+        (cat, dist): n
+        for n, (cat, dist) in enumerate(
+            (cat, dist)
+            for cat in candidates
+            for dist in ([district.pk] if district else []) + [None]
+        )
+    }
+    best = min(rules, key=lambda rule: rank[(rule.category_id, rule.district_id)], default=None)
+    return best.agency if best else None
+
+
+def petitions_visible_to(user: User) -> QuerySet[Petition]:
+    return Petition.objects.filter(item__in=items_visible_to(user))
+
+
+def petition_for_user(user: User, pk: int) -> Petition:
+    """One petition the user may see (the same rule as its tracked item), or 404."""
+    return get_object_or_404(
+        petitions_visible_to(user).select_related(
+            "item__owner_agency",
+            "item__owner_unit",
+            "item__assignee",
+            "category__parent",
+            "district",
+            "repeat_of__item",
+        ),
+        pk=pk,
+    )
+
+
+def petition_by_number_and_code(number: str, code: str) -> Petition | None:
+    """The public look-up: a petition only for its case number with its code."""
+    petition = (
+        Petition.objects.filter(item__kind="petition", item__number=number.strip())
+        .select_related("item__owner_agency", "category__parent")
+        .first()
+    )
+    stored = petition.verification_hash if petition and petition.verification_hash else None
+    matches = check_password(code.strip().upper(), stored or _dummy_hash())
+    return petition if stored and matches else None
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    at: datetime
+
+
+def petition_reply(petition: Petition) -> Reply | None:
+    """The reply given at closing (the handler's reply, approved or not), if closed."""
+    item = petition.item
+    if item.status != Status.CLOSED or item.closed_at is None:
+        return None
+    events = item.events.filter(action__in=[Action.CLOSE, Action.REPLY_SUBMIT]).order_by(
+        "-at", "-pk"
+    )
+    for event in events:
+        if event.reason:
+            return Reply(text=event.reason, at=item.closed_at)
+    return Reply(text="", at=item.closed_at)
+
+
+def categories_for_choice() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Active sub-items grouped under their main item, for a select with optgroups."""
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    mains = Category.objects.filter(parent__isnull=True, is_active=True).order_by("code")
+    for main in mains:
+        groups[main.pk] = (str(main), [])
+    subs = Category.objects.filter(parent__isnull=False, is_active=True).order_by("code")
+    for sub in subs:
+        if sub.parent_id in groups:
+            groups[sub.parent_id][1].append((sub.pk, str(sub)))
+    return [group for group in groups.values() if group[1]]

@@ -1,0 +1,378 @@
+"""Every write to petitions goes through one of these functions: keyword-only
+arguments, the actor passed in, one transaction each. Permission checks belong to
+the caller (see policy.py and the views)."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from yankao.accounts.models import User
+from yankao.calendar.roc import format_roc_short, roc_year
+from yankao.core import clock
+from yankao.core.numbering import next_value
+from yankao.organisation.models import Agency, District
+from yankao.organisation.services import city_data_dir
+from yankao.petitions import notifications
+from yankao.petitions.loading import ReferenceLoadResult, load_reference
+from yankao.petitions.models import (
+    AgencyPetitionSettings,
+    Category,
+    Channel,
+    Disposition,
+    MailboxDraft,
+    PersonalDataAccess,
+    Petition,
+    RoutingRule,
+)
+from yankao.petitions.selectors import petition_route
+from yankao.tracking.models import Status, TrackedItem
+from yankao.tracking.services import item_close, item_create, item_transfer
+
+KIND = "petition"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+CODE_LENGTH = 8
+MAILBOX_SALT = "yankao.petitions.mailbox"
+MAILBOX_LINK_AGE = timedelta(hours=24)
+
+
+class PetitionError(Exception):
+    """A write the petitions app refuses; the message is fit to show to the user."""
+
+
+# --- reference data ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_reference_load(*, city: str | None = None) -> ReferenceLoadResult:
+    """Load (or refresh) the city's petition categories and routing rules. Idempotent;
+    the demo seed calls it after loading the city's agencies."""
+    return load_reference(
+        category_model=Category,
+        rule_model=RoutingRule,
+        agency_model=Agency,
+        district_model=District,
+        folder=city_data_dir(city),
+    )
+
+
+@transaction.atomic
+def agency_petition_settings_set(*, agency: Agency, reply_needs_approval: bool) -> None:
+    AgencyPetitionSettings.objects.update_or_create(
+        agency=agency, defaults={"reply_needs_approval": reply_needs_approval}
+    )
+
+
+# --- numbers and codes ---------------------------------------------------------------------
+
+
+def case_number(received_at: datetime) -> str:
+    """1151126-000123: the ROC date of receipt and a sequence that runs through the
+    ROC year. Call inside the registering transaction (see next_value)."""
+    day = timezone.localtime(received_at).date()
+    year = roc_year(day)
+    return f"{year:03d}{day.month:02d}{day.day:02d}-{next_value(f'petition-{year}'):06d}"
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+# --- registering -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registered petition and its verification code, which exists only here:
+    the database keeps its hash."""
+
+    petition: Petition
+    code: str
+
+
+def has_concrete_content(text: str) -> bool:
+    """Whether the text holds any letter or digit (not only spaces and punctuation)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def _unhandled_reason(disposition: str, repeat_of: Petition | None) -> str:
+    """The closing reason, kept in the history in the city's language whatever the
+    language of the page that caused it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _unhandled_reason_text(disposition, repeat_of)
+
+
+def _unhandled_reason_text(disposition: str, repeat_of: Petition | None) -> str:
+    if disposition == Disposition.REPEAT:
+        if repeat_of is None:
+            raise PetitionError(_("Name the earlier petition this one repeats."))
+        earlier = repeat_of.item
+        if earlier.status != Status.CLOSED or earlier.closed_at is None:
+            raise PetitionError(_("The earlier petition has not been answered yet."))
+        return str(
+            _(
+                "Registered without further handling (要點 第14點): the same matter was "
+                "answered in case %(number)s on %(date)s."
+            )
+            % {"number": earlier.number, "date": format_roc_short(earlier.closed_at)}
+        )
+    reasons = {
+        Disposition.NO_CONTENT: _(
+            "Registered without further handling (要點 第14點): the petition has no "
+            "concrete content."
+        ),
+        Disposition.NO_IDENTITY: _(
+            "Registered without further handling (要點 第14點): the petitioner gave no "
+            "real name or contact."
+        ),
+        Disposition.NOT_COMPETENT: _(
+            "Registered without further handling (要點 第14點): the same matter was sent "
+            "to several agencies and this agency is not the competent one."
+        ),
+    }
+    if disposition not in reasons:
+        raise PetitionError(_("That is not a disposition for leaving a petition unhandled."))
+    return str(reasons[Disposition(disposition)])
+
+
+def _intake_disposition(disposition: str, content: str, email: str, phone: str) -> str:
+    """A disposition chosen at intake stands; otherwise a petition without concrete
+    content, or without any way to reach the petitioner, is marked as such."""
+    if disposition != Disposition.NORMAL:
+        return disposition
+    if not has_concrete_content(content):
+        return Disposition.NO_CONTENT
+    if not (email.strip() or phone.strip()):
+        return Disposition.NO_IDENTITY
+    return Disposition.NORMAL
+
+
+@transaction.atomic
+def petition_create(
+    *,
+    channel: str,
+    category: Category,
+    subject: str,
+    content: str,
+    by: User | None,
+    petitioner_name: str = "",
+    petitioner_email: str = "",
+    petitioner_phone: str = "",
+    anonymous: bool = False,
+    district: District | None = None,
+    address: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    disposition: str = Disposition.NORMAL,
+    repeat_of: Petition | None = None,
+    language: str = "zh-hant",
+    received_at: datetime | None = None,
+) -> Registered:
+    """Register a petition with the agency the routing rules name, on the category's
+    time limit. One that may be left unhandled (要點 第14點) is registered and
+    closed at once with its disposition: never dropped."""
+    if channel not in Channel.values:
+        raise PetitionError(_("Unknown channel."))
+    owner = petition_route(category, district)
+    if owner is None:
+        raise PetitionError(_("No agency is set to handle this category."))
+    disposition = _intake_disposition(disposition, content, petitioner_email, petitioner_phone)
+    closing_reason = (
+        _unhandled_reason(disposition, repeat_of) if disposition != Disposition.NORMAL else ""
+    )
+    received = received_at or clock.now()
+    code = new_verification_code()
+    item = item_create(
+        kind=KIND,
+        number=case_number(received),
+        title=subject,
+        owner_agency=owner,
+        by=by,
+        received_at=received,
+        time_limit=category.time_limit_days,
+    )
+    petition = Petition.objects.create(
+        item=item,
+        channel=channel,
+        category=category,
+        district=district,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        subject=subject,
+        content=content,
+        petitioner_name="" if anonymous else petitioner_name,
+        petitioner_email=petitioner_email,
+        petitioner_phone=petitioner_phone,
+        anonymous=anonymous,
+        language=language,
+        disposition=disposition,
+        repeat_of=repeat_of if disposition == Disposition.REPEAT else None,
+        verification_hash=make_password(code),
+    )
+    notifications.petition_registered(petition, code)
+    if closing_reason:
+        petition.item = item_close(item=item, by=by, reason=closing_reason, at=received)
+    return Registered(petition=petition, code=code)
+
+
+@transaction.atomic
+def petition_close_unhandled(
+    *,
+    petition: Petition,
+    disposition: str,
+    by: User,
+    repeat_of: Petition | None = None,
+    version: int | None = None,
+) -> Petition:
+    """Close an open petition that may be left unhandled (要點 第14點), saying why."""
+    if repeat_of is not None and repeat_of.pk == petition.pk:
+        raise PetitionError(_("A petition cannot repeat itself."))
+    reason = _unhandled_reason(disposition, repeat_of)
+    petition.disposition = disposition
+    petition.repeat_of = repeat_of if disposition == Disposition.REPEAT else None
+    petition.save(update_fields=["disposition", "repeat_of"])
+    petition.item = item_close(item=petition.item, by=by, reason=reason, version=version)
+    return petition
+
+
+@transaction.atomic
+def petition_reroute(
+    *,
+    petition: Petition,
+    by: User,
+    reason: str,
+    category: Category | None = None,
+    district: District | None = None,
+    to_agency: Agency | None = None,
+    version: int | None = None,
+) -> Petition:
+    """Correct the category or district and transfer (移文) the petition to the agency
+    the rules then name, or to the agency given; the petitioner is told (§171)."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    petition.category = category or petition.category
+    petition.district = district if district is not None else petition.district
+    petition.save(update_fields=["category", "district"])
+    target = to_agency or petition_route(petition.category, petition.district)
+    if target is None:
+        raise PetitionError(_("No agency is set to handle this category."))
+    item: TrackedItem = petition.item
+    if target.pk != item.owner_agency_id:
+        item = item_transfer(item=item, to_agency=target, by=by, reason=reason, version=version)
+    petition.item = item
+    return petition
+
+
+# --- personal data -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_personal_data_access_log(
+    *, petition: Petition, by: User, reason: str, where: str
+) -> PersonalDataAccess:
+    """Record that a user is about to see a petitioner's personal data unmasked."""
+    if not reason.strip():
+        raise PetitionError(_("Say why you need the personal data."))
+    return PersonalDataAccess.objects.create(
+        petition=petition, user=by, at=clock.now(), reason=reason.strip()[:300], where=where
+    )
+
+
+# --- the web mailbox ---------------------------------------------------------------------------
+
+
+class MailboxLinkError(Exception):
+    """A confirmation link that cannot register anything; the message says why."""
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    petition: Petition
+    code: str | None  # None when the link had already been used
+
+
+@transaction.atomic
+def mailbox_submit(*, data: dict[str, Any], email: str) -> MailboxDraft:
+    """Keep a web submission as a draft and e-mail its sender a signed link; nothing
+    is registered until the link is opened (as the city's mailbox does)."""
+    draft = MailboxDraft.objects.create(
+        data=data, email=email, nonce=secrets.token_hex(16), created_at=clock.now()
+    )
+    token = signing.dumps({"d": draft.pk, "n": draft.nonce}, salt=MAILBOX_SALT)
+    notifications.mailbox_confirmation(
+        email=email, subject=str(data.get("subject", "")), token=token, draft_id=draft.pk
+    )
+    return draft
+
+
+def _draft_from_token(token: str, *, lock: bool) -> MailboxDraft:
+    try:
+        payload = signing.loads(token, salt=MAILBOX_SALT, max_age=MAILBOX_LINK_AGE)
+    except signing.SignatureExpired as exc:
+        raise MailboxLinkError(
+            _("This confirmation link has expired (links last 24 hours). Please write again.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise MailboxLinkError(
+            _("This confirmation link is not valid. Check that it was copied whole.")
+        ) from exc
+    drafts = MailboxDraft.objects.select_for_update() if lock else MailboxDraft.objects.all()
+    draft = drafts.filter(pk=payload.get("d"), nonce=payload.get("n")).first()
+    if draft is None:
+        raise MailboxLinkError(
+            _("This confirmation link has expired (links last 24 hours). Please write again.")
+        )
+    return draft
+
+
+def mailbox_check_token(*, token: str) -> None:
+    """Raise MailboxLinkError if the link cannot be confirmed; registers nothing."""
+    _draft_from_token(token, lock=False)
+
+
+@transaction.atomic
+def mailbox_confirm(*, token: str) -> Confirmed:
+    """Register the petition of a confirmed draft. Opening the link again registers
+    nothing more and shows the same case (without its code, which is shown once)."""
+    draft = _draft_from_token(token, lock=True)
+    if draft.petition_id is not None:
+        petition = Petition.objects.select_related("item__owner_agency").get(pk=draft.petition_id)
+        return Confirmed(petition=petition, code=None)
+    data = draft.data
+    registered = petition_create(
+        channel=Channel.WEB,
+        category=Category.objects.get(pk=data["category"]),
+        district=District.objects.filter(pk=data.get("district")).first(),
+        subject=data["subject"],
+        content=data["content"],
+        address=data.get("address", ""),
+        petitioner_name=data.get("name", ""),
+        petitioner_email=draft.email,
+        petitioner_phone=data.get("phone", ""),
+        language=data.get("language", "zh-hant"),
+        by=None,
+    )
+    draft.petition = registered.petition
+    draft.data = {}  # the petition holds the facts now; keep no second copy
+    draft.save(update_fields=["petition", "data"])
+    return Confirmed(petition=registered.petition, code=registered.code)
+
+
+def mailbox_drafts_purge(*, now: datetime | None = None) -> int:
+    """Delete drafts whose link has expired unconfirmed (they hold personal data)."""
+    limit = (now or clock.now()) - MAILBOX_LINK_AGE
+    deleted, _counts = MailboxDraft.objects.filter(
+        petition__isnull=True, created_at__lt=limit
+    ).delete()
+    return deleted
