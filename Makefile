@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test check lint typecheck test-postgres test-redis bench messages clean
+.PHONY: demo test check lint typecheck test-postgres test-redis test-browser system-packages bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ test: $(TEST_STAMP) check
 test-postgres: $(TEST_STAMP)
 	$(BIN)/python -m yankao.core.compile_messages
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider
+
+# Chromium and CJK fonts for the browser tests (Debian packages; needs root). Without
+# them `make test` skips the browser tests, unless CI is set, where they fail.
+system-packages:
+	bash scripts/install-system-packages.sh
+
+test-browser: $(TEST_STAMP)
+	$(BIN)/python -m yankao.core.compile_messages
+	$(BIN)/pytest -m browser -p no:cacheprovider
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m yankao.core.compile_messages

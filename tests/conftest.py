@@ -8,11 +8,14 @@ from tests import factories
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the city's agencies and districts once per test database."""
+    """Load the city's agencies and districts, and the petition routing that names
+    them, once per test database."""
     from yankao.organisation.services import city_load
+    from yankao.petitions.services import petition_reference_load
 
     with django_db_blocker.unblock():
         city_load()
+        petition_reference_load()
 
 
 @pytest.fixture

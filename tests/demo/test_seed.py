@@ -79,3 +79,20 @@ def test_the_seed_command_builds_the_city_and_its_staff(settings):
     call_command("seed", "--directives", "5")
     assert User.objects.filter(role=Role.HANDLER).count() > 38
     assert Directive.objects.count() == 5
+
+
+def test_demo_petitions_go_through_the_real_intake_and_are_worked():
+    from yankao.demo.petitions import petitions_seed
+    from yankao.petitions.models import Petition
+
+    staff_create(demo_passwords=False)
+    agency_staff_create(demo_passwords=False)
+    assert petitions_seed(count=60, seed=9) == 60
+    petitions = Petition.objects.select_related("item")
+    assert petitions.count() == 60
+    statuses = {p.item.status for p in petitions}
+    assert Status.CLOSED in statuses
+    # Routed by the shipped rules: road matters go to the maintenance office.
+    potholes = petitions.filter(category__code="0101")
+    assert potholes.exists()
+    assert {p.item.owner_agency.key for p in potholes} == {"pw-maintenance"}

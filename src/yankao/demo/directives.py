@@ -14,9 +14,11 @@ from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.control.services import directive_create
 from yankao.core import clock
+from yankao.demo.lifecycle import replay_transfer, replay_work
 from yankao.organisation.models import Agency, District
-from yankao.tracking import services
 from yankao.tracking.models import TrackedItem
+
+DIRECTIVE_REPLY = "已完成現場會勘並排定改善期程，將持續追蹤辦理。"
 
 SOURCES = ["市政會議", "市長室主管會報", "市長視察{district}", "議會質詢答復", "市長與里長座談會"]
 
@@ -48,10 +50,6 @@ TOPICS: dict[str, list[str]] = {
     "economic-development": ["{district}傳統市場環境改善"],
     "urban-development": ["{district}閒置空間再利用規劃"],
 }
-
-
-def _staff(agency: Agency, role: str) -> User | None:
-    return User.objects.filter(agency=agency, role=role).first()
 
 
 def _moments(rng: random.Random, start: datetime, count: int) -> Iterator[datetime]:
@@ -103,60 +101,9 @@ def directives_seed(
             )
         item: TrackedItem | None = directive.item
         if misrouted and item is not None:
-            item = _transfer(rng, item, today, agencies[agency_key])
+            item = replay_transfer(rng, item, today, agencies[agency_key])
         if item is not None:
-            _work(rng, item, today)
+            replay_work(rng, item, today, reply=DIRECTIVE_REPLY)
         created += 1
         progress(1)
     return created
-
-
-def _work(rng: random.Random, item: TrackedItem, today: datetime) -> None:
-    """Play an item's life forward from its receipt, stopping at `today`."""
-    handler = _staff(item.owner_agency, Role.HANDLER) or _staff(item.owner_agency, Role.SUPERVISOR)
-    at = item.clock_started_at + timedelta(hours=rng.uniform(2, 30))
-    if handler is None or at >= today:
-        return
-    with clock.frozen(at):
-        item = services.item_accept(item=item, by=handler)
-    if rng.random() < 0.12:
-        at += timedelta(days=rng.uniform(3, 8))
-        if at >= today:
-            return
-        supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
-        with clock.frozen(at):
-            extension = services.extension_request(
-                item=item, by=handler, reason="需會同相關單位現場會勘，申請展延。", amount=5
-            )
-            services.extension_decide(extension=extension, by=supervisor, approve=True)
-    late = rng.random() < 0.1
-    span = (item.due_at - item.clock_started_at) * (
-        rng.uniform(1.05, 1.6) if late else rng.uniform(0.3, 0.95)
-    )
-    done = item.clock_started_at + span
-    if done >= today:
-        return
-    supervisor = _staff(item.owner_agency, Role.SUPERVISOR) or handler
-    with clock.frozen(done - timedelta(hours=3)):
-        services.item_submit_reply(
-            item=item, by=handler, reply="已完成現場會勘並排定改善期程，將持續追蹤辦理。"
-        )
-    with clock.frozen(done):
-        services.item_close(item=item, by=supervisor)
-
-
-def _transfer(
-    rng: random.Random, item: TrackedItem, today: datetime, target: Agency
-) -> TrackedItem | None:
-    """The first agency finds the matter is not theirs and transfers it (移文)."""
-    at = item.received_at + timedelta(hours=rng.uniform(2, 20))
-    handler = _staff(item.owner_agency, Role.HANDLER)
-    if handler is None or at >= today:
-        return None
-    with clock.frozen(at):
-        return services.item_transfer(
-            item=item,
-            to_agency=target,
-            by=handler,
-            reason=f"本案權責屬{target.short_name}，依規定移文。",
-        )

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from yankao.accounts.models import User
 from yankao.organisation.models import Agency, District
+from yankao.petitions.codes import code_matches
 from yankao.petitions.models import Category, Petition, RoutingRule
 from yankao.tracking.models import Action, Status
 from yankao.tracking.selectors import items_visible_to
-
-
-@cache
-def _dummy_hash() -> str:
-    """A hash to check codes against when no petition matches, so that a wrong case
-    number costs as long as a wrong code and timing tells nothing."""
-    return make_password("no-such-petition")
 
 
 def petition_route(category: Category, district: District | None) -> Agency | None:
@@ -70,9 +62,8 @@ def petition_by_number_and_code(number: str, code: str) -> Petition | None:
         .select_related("item__owner_agency", "category__parent")
         .first()
     )
-    stored = petition.verification_hash if petition and petition.verification_hash else None
-    matches = check_password(code.strip().upper(), stored or _dummy_hash())
-    return petition if stored and matches else None
+    stored = petition.verification_hash if petition else ""
+    return petition if code_matches(code, stored) else None
 
 
 @dataclass(frozen=True)

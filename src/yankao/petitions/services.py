@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone, translation
@@ -25,6 +24,7 @@ from yankao.core.numbering import next_value
 from yankao.organisation.models import Agency, District
 from yankao.organisation.services import city_data_dir
 from yankao.petitions import notifications
+from yankao.petitions.codes import code_digest, new_code
 from yankao.petitions.loading import ReferenceLoadResult, load_reference
 from yankao.petitions.models import (
     AgencyPetitionSettings,
@@ -41,8 +41,6 @@ from yankao.tracking.models import Status, TrackedItem
 from yankao.tracking.services import item_close, item_create, item_transfer
 
 KIND = "petition"
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
-CODE_LENGTH = 8
 MAILBOX_SALT = "yankao.petitions.mailbox"
 MAILBOX_LINK_AGE = timedelta(hours=24)
 
@@ -86,7 +84,7 @@ def case_number(received_at: datetime) -> str:
 
 
 def new_verification_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return new_code()
 
 
 # --- registering -----------------------------------------------------------------------------
@@ -219,7 +217,7 @@ def petition_create(
         language=language,
         disposition=disposition,
         repeat_of=repeat_of if disposition == Disposition.REPEAT else None,
-        verification_hash=make_password(code),
+        verification_hash=code_digest(code),
     )
     notifications.petition_registered(petition, code)
     if closing_reason:

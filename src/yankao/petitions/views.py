@@ -19,19 +19,14 @@ from django.views.decorators.http import require_POST
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
-from yankao.core import clock
 from yankao.organisation.scoping import agency_in_scope
 from yankao.petitions import masking, services
 from yankao.petitions.forms import IntakeForm, PersonalDataForm, UnhandledForm
 from yankao.petitions.models import Petition
 from yankao.petitions.policy import may_see_personal_data
 from yankao.petitions.selectors import petition_for_user
-from yankao.tracking.actions import ACTIONS, build_form
-from yankao.tracking.kinds import get_kind
 from yankao.tracking.services import TrackingError
-
-# The engine's own rule for which actions a user sees on an item; reused, not copied.
-from yankao.tracking.views import _visible_actions
+from yankao.tracking.views import item_page_context
 
 
 def _user(request: HttpRequest) -> User:
@@ -74,17 +69,10 @@ def _page(
     user = _user(request)
     item = petition.item
     forms = forms or {}
-    actions = {action: build_form(action, item) for action in _visible_actions(user, item)}
     may_close = _may_close_unhandled(user, petition)
     context = {
+        **item_page_context(request, item),
         "petition": petition,
-        "item": item,
-        "kind": get_kind(item.kind),
-        "events": item.events.select_related("actor", "from_agency", "to_agency"),
-        "cohandlers": item.cohandlers.select_related("agency", "replied_by"),
-        "extensions": item.extensions.select_related("requested_by", "decided_by"),
-        "action_forms": [(action, ACTIONS[action].label, form) for action, form in actions.items()],
-        "now": clock.now(),
         "personal": _personal_data(petition, unmasked=unmasked),
         "unmasked": unmasked,
         "may_unmask": may_see_personal_data(user, petition) and not unmasked,

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,7 +83,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "tracking/overview.html", context)
 
 
-def _visible_actions(user: User, item: TrackedItem) -> list[str]:
+def visible_actions(user: User, item: TrackedItem) -> list[str]:
+    """The actions to offer this user on this item now, in display order."""
     allowed = allowed_actions(user, item, pending_cohandlers=pending_cohandler_agency_ids(item))
     pending = item.extensions.filter(state=ExtensionState.PENDING).exists()
     if pending:
@@ -92,13 +94,17 @@ def _visible_actions(user: User, item: TrackedItem) -> list[str]:
     return [action for action in ACTIONS if action in allowed]
 
 
-def _item_page(request: HttpRequest, item: TrackedItem, bound: dict[str, Any]) -> HttpResponse:
+def item_page_context(
+    request: HttpRequest, item: TrackedItem, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What tracking/item.html needs; business pages that extend it start from this."""
     user = _user(request)
+    bound = bound or {}
     forms = {
         action: bound.get(action) or build_form(action, item)
-        for action in _visible_actions(user, item)
+        for action in visible_actions(user, item)
     }
-    context = {
+    return {
         "item": item,
         "kind": get_kind(item.kind),
         "events": item.events.select_related("actor", "from_agency", "to_agency"),
@@ -107,13 +113,36 @@ def _item_page(request: HttpRequest, item: TrackedItem, bound: dict[str, Any]) -
         "action_forms": [(action, ACTIONS[action].label, form) for action, form in forms.items()],
         "now": clock.now(),
     }
+
+
+def item_page_url(item: TrackedItem) -> str:
+    """The item's own page: its business page when the kind has one."""
+    name = get_kind(item.kind).detail_url_name or "tracking:item"
+    return reverse(name, args=[item.pk])
+
+
+def _item_page(request: HttpRequest, item: TrackedItem, bound: dict[str, Any]) -> HttpResponse:
+    kind = get_kind(item.kind)
+    if kind.detail_url_name and bound:
+        # The business page renders bound forms itself only on its own URLs; send the
+        # user back there with the errors as messages rather than lose its context.
+        for form in bound.values():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect(item_page_url(item))
     status = 400 if bound else 200
-    return render(request, "tracking/item.html", context, status=status)
+    return render(
+        request, "tracking/item.html", item_page_context(request, item, bound), status=status
+    )
 
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _item_page(request, item_for_user(_user(request), pk), {})
+    item = item_for_user(_user(request), pk)
+    if get_kind(item.kind).detail_url_name:
+        return redirect(item_page_url(item))
+    return _item_page(request, item, {})
 
 
 @login_required
@@ -123,9 +152,9 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = item_for_user(user, pk)
     if action not in ACTIONS:
         raise Http404
-    if action not in _visible_actions(user, item):
+    if action not in visible_actions(user, item):
         messages.error(request, _("You cannot do that to this item now."))
-        return redirect("tracking:item", pk=item.pk)
+        return redirect(item_page_url(item))
     form = build_form(action, item, request.POST)
     if not form.is_valid():
         return _item_page(request, item, {action: form})
@@ -133,6 +162,6 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ACTIONS[action].run(item, user, form.cleaned_data)
     except TrackingError as error:
         messages.error(request, str(error))
-        return redirect("tracking:item", pk=item.pk)
+        return redirect(item_page_url(item))
     messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
-    return redirect("tracking:item", pk=item.pk)
+    return redirect(item_page_url(item))

@@ -7,8 +7,10 @@ from tqdm import tqdm
 from yankao.calendar.services import calendar_load_shipped
 from yankao.demo.bulk import bulk_items_seed
 from yankao.demo.directives import directives_seed
+from yankao.demo.petitions import petitions_seed
 from yankao.demo.staff import agency_staff_create, staff_create
 from yankao.organisation.services import city_load
+from yankao.petitions.services import petition_reference_load
 
 
 class Command(BaseCommand):
@@ -27,11 +29,18 @@ class Command(BaseCommand):
             default=0,
             help="Extra tracked items written in bulk, for scale (e.g. 1000000).",
         )
+        parser.add_argument(
+            "--petitions",
+            type=int,
+            default=600,
+            help="Citizens' petitions through the real intake (default 600).",
+        )
         parser.add_argument("--seed", type=int, default=1150101)
 
     def handle(self, *args: Any, **options: Any) -> None:
         calendar_load_shipped()
         agencies, districts = city_load()
+        petition_reference_load()
         self.stdout.write(
             f"Agencies: {agencies.created} new, {agencies.updated} updated; "
             f"districts: {districts.created} new."
@@ -45,6 +54,12 @@ class Command(BaseCommand):
                     count=options["directives"], seed=options["seed"], progress=bar.update
                 )
             self.stdout.write(f"Directives: {made}.")
+        if options["petitions"]:
+            with tqdm(total=options["petitions"], desc="petitions", unit="item") as bar:
+                made = petitions_seed(
+                    count=options["petitions"], seed=options["seed"], progress=bar.update
+                )
+            self.stdout.write(f"Petitions: {made}.")
         if options["items"]:
             with tqdm(total=options["items"], desc="tracked items", unit="item") as bar:
                 made = bulk_items_seed(
