@@ -84,7 +84,10 @@ class WorklistFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     agency = forms.ModelChoiceField(
-        label=_("Responsible agency"), required=False, queryset=Agency.objects.none()
+        label=_("Responsible agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=_("Any"),
     )
     due = forms.ChoiceField(
         label=_("Deadline"),
