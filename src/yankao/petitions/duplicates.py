@@ -1,0 +1,115 @@
+"""Possible duplicates and repeats of a petition, suggested to its handler.
+
+A duplicate is another citizen's petition about the same matter: the same
+category in the same district, received within a window, and either near on the
+map or written in similar words. A repeat is the same petitioner (same e-mail or
+phone) on the same category, usually already answered (要點 第14點).
+
+The database narrows the candidates with indexed filters (a bounded number of
+rows); distance and text similarity are then judged on that small set.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from difflib import SequenceMatcher
+
+from django.db.models import Q
+
+from yankao.petitions.models import Petition
+
+WINDOW = timedelta(days=30)
+REPEAT_WINDOW = timedelta(days=180)
+RADIUS_METRES = 100.0
+TEXT_SIMILARITY = 0.6
+MAX_CANDIDATES = 200
+EARTH_RADIUS_METRES = 6_371_000.0
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    petition: Petition
+    reason: str  # "nearby", "similar_text" or "same_petitioner"
+    score: float  # metres for "nearby", similarity 0–1 otherwise
+
+
+def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), accurate to well under a metre at city scale."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(a))
+
+
+def text_similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _candidates(petition: Petition) -> list[Petition]:
+    received = petition.item.received_at
+    same_matter = Q(category_id=petition.category_id)
+    if petition.category.parent_id:
+        same_matter |= Q(category__parent_id=petition.category.parent_id)
+    rows = (
+        Petition.objects.filter(
+            same_matter,
+            district_id=petition.district_id,
+            item__received_at__gte=received - WINDOW,
+            item__received_at__lte=received + WINDOW,
+        )
+        .exclude(pk=petition.pk)
+        .select_related("item", "category")
+        .order_by("-item__received_at")[:MAX_CANDIDATES]
+    )
+    return list(rows)
+
+
+def _nearby(petition: Petition, other: Petition) -> float | None:
+    coords = (petition.latitude, petition.longitude, other.latitude, other.longitude)
+    if any(value is None for value in coords):
+        return None
+    metres = distance_metres(*(float(value) for value in coords))  # type: ignore[arg-type]
+    return metres if metres <= RADIUS_METRES else None
+
+
+def possible_duplicates(petition: Petition) -> list[Suggestion]:
+    """Other petitions on the same matter, nearest or most similar first."""
+    if petition.district_id is None:
+        return []
+    text = f"{petition.subject}\n{petition.content}"
+    found: list[Suggestion] = []
+    for other in _candidates(petition):
+        metres = _nearby(petition, other)
+        if metres is not None:
+            found.append(Suggestion(other, "nearby", metres))
+            continue
+        similarity = text_similarity(text, f"{other.subject}\n{other.content}")
+        if similarity >= TEXT_SIMILARITY:
+            found.append(Suggestion(other, "similar_text", similarity))
+    return sorted(
+        found, key=lambda s: (s.reason != "nearby", s.score if s.reason == "nearby" else -s.score)
+    )
+
+
+def possible_repeats(petition: Petition) -> list[Suggestion]:
+    """Earlier petitions of the same petitioner on the same main category."""
+    contact = Q()
+    if petition.petitioner_email:
+        contact |= Q(petitioner_email__iexact=petition.petitioner_email)
+    if petition.petitioner_phone:
+        contact |= Q(petitioner_phone=petition.petitioner_phone)
+    if not contact:
+        return []
+    parent = petition.category.parent_id or petition.category_id
+    received = petition.item.received_at
+    earlier = (
+        Petition.objects.filter(contact)
+        .filter(Q(category_id=parent) | Q(category__parent_id=parent))
+        .filter(item__received_at__lt=received, item__received_at__gte=received - REPEAT_WINDOW)
+        .exclude(pk=petition.pk)
+        .select_related("item", "category")
+        .order_by("-item__received_at")[:20]
+    )
+    return [Suggestion(other, "same_petitioner", 1.0) for other in earlier]
