@@ -47,7 +47,7 @@ def text_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _candidates(petition: Petition) -> list[Petition]:
+def _candidates(petition: Petition, district_id: int) -> list[Petition]:
     received = petition.item.received_at
     same_matter = Q(category_id=petition.category_id)
     if petition.category.parent_id:
@@ -55,7 +55,7 @@ def _candidates(petition: Petition) -> list[Petition]:
     rows = (
         Petition.objects.filter(
             same_matter,
-            district_id=petition.district_id,
+            district_id=district_id,
             item__received_at__gte=received - WINDOW,
             item__received_at__lte=received + WINDOW,
         )
@@ -76,11 +76,12 @@ def _nearby(petition: Petition, other: Petition) -> float | None:
 
 def possible_duplicates(petition: Petition) -> list[Suggestion]:
     """Other petitions on the same matter, nearest or most similar first."""
-    if petition.district_id is None:
+    district_id = petition.district_id
+    if district_id is None:
         return []
     text = f"{petition.subject}\n{petition.content}"
     found: list[Suggestion] = []
-    for other in _candidates(petition):
+    for other in _candidates(petition, district_id):
         metres = _nearby(petition, other)
         if metres is not None:
             found.append(Suggestion(other, "nearby", metres))
