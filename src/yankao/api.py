@@ -27,3 +27,4 @@ install_problem_handlers(api)
 
 api.add_router("/calendar", calendar_router)
 api.add_router("/items", tracking_router)
+api.add_router("/petitions", "yankao.petitions.api.router")

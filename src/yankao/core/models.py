@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Sequence(models.Model):
@@ -10,3 +12,31 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class IdempotencyKey(models.Model):
+    """A request an API client marked with an `Idempotency-Key`, and the response
+    it got, so that resending it replays the response instead of repeating the work.
+    Rows are written in the transaction that does the work; older than a day they
+    may be purged (see core/idempotency.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    # Empty only while the request is being processed, inside its transaction.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+            models.CheckConstraint(
+                condition=Q(status_code__isnull=True)
+                | Q(status_code__gte=100, status_code__lte=599),
+                name="idempotency_status_code_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

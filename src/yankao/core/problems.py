@@ -6,6 +6,7 @@ Every JSON API error of the platform has the same shape:
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -20,6 +21,7 @@ _TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    413: "Content Too Large",
     422: "Unprocessable Content",
     429: "Too Many Requests",
 }
@@ -77,6 +79,10 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             f"{'.'.join(e['location'][1:]) or 'body'}: {e['message']}" for e in errors
         )
         return problem_response(api, request, 400, detail or "Invalid input.", errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem_response(api, request, 413, "The request body is too large.")
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -98,14 +98,14 @@ class StatisticsOut(Schema):
     average_working_days: Decimal | None
 
 
-def _user(request: HttpRequest) -> User:
+def api_user(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User):  # pragma: no cover - auth guarantees it
         raise ApiProblem(401, "Authentication required.")
     return user
 
 
-def _out(item: TrackedItem, now: datetime) -> dict[str, Any]:
+def item_out(item: TrackedItem, now: datetime) -> dict[str, Any]:
     return {
         "id": item.pk,
         "kind": item.kind,
@@ -123,12 +123,12 @@ def _out(item: TrackedItem, now: datetime) -> dict[str, Any]:
     }
 
 
-def _encode_cursor(item: TrackedItem) -> str:
+def encode_cursor(item: TrackedItem) -> str:
     raw = f"{item.due_at.isoformat()}|{item.pk}".encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         due, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return datetime.fromisoformat(due), int(pk)
@@ -139,7 +139,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
 @router.get("", response=ItemPage, summary="List the tracked items you may see")
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     now = clock.now()
-    items = items_visible_to(_user(request)).select_related("owner_agency")
+    items = items_visible_to(api_user(request)).select_related("owner_agency")
     if filters.status:
         items = items.filter(status=filters.status)
     if filters.kind:
@@ -155,14 +155,14 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, A
     if filters.overdue:
         items = items.filter(status__in=OPEN_STATUSES, due_at__lt=now)
     if filters.cursor:
-        due, pk = _decode_cursor(filters.cursor)
+        due, pk = decode_cursor(filters.cursor)
         items = items.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
     rows = list(items.order_by("due_at", "pk")[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     return {
-        "items": [_out(item, now) for item in rows],
-        "next_cursor": _encode_cursor(rows[-1]) if more else None,
+        "items": [item_out(item, now) for item in rows],
+        "next_cursor": encode_cursor(rows[-1]) if more else None,
     }
 
 
@@ -188,7 +188,7 @@ def statistics(
     days), and the open items overdue now."""
     start, end = _period(start, end)
     zone = ZoneInfo(settings.TIME_ZONE)
-    items = items_visible_to(_user(request))
+    items = items_visible_to(api_user(request))
     if kind:
         items = items.filter(kind=kind)
     figures = item_statistics(
@@ -201,12 +201,12 @@ def statistics(
 
 @router.get("/{item_id}", response=ItemDetailOut, summary="One tracked item with its history")
 def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     item = item_for_user(user, item_id)
     events = item.events.select_related("actor")
     allowed = allowed_actions(user, item, pending_cohandlers=pending_cohandler_agency_ids(item))
     return {
-        **_out(item, clock.now()),
+        **item_out(item, clock.now()),
         "allowed_actions": sorted(a for a in allowed if a in ACTIONS),
         "history": [
             {
@@ -235,7 +235,7 @@ def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
 def act(
     request: HttpRequest, item_id: int, action: str, body: Body[dict[str, Any]]
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     item = item_for_user(user, item_id)
     if action not in ACTIONS:
         raise ApiProblem(404, f"Unknown action {action!r}.")

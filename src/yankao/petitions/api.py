@@ -1,0 +1,379 @@
+"""Petitions on the JSON API: registering one (with an optional Idempotency-Key),
+the list and a petition, scoped exactly as the pages are, and the workflow actions
+through the tracked items' own action endpoint. Personal data is always masked."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django import forms
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Body, Field, Query, Router, Schema
+from ninja.responses import Status as HttpStatus
+from pydantic import AfterValidator
+
+from yankao.accounts.models import User
+from yankao.accounts.roles import Capability
+from yankao.calendar.roc import format_roc_short
+from yankao.calendar.taipei import to_taipei
+from yankao.core import clock
+from yankao.core.idempotency import Outcome, respond_once
+from yankao.core.problems import ApiProblem
+from yankao.organisation.models import District
+from yankao.petitions import masking
+from yankao.petitions.forms import CategoryField, IntakeForm, PetitionFieldsForm
+from yankao.petitions.models import Category, Channel, Petition
+from yankao.petitions.selectors import petition_for_user, petitions_visible_to
+from yankao.petitions.services import PetitionError, petition_create
+from yankao.tracking.api import (
+    MAX_PAGE,
+    AgencyRef,
+    EventOut,
+    ItemOut,
+    api_user,
+    decode_cursor,
+    encode_cursor,
+    get_item,
+    item_out,
+)
+from yankao.tracking.api import act as item_act
+from yankao.tracking.models import OPEN_STATUSES, Status
+
+router = Router(tags=["petitions"])
+
+MAY_NOT_CREATE = _("Your role may not register petitions.")
+FIELDS_INVALID = _("The petition's fields are not valid.")
+
+
+def _without_nul(text: str) -> str:
+    # PostgreSQL cannot store NUL, and no petition needs one: refuse it as input.
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_without_nul)]
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class PetitionIn(Schema):
+    channel: Text = Field(..., description="One of: " + ", ".join(Channel.values) + ".")
+    category: Text = Field(..., description="Sub-category code, e.g. `0103`.")
+    subject: Text
+    content: Text
+    district: Text | None = Field(None, description="District key, e.g. `fengshan`.")
+    address: Text = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    petitioner_name: Text = ""
+    petitioner_email: Text = ""
+    petitioner_phone: Text = ""
+    anonymous: bool = False
+
+
+class CategoryCodeField(CategoryField):
+    """The category by its code (`0103`), as other systems know it: the same active
+    sub-categories the intake page offers."""
+
+    def load_choices(self) -> None:
+        self.choices = []
+
+    def clean(self, value: Any) -> Category:
+        code = str(value or "").strip()
+        if not code:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        category = (
+            Category.objects.filter(code=code, is_active=True, parent__isnull=False).first()
+            if len(code) <= 10
+            else None
+        )
+        if category is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid")
+        return category
+
+
+class ApiIntakeForm(IntakeForm):
+    """The staff intake's fields and rules, with the category and district named by
+    code and key, any channel, and the place's coordinates. Files and postal
+    addresses are not taken through JSON."""
+
+    channel = forms.ChoiceField(
+        choices=Channel.choices, error_messages={"invalid_choice": _("Unknown channel.")}
+    )
+    category = CategoryCodeField(
+        error_messages=PetitionFieldsForm.base_fields["category"].error_messages
+    )
+    district = forms.ModelChoiceField(
+        queryset=District.objects.all(),
+        to_field_name="key",
+        required=False,
+        error_messages=PetitionFieldsForm.base_fields["district"].error_messages,
+    )
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("attachments", "postal_address"):
+            self.fields.pop(name, None)
+
+
+# The API's names for the form's fields.
+_FORM_FIELD = {"name": "petitioner_name", "email": "petitioner_email", "phone": "petitioner_phone"}
+
+
+def _form_data(payload: PetitionIn) -> dict[str, Any]:
+    data = payload.model_dump()
+    for form_name, api_name in _FORM_FIELD.items():
+        data[form_name] = data.pop(api_name)
+    data["district"] = data["district"] or ""
+    for place in ("latitude", "longitude"):
+        data[place] = "" if data[place] is None else str(data[place])
+    return data
+
+
+def _invalid(form: forms.Form) -> ApiProblem:
+    errors = [
+        {"location": ["body", _FORM_FIELD.get(field, field)], "message": str(message)}
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
+    detail = "; ".join(f"{e['location'][1]}: {e['message']}" for e in errors)
+    return ApiProblem(400, detail or str(FIELDS_INVALID), errors=errors)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class CategoryRef(Schema):
+    code: str
+    name: str
+
+
+class DistrictRef(Schema):
+    key: str
+    name: str
+
+
+class PetitionerOut(Schema):
+    name: str
+    email: str
+    phone: str
+
+
+class PetitionOut(ItemOut):
+    subject: str
+    channel: str
+    category: CategoryRef
+    district: DistrictRef | None
+    disposition: str
+    due_date_roc: str = Field(..., description="The due day in the ROC calendar (115/12/04).")
+    anonymous: bool
+    petitioner: PetitionerOut = Field(..., description="Masked: 李○明, a○○○@example.com.")
+
+
+class PetitionDetailOut(PetitionOut):
+    content: str
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    allowed_actions: list[str]
+    history: list[EventOut]
+
+
+class PetitionPage(Schema):
+    items: list[PetitionOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+
+
+class PetitionCreatedOut(Schema):
+    id: int
+    number: str
+    verification_code: str = Field(
+        ..., description="Shown in this response only; the petitioner needs it to track."
+    )
+    owner_agency: AgencyRef
+    status: str
+    disposition: str = Field(..., description="Not `normal`: registered and closed at once.")
+    due_at: datetime
+    due_date: date = Field(..., description="The due day, Asia/Taipei.")
+    due_date_roc: str = Field(..., description="The due day in the ROC calendar (115/12/04).")
+
+
+def _masked(petition: Petition) -> dict[str, str]:
+    return {
+        "name": masking.mask_name(petition.petitioner_name),
+        "email": masking.mask_email(petition.petitioner_email),
+        "phone": masking.mask_phone(petition.petitioner_phone),
+    }
+
+
+def _petition_out(petition: Petition, now: datetime) -> dict[str, Any]:
+    item = petition.item
+    district = petition.district
+    return {
+        **item_out(item, now),
+        "subject": petition.subject,
+        "channel": petition.channel,
+        "category": {"code": petition.category.code, "name": petition.category.name},
+        "district": {"key": district.key, "name": district.name} if district else None,
+        "disposition": petition.disposition,
+        "due_date_roc": format_roc_short(item.due_at),
+        "anonymous": petition.anonymous,
+        "petitioner": _masked(petition),
+    }
+
+
+def _created(petition: Petition, code: str) -> dict[str, Any]:
+    item = petition.item
+    agency = item.owner_agency
+    created = PetitionCreatedOut(
+        id=petition.pk,
+        number=item.number,
+        verification_code=code,
+        owner_agency=AgencyRef(key=agency.key, name=agency.name),
+        status=item.status,
+        disposition=petition.disposition,
+        due_at=item.due_at,
+        due_date=to_taipei(item.due_at).date(),
+        due_date_roc=format_roc_short(item.due_at),
+    )
+    return created.model_dump(mode="json")
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+
+class PetitionFilters(Schema):
+    status: Status | None = None
+    category: Text | None = Field(
+        None, max_length=10, description="Category code; a main category finds its sub-items."
+    )
+    district: Text | None = Field(None, max_length=40, description="District key.")
+    channel: Channel | None = None
+    overdue: bool | None = None
+    q: Text | None = Field(None, max_length=100, description="Text in the number or subject.")
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+@router.get("", response=PetitionPage, summary="List the petitions you may see")
+def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dict[str, Any]:
+    now = clock.now()
+    petitions = petitions_visible_to(api_user(request)).select_related(
+        "item__owner_agency", "category", "district"
+    )
+    if filters.status:
+        petitions = petitions.filter(item__status=filters.status)
+    if filters.category:
+        petitions = petitions.filter(
+            Q(category__code=filters.category) | Q(category__parent__code=filters.category)
+        )
+    if filters.district:
+        petitions = petitions.filter(district__key=filters.district)
+    if filters.channel:
+        petitions = petitions.filter(channel=filters.channel)
+    if filters.overdue:
+        petitions = petitions.filter(item__status__in=OPEN_STATUSES, item__due_at__lt=now)
+    if filters.q:
+        text = filters.q.strip()
+        petitions = petitions.filter(Q(item__number__icontains=text) | Q(subject__icontains=text))
+    if filters.cursor:
+        due, pk = decode_cursor(filters.cursor)
+        petitions = petitions.filter(Q(item__due_at__gt=due) | Q(item__due_at=due, pk__gt=pk))
+    rows = list(petitions.order_by("item__due_at", "pk")[: filters.limit + 1])
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    return {
+        "items": [_petition_out(petition, now) for petition in rows],
+        "next_cursor": encode_cursor(rows[-1].item) if more else None,
+    }
+
+
+def _register(user: User, payload: PetitionIn) -> Outcome:
+    form = ApiIntakeForm(_form_data(payload))
+    if not form.is_valid():
+        raise _invalid(form)
+    data = form.cleaned_data
+    try:
+        registered = petition_create(
+            channel=data["channel"],
+            category=data["category"],
+            subject=data["subject"],
+            content=data["content"],
+            district=data["district"],
+            address=data["address"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            petitioner_name=data["name"],
+            petitioner_email=data["email"],
+            petitioner_phone=data["phone"],
+            anonymous=data["anonymous"],
+            by=user,
+        )
+    except PetitionError as error:
+        raise ApiProblem(400, str(error)) from error
+    return Outcome(status=201, body=_created(registered.petition, registered.code))
+
+
+@router.post(
+    "",
+    response={201: PetitionCreatedOut},
+    summary="Register a petition",
+    description=(
+        "For staff and system accounts that may register items. Send an "
+        "`Idempotency-Key` header (1–255 visible ASCII characters, new for each "
+        "petition) to make a resend safe: the same key with the same body answers the "
+        "first response again, with `Idempotent-Replayed: true`; the same key with "
+        "another body answers 422. Keys are kept for 24 hours."
+    ),
+)
+def create_petition(
+    request: HttpRequest, response: HttpResponse, payload: PetitionIn
+) -> HttpStatus[Any]:
+    user = api_user(request)
+    if not user.has_capability(Capability.ITEM_CREATE):
+        raise ApiProblem(403, str(MAY_NOT_CREATE))
+    response["Cache-Control"] = "no-store"  # the verification code is in the body
+    return respond_once(request, response, user=user, operation=lambda: _register(user, payload))
+
+
+@router.get("/{petition_id}", response=PetitionDetailOut, summary="One petition with its history")
+def get_petition(request: HttpRequest, petition_id: int) -> dict[str, Any]:
+    petition = petition_for_user(api_user(request), petition_id)
+    item = get_item(request, petition.pk)  # the item's allowed actions and history
+    return {
+        **item,
+        **_petition_out(petition, clock.now()),
+        "content": petition.content,
+        "address": petition.address,
+        "latitude": petition.latitude,
+        "longitude": petition.longitude,
+    }
+
+
+@router.post(
+    "/{petition_id}/actions/{action}",
+    response={200: PetitionDetailOut},
+    summary="Carry out a workflow action on a petition",
+    description=(
+        "The same actions, fields and rules as `POST /items/{item_id}/actions/{action}`; "
+        "answers the petition."
+    ),
+)
+def act(
+    request: HttpRequest, petition_id: int, action: str, body: Body[dict[str, Any]]
+) -> dict[str, Any]:
+    petition = petition_for_user(api_user(request), petition_id)
+    item_act(request, petition.pk, action, body)
+    return get_petition(request, petition.pk)
