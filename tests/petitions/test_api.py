@@ -3,25 +3,20 @@ petition scoped exactly as the pages are, masked personal data, workflow actions
 and RFC 9457 problems for bad input, never a server error."""
 
 import re
-import threading
 from datetime import datetime
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import Staff, agency, item
+from tests.factories import agency, item
 from tests.petitions.factories import THURSDAY, petition
 from yankao.accounts.services import token_create
-from yankao.calendar.services import calendar_load_shipped
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
-from yankao.organisation.services import city_load
 from yankao.petitions.codes import code_matches
 from yankao.petitions.models import Channel, Petition
-from yankao.petitions.services import petition_reference_load
 from yankao.tracking.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -237,53 +232,6 @@ def test_a_body_that_is_not_json_is_a_400_problem(client, staff):
     response = client.post(URL, "{not json", content_type="application/json", **bearer(staff.amy))
     assert response.status_code == 400
     assert Petition.objects.count() == 0
-
-
-def test_a_body_over_the_upload_limit_is_refused_without_a_server_error(client, staff, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    response = post(client, bearer(staff.amy), petition_json(content="字" * 20_000))
-    assert response.status_code == 400
-    assert Petition.objects.count() == 0
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_identical_requests_at_once_register_one_petition():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite's in-memory test database cannot be shared by threads; "
-            "this runs in the PostgreSQL suite"
-        )
-    # A transactional test may start after another one emptied the tables.
-    calendar_load_shipped()
-    city_load()
-    petition_reference_load()
-    headers = bearer(Staff.create().amy)
-    start = threading.Barrier(2)
-    responses: list[Any] = []
-    errors: list[BaseException] = []
-
-    def send() -> None:
-        try:
-            start.wait()
-            responses.append(post(Client(), headers, petition_json(), key="together"))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert [r.status_code for r in responses] == [201, 201]
-    assert responses[0].content == responses[1].content
-    assert sorted(r.has_header("Idempotent-Replayed") for r in responses) == [False, True]
-    assert Petition.objects.count() == 1
-
-
-# --- reading --------------------------------------------------------------------------------
 
 
 def numbers(response: Any) -> set[str]:

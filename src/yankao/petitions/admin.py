@@ -7,6 +7,9 @@ from yankao.petitions.models import (
     AgencyPetitionSettings,
     Category,
     PersonalDataAccess,
+    PetitionAttachment,
+    PetitionRating,
+    ReplyTemplate,
     RoutingRule,
 )
 
@@ -45,3 +48,42 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "category", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["category"]
+    search_fields = ["title", "body", "category__code", "category__name"]
+    autocomplete_fields = ["category"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what citizens sent: read here, never changed by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PetitionRating)
+class PetitionRatingAdmin(_ReadOnlyAdmin):
+    list_display = ["petition", "score", "rated_at"]
+    list_filter = ["score"]
+    list_select_related = ["petition__item"]
+
+
+@admin.register(PetitionAttachment)
+class PetitionAttachmentAdmin(_ReadOnlyAdmin):
+    """Only the facts of each file: the file itself is served by the petition page,
+    to those who may see the petition."""
+
+    list_display = ["original_name", "petition", "content_type", "size", "uploaded_at"]
+    list_select_related = ["petition__item"]
+    exclude = ["file"]

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yankao.organisation.models import District
+from yankao.petitions.attachments import MAX_FILES, AttachmentRefused, CheckedFile, check_file
 from yankao.petitions.models import Category, Channel, Disposition
 from yankao.petitions.selectors import categories_for_choice
 
@@ -69,6 +70,44 @@ class CategoryField(forms.TypedChoiceField):
         return category
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to MAX_FILES pictures (JPEG, PNG) or PDF documents, each checked by its
+    content (see attachments.py). Cleans to the list of files to store."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+        )
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > MAX_FILES:
+            raise forms.ValidationError(
+                _("Attach at most %(limit)d files (you chose %(count)d).")
+                % {"limit": MAX_FILES, "count": len(uploads)},
+                code="too_many",
+            )
+        checked, refused = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_file(upload))
+            except AttachmentRefused as error:
+                refused.append(forms.ValidationError(str(error), code="refused"))
+        if refused:
+            raise forms.ValidationError(refused)
+        return checked
+
+
+def _attachments(help_text: Any) -> AttachmentsField:
+    return AttachmentsField(label=_("Attachments"), help_text=help_text)
+
+
 class PetitionFieldsForm(forms.Form):
     """The fields the mailbox and the intake share."""
 
@@ -110,9 +149,11 @@ class PetitionFieldsForm(forms.Form):
         "content",
         "district",
         "address",
+        "attachments",
         "name",
         "phone",
         "email",
+        "postal_address",
         "anonymous",
         "website",
     ]
@@ -144,6 +185,12 @@ class MailboxForm(PetitionFieldsForm):
         },
     )
     phone = forms.CharField(label=_("Your phone"), max_length=30, required=False)
+    attachments = _attachments(
+        _(
+            "Up to 5 photos (JPEG, PNG) or PDF documents, 10 MB each. Location and camera "
+            "data are removed from photos. If the form shows an error, choose the files again."
+        )
+    )
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
@@ -174,7 +221,11 @@ class IntakeForm(PetitionFieldsForm):
             "invalid": _("Enter a valid e-mail address, for example name@example.com.")
         },
     )
+    postal_address = _text(_("Petitioner's postal address"), ADDRESS_MAX)
     anonymous = forms.BooleanField(label=_("The petitioner asks to stay anonymous"), required=False)
+    attachments = _attachments(
+        _("The scan of a letter or fax, or photos: up to 5 files (JPEG, PNG, PDF), 10 MB each.")
+    )
 
 
 class PersonalDataForm(forms.Form):
@@ -219,3 +270,25 @@ class TrackForm(forms.Form):
         max_length=20,
         error_messages={"required": _("Enter the verification code we gave you.")},
     )
+
+
+class RatingForm(forms.Form):
+    """The petitioner's rating on the public tracking page; the case number and code
+    travel in hidden fields, as they came from the look-up."""
+
+    number = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the handling of your petition?"),
+        choices=[
+            (5, _("5 — very satisfied")),
+            (4, _("4 — satisfied")),
+            (3, _("3 — neither satisfied nor dissatisfied")),
+            (2, _("2 — dissatisfied")),
+            (1, _("1 — very dissatisfied")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 1 to 5.")},
+    )
+    comment = _text(_("Comment (optional)"), 1000, textarea=True)

@@ -8,23 +8,43 @@ nothing. The case number and the verification code are shown once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
 from yankao.petitions import services
-from yankao.petitions.forms import MailboxForm, TrackForm
+from yankao.petitions.attachments import request_too_large, upload_handlers
+from yankao.petitions.forms import MailboxForm, RatingForm, TrackForm
+from yankao.petitions.models import Petition, PetitionRating
 from yankao.petitions.selectors import petition_by_number_and_code, petition_reply
+from yankao.tracking.models import Status
 
 
 def _language() -> str:
     return "en" if (translation.get_language() or "").startswith("en") else "zh-hant"
 
 
+@csrf_exempt  # checked by _write, once the upload handlers are in place
 @never_cache
 def write(request: HttpRequest) -> HttpResponse:
-    form = MailboxForm(request.POST or None)
+    if request.method == "POST" and request_too_large(request):
+        # Refused unread: a request this large cannot hold what the form allows.
+        error = _("The files together are too large. Attach at most 5 files of 10 MB each.")
+        context = {"form": MailboxForm(), "too_large": error}
+        return render(request, "petitions/mailbox_write.html", context, status=413)
+    request.upload_handlers = upload_handlers(request)
+    return _write(request)
+
+
+@csrf_protect
+def _write(request: HttpRequest) -> HttpResponse:
+    form = MailboxForm(request.POST or None, request.FILES or None)
     if request.method != "POST":
         return render(request, "petitions/mailbox_write.html", {"form": form})
     if form.is_robot():
@@ -45,6 +65,7 @@ def write(request: HttpRequest) -> HttpResponse:
             "language": _language(),
         },
         email=data["email"],
+        attachments=data["attachments"],
     )
     return redirect("mailbox:sent")
 
@@ -75,6 +96,23 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "petitions/mailbox_registered.html", context)
 
 
+def _case(petition: Petition, code: str, rating_form: RatingForm | None = None) -> dict[str, Any]:
+    """What the tracking page shows of one case, with the rating form while the
+    petition is closed and not yet rated."""
+    item = petition.item
+    rating = PetitionRating.objects.filter(petition=petition).first()
+    may_rate = item.status == Status.CLOSED and rating is None
+    if may_rate and rating_form is None:
+        rating_form = RatingForm(initial={"number": item.number, "code": code})
+    return {
+        "petition": petition,
+        "item": item,
+        "reply": petition_reply(petition),
+        "rating": rating,
+        "rating_form": rating_form if may_rate else None,
+    }
+
+
 @never_cache
 def track(request: HttpRequest) -> HttpResponse:
     """The case for a case number and its code: status, agency, due date, reply.
@@ -82,11 +120,37 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        petition = petition_by_number_and_code(
-            form.cleaned_data["number"], form.cleaned_data["code"]
-        )
+        code = form.cleaned_data["code"]
+        petition = petition_by_number_and_code(form.cleaned_data["number"], code)
         context["looked_up"] = True
         if petition is not None:
-            context.update(petition=petition, item=petition.item, reply=petition_reply(petition))
+            context.update(_case(petition, code))
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "petitions/mailbox_track.html", context, status=status)
+
+
+@never_cache
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    """The petitioner rates a closed petition, once; the case number and code
+    prove it is theirs, as on the tracking page."""
+    form = RatingForm(request.POST)
+    number, code = request.POST.get("number", ""), request.POST.get("code", "")
+    petition = petition_by_number_and_code(number, code)
+    context: dict[str, object] = {"form": TrackForm(), "looked_up": True}
+    if petition is None:
+        return render(request, "petitions/mailbox_track.html", context, status=400)
+    if not form.is_valid():
+        context.update(_case(petition, code, rating_form=form))
+        return render(request, "petitions/mailbox_track.html", context, status=400)
+    try:
+        services.petition_rate(
+            petition=petition,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+    except services.PetitionError as error:
+        context.update(_case(petition, code), rating_error=str(error))
+        return render(request, "petitions/mailbox_track.html", context, status=409)
+    context.update(_case(petition, code), rated=True)
+    return render(request, "petitions/mailbox_track.html", context)

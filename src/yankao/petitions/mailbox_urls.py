@@ -10,4 +10,5 @@ urlpatterns = [
     path("sent/", mailbox.sent, name="sent"),
     path("confirm/<str:token>/", mailbox.confirm, name="confirm"),
     path("track/", mailbox.track, name="track"),
+    path("track/rate/", mailbox.rate, name="rate"),
 ]

@@ -1,5 +1,5 @@
 """Masks for a petitioner's personal data, as shown on staff pages by default:
-李○明, a○○○@example.com, 09xx-xxx-123. Masked data is still personal data
+李○明, a○○○@example.com, 09xx-xxx-123, 高雄市鳳山區○○○. Masked data is still personal data
 (it is not anonymous), so masking is a minimum-exposure measure, not a licence."""
 
 from __future__ import annotations
@@ -52,3 +52,12 @@ def mask_phone(phone: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def mask_address(address: str) -> str:
+    """Keep the city and district (the first six characters, 高雄市鳳山區) and hide
+    the rest behind a fixed-length mask: 高雄市鳳山區○○○."""
+    address = address.strip()
+    if not address:
+        return ""
+    return address[:6] + MASK * 3 if len(address) > 6 else MASK * 3

@@ -1,9 +1,14 @@
 """Citizen petitions (人民陳情): the city's category taxonomy, the routing rules that
 give each petition its responsible agency, the petition itself (its own facts next
 to the engine's tracked item), drafts from the web mailbox awaiting the e-mail
-confirmation, and the log of every look at a petitioner's personal data."""
+confirmation, the files attached to either, the petitioner's rating of the reply,
+the reply templates, and the log of every look at a petitioner's personal data."""
+
+import secrets
+from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +161,10 @@ class Petition(models.Model):
     petitioner_name = models.CharField(_("petitioner's name"), max_length=60, blank=True)
     petitioner_email = models.EmailField(_("petitioner's e-mail"), blank=True)
     petitioner_phone = models.CharField(_("petitioner's phone"), max_length=30, blank=True)
+    # For a reply by post (a printed letter) to a petitioner without e-mail.
+    petitioner_address = models.CharField(
+        _("petitioner's postal address"), max_length=200, blank=True
+    )
     anonymous = models.BooleanField(_("anonymous"), default=False)
     language = models.CharField(_("language"), max_length=10, default="zh-hant")
     disposition = models.CharField(
@@ -232,3 +241,119 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.petition_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+def _attachment_path(instance: "PetitionAttachment", filename: str) -> str:
+    """A random name under MEDIA_ROOT: the citizen's file name never reaches the disk."""
+    return f"petitions/{secrets.token_hex(2)}/{secrets.token_hex(16)}{PurePath(filename).suffix}"
+
+
+class PetitionAttachment(models.Model):
+    """A checked file (JPEG, PNG or PDF) attached to a petition, or to a mailbox draft
+    until its sender confirms it. Images are stored re-encoded, without metadata."""
+
+    petition = models.ForeignKey(
+        Petition,
+        verbose_name=_("petition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    draft = models.ForeignKey(
+        MailboxDraft,
+        verbose_name=_("mailbox draft"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("petition attachment")
+        verbose_name_plural = _("petition attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(petition__isnull=True) ^ Q(draft__isnull=True),
+                name="petition_attachment_on_petition_or_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png", "application/pdf"]),
+                name="petition_attachment_type_allowed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PetitionRating(models.Model):
+    """The petitioner's rating (1–5) of how the closed petition was handled; once."""
+
+    petition = models.OneToOneField(
+        Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="rating"
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"))
+
+    class Meta:
+        verbose_name = _("petition rating")
+        verbose_name_plural = _("petition ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="petition_rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.score}"
+
+
+class ReplyTemplate(models.Model):
+    """A model reply for a category (or for every category, when it has none). The
+    body may hold placeholders, filled in from the petition when it is used."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        help_text=_("Leave empty for a template offered in every category."),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Placeholders: {案號} the case number, {承辦機關} the responsible agency, "
+            "{主旨} the subject, {收件日期} the date of receipt."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,4 +1,5 @@
-"""Reads of petitions that follow rules: routing, scoping, the public look-up."""
+"""Reads of petitions that follow rules: routing, scoping, the public look-up, the
+reply templates on offer."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from yankao.accounts.models import User
+from yankao.calendar.roc import format_roc_long
 from yankao.organisation.models import Agency, District
 from yankao.petitions.codes import code_matches
-from yankao.petitions.models import Category, Petition, RoutingRule
+from yankao.petitions.models import (
+    Category,
+    Petition,
+    PetitionAttachment,
+    ReplyTemplate,
+    RoutingRule,
+)
 from yankao.tracking.models import Action, Status
 from yankao.tracking.selectors import items_visible_to
 
@@ -97,3 +105,38 @@ def categories_for_choice() -> list[tuple[str, list[tuple[int, str]]]]:
         if sub.parent_id in groups:
             groups[sub.parent_id][1].append((sub.pk, str(sub)))
     return [group for group in groups.values() if group[1]]
+
+
+def petition_attachment_for_user(user: User, pk: int, attachment_pk: int) -> PetitionAttachment:
+    """An attachment of a petition the user may see, or 404 (never a draft's)."""
+    petition = petition_for_user(user, pk)
+    return get_object_or_404(PetitionAttachment, petition=petition, pk=attachment_pk)
+
+
+def reply_templates_for(petition: Petition) -> list[ReplyTemplate]:
+    """The active templates for the petition's category, its main category, and the
+    general ones (no category), the most specific first. One query."""
+    category = petition.category
+    rank = {category.pk: 0, category.parent_id: 1, None: 2}
+    templates = ReplyTemplate.objects.filter(
+        Q(category__isnull=True) | Q(category_id__in=[c for c in rank if c is not None]),
+        is_active=True,
+    )
+    return sorted(templates, key=lambda t: (rank[t.category_id], t.title, t.pk))
+
+
+def reply_template_text(template: ReplyTemplate, petition: Petition) -> str:
+    """The template's body with its placeholders filled in. Plain replacement, not
+    str.format, so stray braces in a body are left as written. Personal data is
+    never a placeholder: filling one in would show it unlogged."""
+    item = petition.item
+    values = {
+        "{案號}": item.number,
+        "{承辦機關}": item.owner_agency.name,
+        "{主旨}": petition.subject,
+        "{收件日期}": format_roc_long(item.received_at),
+    }
+    text = template.body
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text

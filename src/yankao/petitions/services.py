@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,7 @@ from yankao.core.numbering import next_value
 from yankao.organisation.models import Agency, District
 from yankao.organisation.services import city_data_dir
 from yankao.petitions import notifications
+from yankao.petitions.attachments import CheckedFile
 from yankao.petitions.codes import code_digest, new_code
 from yankao.petitions.loading import ReferenceLoadResult, load_reference
 from yankao.petitions.models import (
@@ -34,6 +38,8 @@ from yankao.petitions.models import (
     MailboxDraft,
     PersonalDataAccess,
     Petition,
+    PetitionAttachment,
+    PetitionRating,
     RoutingRule,
 )
 from yankao.petitions.selectors import petition_route
@@ -167,6 +173,7 @@ def petition_create(
     petitioner_name: str = "",
     petitioner_email: str = "",
     petitioner_phone: str = "",
+    petitioner_address: str = "",
     anonymous: bool = False,
     district: District | None = None,
     address: str = "",
@@ -176,6 +183,7 @@ def petition_create(
     repeat_of: Petition | None = None,
     language: str = "zh-hant",
     received_at: datetime | None = None,
+    attachments: Sequence[CheckedFile] = (),
 ) -> Registered:
     """Register a petition with the agency the routing rules name, on the category's
     time limit. One that may be left unhandled (要點 第14點) is registered and
@@ -213,12 +221,14 @@ def petition_create(
         petitioner_name="" if anonymous else petitioner_name,
         petitioner_email=petitioner_email,
         petitioner_phone=petitioner_phone,
+        petitioner_address="" if anonymous else petitioner_address,
         anonymous=anonymous,
         language=language,
         disposition=disposition,
         repeat_of=repeat_of if disposition == Disposition.REPEAT else None,
         verification_hash=code_digest(code),
     )
+    _attachments_store(files=attachments, petition=petition, by=by)
     notifications.petition_registered(petition, code)
     if closing_reason:
         petition.item = item_close(item=item, by=by, reason=closing_reason, at=received)
@@ -272,6 +282,64 @@ def petition_reroute(
     return petition
 
 
+# --- attachments ---------------------------------------------------------------------------
+
+
+def _attachments_store(
+    *,
+    files: Sequence[CheckedFile],
+    petition: Petition | None = None,
+    draft: MailboxDraft | None = None,
+    by: User | None = None,
+) -> list[PetitionAttachment]:
+    """Store checked files under random names, each with its row. Call inside the
+    caller's transaction; a file whose row is rolled back stays on disk unreferenced
+    (harmless, and never served: files are served only through their row)."""
+    stored = []
+    for checked in files:
+        attachment = PetitionAttachment(
+            petition=petition,
+            draft=draft,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_at=clock.now(),
+            uploaded_by=by,
+        )
+        attachment.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def _files_delete_on_commit(names: list[str]) -> None:
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+# --- satisfaction ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_rate(*, petition: Petition, score: int, comment: str = "") -> PetitionRating:
+    """The petitioner's rating of a closed petition, given once (from the public
+    tracking page, so there is no user to name)."""
+    petition = Petition.objects.select_for_update().select_related("item").get(pk=petition.pk)
+    if petition.item.status != Status.CLOSED:
+        raise PetitionError(_("You can rate the handling of a petition only once it is closed."))
+    if PetitionRating.objects.filter(petition=petition).exists():
+        raise PetitionError(_("This petition has already been rated. Thank you."))
+    if not 1 <= score <= 5:
+        raise PetitionError(_("Choose a score from 1 to 5."))
+    return PetitionRating.objects.create(
+        petition=petition, score=score, comment=comment.strip(), rated_at=clock.now()
+    )
+
+
 # --- personal data -------------------------------------------------------------------------------
 
 
@@ -301,12 +369,16 @@ class Confirmed:
 
 
 @transaction.atomic
-def mailbox_submit(*, data: dict[str, Any], email: str) -> MailboxDraft:
-    """Keep a web submission as a draft and e-mail its sender a signed link; nothing
-    is registered until the link is opened (as the city's mailbox does)."""
+def mailbox_submit(
+    *, data: dict[str, Any], email: str, attachments: Sequence[CheckedFile] = ()
+) -> MailboxDraft:
+    """Keep a web submission, with its files, as a draft and e-mail its sender a
+    signed link; nothing is registered until the link is opened (as the city's
+    mailbox does)."""
     draft = MailboxDraft.objects.create(
         data=data, email=email, nonce=secrets.token_hex(16), created_at=clock.now()
     )
+    _attachments_store(files=attachments, draft=draft)
     token = signing.dumps({"d": draft.pk, "n": draft.nonce}, salt=MAILBOX_SALT)
     notifications.mailbox_confirmation(
         email=email, subject=str(data.get("subject", "")), token=token, draft_id=draft.pk
@@ -361,16 +433,22 @@ def mailbox_confirm(*, token: str) -> Confirmed:
         language=data.get("language", "zh-hant"),
         by=None,
     )
+    PetitionAttachment.objects.filter(draft=draft).update(draft=None, petition=registered.petition)
     draft.petition = registered.petition
     draft.data = {}  # the petition holds the facts now; keep no second copy
     draft.save(update_fields=["petition", "data"])
     return Confirmed(petition=registered.petition, code=registered.code)
 
 
+@transaction.atomic
 def mailbox_drafts_purge(*, now: datetime | None = None) -> int:
-    """Delete drafts whose link has expired unconfirmed (they hold personal data)."""
+    """Delete drafts whose link has expired unconfirmed, and their files (they hold
+    personal data). Returns the number of drafts deleted."""
     limit = (now or clock.now()) - MAILBOX_LINK_AGE
-    deleted, _counts = MailboxDraft.objects.filter(
-        petition__isnull=True, created_at__lt=limit
-    ).delete()
-    return deleted
+    expired = MailboxDraft.objects.filter(petition__isnull=True, created_at__lt=limit)
+    files = list(
+        PetitionAttachment.objects.filter(draft__in=expired).values_list("file", flat=True)
+    )
+    _deleted, counts = expired.delete()
+    _files_delete_on_commit(files)
+    return counts.get(MailboxDraft._meta.label, 0)

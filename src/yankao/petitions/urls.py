@@ -10,4 +10,17 @@ urlpatterns = [
     path("<int:pk>/", views.petition_detail, name="petition"),
     path("<int:pk>/personal-data/", views.petition_personal_data, name="personal-data"),
     path("<int:pk>/close-unhandled/", views.petition_close_unhandled, name="close-unhandled"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("<int:pk>/letter/", views.reply_letter, name="letter"),
+]
+
+# The monthly performance report (yankao.petitions.reports).
+from yankao.petitions.reports import views as report_views  # noqa: E402
+
+urlpatterns += [
+    path("reports/monthly/", report_views.monthly_report, name="report-monthly"),
 ]

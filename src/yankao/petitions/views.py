@@ -1,5 +1,6 @@
-"""Staff pages for petitions: the fast intake, and the petition page (the petition's
-facts, personal data masked, above the engine's item content).
+"""Staff pages for petitions: the fast intake, the petition page (the petition's
+facts, personal data masked, its attachments, rating and reply templates, above the
+engine's item content), attachment downloads and the printable reply letter.
 
 Each view checks permission, validates input, calls one service, and renders or
 redirects.
@@ -9,22 +10,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
+from yankao.core import clock
+from yankao.organisation.models import Agency, AgencyLevel
 from yankao.organisation.scoping import agency_in_scope
 from yankao.petitions import masking, services
+from yankao.petitions.attachments import request_too_large, upload_handlers
 from yankao.petitions.forms import IntakeForm, PersonalDataForm, UnhandledForm
-from yankao.petitions.models import Petition
+from yankao.petitions.models import Petition, PetitionAttachment, PetitionRating
 from yankao.petitions.policy import may_see_personal_data
-from yankao.petitions.selectors import petition_for_user
+from yankao.petitions.selectors import (
+    petition_attachment_for_user,
+    petition_for_user,
+    petition_reply,
+    reply_template_text,
+    reply_templates_for,
+)
+from yankao.tracking.actions import build_form
+from yankao.tracking.models import Action
 from yankao.tracking.services import TrackingError
 from yankao.tracking.views import item_page_context
 
@@ -40,11 +55,13 @@ def _personal_data(petition: Petition, *, unmasked: bool) -> dict[str, str]:
             "name": petition.petitioner_name,
             "email": petition.petitioner_email,
             "phone": petition.petitioner_phone,
+            "address": petition.petitioner_address,
         }
     return {
         "name": masking.mask_name(petition.petitioner_name),
         "email": masking.mask_email(petition.petitioner_email),
         "phone": masking.mask_phone(petition.petitioner_phone),
+        "address": masking.mask_address(petition.petitioner_address),
     }
 
 
@@ -56,6 +73,24 @@ def _may_close_unhandled(user: User, petition: Petition) -> bool:
         and user.has_capability(Capability.ITEM_WORK)
         and agency_in_scope(user, agency.pk, agency.path)
     )
+
+
+def _reply_templates(
+    request: HttpRequest, petition: Petition, action_forms: list[tuple[str, Any, Any]]
+) -> dict[str, Any]:
+    """The category's reply templates, offered while the user may reply. A link per
+    template reloads the page with ?template=; that template then fills a reply form
+    shown open beside the list (no script needed)."""
+    if not any(action == Action.REPLY_SUBMIT for action, _label, _form in action_forms):
+        return {"reply_templates": []}
+    templates = reply_templates_for(petition)
+    chosen = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
+    form = None
+    if chosen is not None:
+        form = build_form(Action.REPLY_SUBMIT, petition.item)
+        form.initial["reply"] = reply_template_text(chosen, petition)
+        form.auto_id = "template-%s"  # the actions list holds another reply form
+    return {"reply_templates": templates, "template_chosen": chosen, "template_form": form}
 
 
 def _page(
@@ -70,9 +105,14 @@ def _page(
     item = petition.item
     forms = forms or {}
     may_close = _may_close_unhandled(user, petition)
+    item_context = item_page_context(request, item)
     context = {
-        **item_page_context(request, item),
+        **item_context,
+        **_reply_templates(request, petition, item_context["action_forms"]),
         "petition": petition,
+        "attachments": list(PetitionAttachment.objects.filter(petition=petition)),
+        "rating": PetitionRating.objects.filter(petition=petition).first(),
+        "may_print_letter": may_see_personal_data(user, petition),
         "personal": _personal_data(petition, unmasked=unmasked),
         "unmasked": unmasked,
         "may_unmask": may_see_personal_data(user, petition) and not unmasked,
@@ -145,12 +185,28 @@ def petition_close_unhandled(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@csrf_exempt  # checked by _intake, once the upload handlers are in place
 def intake(request: HttpRequest) -> HttpResponse:
-    """The fast intake for counter, phone, letter and fax petitions."""
-    user = _user(request)
-    if not user.has_capability(Capability.ITEM_CREATE):
+    """The fast intake for counter, phone, letter and fax petitions (a letter or a
+    fax carries its scan as an attachment)."""
+    if not _user(request).has_capability(Capability.ITEM_CREATE):
         raise PermissionDenied
-    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and request_too_large(request):
+        context = {
+            "form": IntakeForm(),
+            "too_large": _(
+                "The files together are too large. Attach at most 5 files of 10 MB each."
+            ),
+        }
+        return render(request, "petitions/intake.html", context, status=413)
+    request.upload_handlers = upload_handlers(request)
+    return _intake(request)
+
+
+@csrf_protect
+def _intake(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = IntakeForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         status = 400 if form.is_bound else 200
         return render(request, "petitions/intake.html", {"form": form}, status=status)
@@ -166,7 +222,9 @@ def intake(request: HttpRequest) -> HttpResponse:
             petitioner_name=data["name"],
             petitioner_phone=data["phone"],
             petitioner_email=data["email"],
+            petitioner_address=data["postal_address"],
             anonymous=data["anonymous"],
+            attachments=data["attachments"],
             by=user,
         )
     except services.PetitionError as error:
@@ -183,5 +241,76 @@ def intake(request: HttpRequest) -> HttpResponse:
         "form": IntakeForm(),
     }
     response = render(request, "petitions/intake.html", context, status=201)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """An attachment, to those who may see the petitioner's personal data (scans of
+    letters carry names and addresses; others who see the petition get 403, the rest
+    404), logged as a look at personal data, and always as a download: never shown
+    inline, never guessed at by the browser."""
+    user = _user(request)
+    attachment = petition_attachment_for_user(user, pk, attachment_pk)
+    if not may_see_personal_data(user, attachment.petition):
+        raise PermissionDenied
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Opening an attachment")
+    services.petition_personal_data_access_log(
+        petition=attachment.petition, by=user, reason=reason, where="attachment"
+    )
+    try:
+        content = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        content,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _city_name(agency: Agency) -> str:
+    """The letterhead: the city government at the top of the agency's tree."""
+    root_key = agency.path.strip("/").split("/")[0]
+    root = Agency.objects.filter(key=root_key, level=AgencyLevel.CITY).first()
+    return root.name if root else ""
+
+
+@login_required
+def reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reply as an A4 letter to post to a petitioner without e-mail. It prints
+    the name and postal address, so only those who may see personal data get it,
+    and each printing is logged as a look at them."""
+    user = _user(request)
+    petition = petition_for_user(user, pk)
+    if not may_see_personal_data(user, petition):
+        raise PermissionDenied
+    reply = petition_reply(petition)
+    if reply is None:
+        messages.error(request, _("A reply letter can be printed once the petition is answered."))
+        return redirect("petitions:petition", pk=petition.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Printing the reply letter")
+    services.petition_personal_data_access_log(
+        petition=petition, by=user, reason=reason, where="reply-letter"
+    )
+    item = petition.item
+    context = {
+        "petition": petition,
+        "item": item,
+        "reply": reply,
+        "city": _city_name(item.owner_agency),
+        "agency": item.owner_agency,
+        "unit": item.owner_unit,
+        "today": clock.now(),
+    }
+    response = render(request, "petitions/reply_letter.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,110 @@
+"""Checking attached files: the type comes from the content, never the name;
+pictures are re-encoded without their metadata; sizes are limited."""
+
+import io
+
+import pytest
+from PIL import ExifTags, Image
+
+from tests.petitions import files
+from yankao.petitions.attachments import (
+    MAX_FILE_BYTES,
+    PDF,
+    PNG,
+    AttachmentRefused,
+    check_file,
+    clean_name,
+)
+
+
+def test_a_jpg_that_is_really_text_is_refused():
+    with pytest.raises(AttachmentRefused, match="JPEG"):
+        check_file(files.upload("photo.jpg", b"just some text, not a picture", "image/jpeg"))
+
+
+def test_a_png_named_pdf_is_kept_as_a_png():
+    checked = check_file(files.upload("scan.pdf", files.png(), "application/pdf"))
+    assert checked.content_type == PNG
+    assert checked.name == "scan.png"
+    assert Image.open(io.BytesIO(checked.content)).format == "PNG"
+
+
+def test_a_pdf_is_recognised_by_its_header_whatever_its_name():
+    checked = check_file(files.upload("letter.jpg", files.pdf(), "image/jpeg"))
+    assert checked.content_type == PDF
+    assert checked.name == "letter.pdf"
+    assert checked.content == files.pdf()
+
+
+def test_a_truncated_pdf_is_refused():
+    with pytest.raises(AttachmentRefused, match="PDF"):
+        check_file(files.upload("letter.pdf", files.pdf()[:60]))
+
+
+def test_a_damaged_picture_is_refused_without_an_error_page():
+    broken = files.jpeg_with_gps()[:200]
+    with pytest.raises(AttachmentRefused):
+        check_file(files.upload("photo.jpg", broken))
+
+
+def test_a_picture_with_a_png_signature_and_garbage_after_it_is_refused():
+    with pytest.raises(AttachmentRefused):
+        check_file(files.upload("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 500))
+
+
+def test_gps_camera_data_and_comments_are_removed_from_photos():
+    original = Image.open(io.BytesIO(files.jpeg_with_gps()))
+    assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test photo has GPS
+
+    checked = check_file(files.upload("photo.jpg", files.jpeg_with_gps()))
+    stored = Image.open(io.BytesIO(checked.content))
+    exif = stored.getexif()
+    assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+    assert ExifTags.Base.Make not in exif
+    assert "exif" not in stored.info
+    assert "comment" not in stored.info
+
+
+def test_the_orientation_is_applied_before_the_tag_is_dropped():
+    checked = check_file(files.upload("photo.jpg", files.jpeg_with_gps(width=40, height=20)))
+    stored = Image.open(io.BytesIO(checked.content))
+    assert stored.size == (20, 40)
+    assert ExifTags.Base.Orientation not in stored.getexif()
+
+
+def test_a_file_over_10_mb_is_refused_before_it_is_read():
+    big = files.upload("scan.pdf", files.pdf())
+    big.size = MAX_FILE_BYTES + 1
+    with pytest.raises(AttachmentRefused, match="10 MB"):
+        check_file(big)
+
+
+def test_a_file_of_exactly_10_mb_is_accepted():
+    content = files.pdf()
+    padded = content[:-7] + b"%" * (MAX_FILE_BYTES - len(content)) + content[-7:]
+    assert check_file(files.upload("scan.pdf", padded)).size == MAX_FILE_BYTES
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(AttachmentRefused):
+        check_file(files.upload("empty.pdf", b""))
+
+
+def test_the_file_name_loses_folders_and_control_characters():
+    assert clean_name("..\\..\\windows/evil\x00name\u202e.jpg", PNG) == "evilname.png"
+    assert clean_name("", PDF) == "attachment.pdf"
+    assert clean_name("路燈照片.JPG", PNG) == "路燈照片.png"
+    assert len(clean_name("長" * 500 + ".pdf", PDF)) == 120
+
+
+def test_the_checked_file_reports_its_size_and_hash():
+    checked = check_file(files.upload("a.pdf", files.pdf()))
+    assert checked.size == len(files.pdf())
+    assert len(checked.sha256) == 64
+
+
+def test_a_picture_with_too_many_pixels_is_refused_before_it_is_decoded():
+    out = io.BytesIO()
+    Image.new("1", (8000, 7000)).save(out, "PNG")  # 56 million pixels, a small file
+    with pytest.raises(AttachmentRefused, match="像素太多"):
+        check_file(files.upload("huge.png", out.getvalue()))
