@@ -253,12 +253,13 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     inline, never guessed at by the browser."""
     user = _user(request)
     attachment = petition_attachment_for_user(user, pk, attachment_pk)
-    if not may_see_personal_data(user, attachment.petition):
+    petition = petition_for_user(user, pk)
+    if not may_see_personal_data(user, petition):
         raise PermissionDenied
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("Opening an attachment")
     services.petition_personal_data_access_log(
-        petition=attachment.petition, by=user, reason=reason, where="attachment"
+        petition=petition, by=user, reason=reason, where="attachment"
     )
     try:
         content = attachment.file.open("rb")
