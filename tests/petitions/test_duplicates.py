@@ -87,3 +87,24 @@ def test_the_same_petitioner_on_the_same_matter_is_a_possible_repeat(staff):
     [suggestion] = possible_repeats(later)
     assert suggestion.petition == earlier
     assert possible_repeats(earlier) == []
+
+
+def test_the_handler_sees_the_suggestions_on_the_petition_page(client, staff):
+    from django.urls import reverse
+
+    earlier = lamp(received_at=THURSDAY - timedelta(days=20))
+    later = lamp(subject="路燈還是不亮", content="上次反映的路燈仍未修復")
+    client.force_login(staff.holly)
+    html = client.get(reverse("petitions:petition", args=[later.pk])).content.decode()
+    assert earlier.item.number in html
+    assert 'id="suggestions-h"' in html
+
+
+def test_the_mayors_office_is_not_shown_suggestions(client, staff):
+    from django.urls import reverse
+
+    lamp(received_at=THURSDAY - timedelta(days=20))
+    later = lamp(subject="路燈還是不亮", content="上次反映的路燈仍未修復")
+    client.force_login(staff.mia)
+    html = client.get(reverse("petitions:petition", args=[later.pk])).content.decode()
+    assert 'id="suggestions-h"' not in html

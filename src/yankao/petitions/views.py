@@ -28,6 +28,11 @@ from yankao.organisation.models import Agency, AgencyLevel
 from yankao.organisation.scoping import agency_in_scope
 from yankao.petitions import masking, services
 from yankao.petitions.attachments import request_too_large, upload_handlers
+from yankao.petitions.duplicates import (
+    Suggestion,
+    possible_duplicates,
+    possible_repeats,
+)
 from yankao.petitions.forms import IntakeForm, PersonalDataForm, UnhandledForm
 from yankao.petitions.models import Petition, PetitionAttachment, PetitionRating
 from yankao.petitions.policy import may_see_personal_data
@@ -35,6 +40,7 @@ from yankao.petitions.selectors import (
     petition_attachment_for_user,
     petition_for_user,
     petition_reply,
+    petitions_visible_to,
     reply_template_text,
     reply_templates_for,
 )
@@ -122,11 +128,23 @@ def _page(
             if may_close
             else None
         ),
+        "suggestions": _suggestions(user, petition) if may_close else [],
     }
     response = render(request, "petitions/petition.html", context, status=status)
     if unmasked:
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _suggestions(user: User, petition: Petition) -> list[Suggestion]:
+    """Possible duplicates and repeats, limited to petitions the user may see."""
+    found = possible_repeats(petition) + possible_duplicates(petition)
+    visible = set(
+        petitions_visible_to(user)
+        .filter(pk__in=[s.petition.pk for s in found])
+        .values_list("pk", flat=True)
+    )
+    return [s for s in found if s.petition.pk in visible]
 
 
 @login_required
