@@ -24,3 +24,11 @@ from yankao.petitions.reports import views as report_views  # noqa: E402
 urlpatterns += [
     path("reports/monthly/", report_views.monthly_report, name="report-monthly"),
 ]
+
+# The agency petition worklist, with bulk assigning and approving (yankao.petitions.worklist).
+from yankao.petitions import worklist  # noqa: E402
+
+urlpatterns += [
+    path("", worklist.petition_worklist_page, name="worklist"),
+    path("bulk/", worklist.petition_worklist_bulk, name="worklist-bulk"),
+]

@@ -1,0 +1,288 @@
+"""The agency petition worklist: who sees which petitions, the filters, the fixed
+cost of a page, and the supervisors' bulk assigning and approving."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib import messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import agency, taipei
+from tests.petitions.factories import THURSDAY, category, district, petition
+from yankao.core import clock
+from yankao.petitions.models import Channel, Petition
+from yankao.petitions.services import agency_petition_settings_set
+from yankao.tracking.models import Status
+from yankao.tracking.services import item_accept, item_submit_reply
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("petitions:worklist")
+BULK = reverse("petitions:worklist-bulk")
+ENGLISH = {"accept-language": "en"}
+PERSONAL_DATA_AND_ITS_MASKS = ("李小明", "李○明", "ming@", "m○○○@", "345-123", "光復路二段")
+LATER = THURSDAY + timedelta(days=1)  # before any of the default petitions is due
+
+
+def numbers(response) -> list[str]:
+    return [row.petition.item.number for row in response.context["rows"]]
+
+
+def look(client, user, **params):
+    client.force_login(user)
+    with clock.frozen(LATER):
+        return client.get(URL, params, headers=ENGLISH)
+
+
+def awaiting_approval(handler) -> Petition:
+    """A pw-maintenance petition whose reply waits for the supervisor."""
+    agency_petition_settings_set(agency=agency("pw-maintenance"), reply_needs_approval=True)
+    registered = petition().petition
+    with clock.frozen(LATER):
+        item = item_accept(item=registered.item, by=handler)
+        item_submit_reply(item=item, by=handler, reply="已修復。")
+    return registered
+
+
+def bulk(client, user, action, petitions, **extra):
+    client.force_login(user)
+    data = {"action": action, "items": [p.pk for p in petitions], **extra}
+    with clock.frozen(LATER):
+        response = client.post(BULK, data, headers=ENGLISH)
+    return response, [(m.level, str(m)) for m in messages.get_messages(response.wsgi_request)]
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def test_the_worklist_needs_a_sign_in(client):
+    assert client.get(URL).status_code == 302
+
+
+def test_a_handler_sees_their_agencys_open_petitions_soonest_deadline_first(client, staff):
+    later = petition(received_at=THURSDAY + timedelta(days=7)).petition
+    sooner = petition().petition
+    response = look(client, staff.holly)
+    assert numbers(response) == [sooner.item.number, later.item.number]
+
+
+def test_a_handler_does_not_see_another_agencys_petitions(client, staff):
+    mine = petition().petition
+    theirs = petition(code="0501", district_key="fengshan").petition
+    assert numbers(look(client, staff.holly)) == [mine.item.number]
+    assert numbers(look(client, staff.dora)) == [theirs.item.number]
+    assert numbers(look(client, staff.hank)) == []  # a sub-agency's petitions are not his
+
+
+def test_a_supervisor_sees_the_petitions_of_the_agencies_below(client, staff):
+    below = petition().petition
+    petition(code="0201")  # environmental protection
+    assert numbers(look(client, staff.sue)) == [below.item.number]
+
+
+def test_closed_petitions_are_not_on_the_worklist(client, staff):
+    closed = petition(content="……").petition  # no concrete content: closed at intake
+    assert closed.item.status == Status.CLOSED
+    assert numbers(look(client, staff.holly)) == []
+
+
+def test_each_row_links_to_the_petition_page(client, staff):
+    registered = petition().petition
+    html = look(client, staff.holly).content.decode()
+    assert f'href="{reverse("petitions:petition", args=[registered.pk])}"' in html
+
+
+def test_the_worklist_never_shows_the_petitioners_personal_data(client, staff):
+    petition(
+        petitioner_name="李小明",
+        petitioner_email="ming@example.com",
+        petitioner_phone="0912-345-123",
+        petitioner_address="高雄市鳳山區光復路二段 120 號",
+    )
+    html = look(client, staff.sue).content.decode()
+    for shown in PERSONAL_DATA_AND_ITS_MASKS:
+        assert shown not in html
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def test_the_worklist_filters_by_status(client, staff):
+    waiting = petition().petition
+    started = petition().petition
+    with clock.frozen(LATER):
+        item_accept(item=started.item, by=staff.holly)
+    response = look(client, staff.holly, status=Status.IN_PROGRESS)
+    assert numbers(response) == [started.item.number]
+    assert waiting.item.number not in numbers(response)
+
+
+def test_the_worklist_filters_overdue_and_due_soon_petitions(client, staff):
+    overdue = petition(received_at=taipei(2026, 11, 2)).petition
+    soon = petition().petition
+    later = petition(received_at=THURSDAY + timedelta(days=14)).petition
+    client.force_login(staff.holly)
+    moment = soon.item.due_at - timedelta(hours=12)
+    with clock.frozen(moment):
+        assert numbers(client.get(URL, {"due": "overdue"})) == [overdue.item.number]
+        assert numbers(client.get(URL, {"due": "soon"})) == [soon.item.number]
+        assert later.item.number in numbers(client.get(URL))
+
+
+def test_a_main_category_also_finds_the_petitions_of_its_sub_categories(client, staff):
+    main = petition(code="01").petition
+    sub = petition(code="0103").petition
+    other = petition(code="0201").petition
+    response = look(client, staff.connie, category=category("01").pk)
+    assert set(numbers(response)) == {main.item.number, sub.item.number}
+    assert other.item.number not in numbers(response)
+
+
+def test_the_worklist_filters_by_district_and_channel(client, staff):
+    fengshan = petition(district_key="fengshan").petition
+    by_letter = petition(channel=Channel.LETTER).petition
+    response = look(client, staff.holly, district=district("fengshan").pk)
+    assert numbers(response) == [fengshan.item.number]
+    assert numbers(look(client, staff.holly, channel=Channel.LETTER)) == [by_letter.item.number]
+
+
+def test_the_text_search_looks_at_case_number_subject_and_content(client, staff):
+    lamp = petition(subject="路燈不亮", content="巷口很暗").petition
+    hole = petition(subject="道路坑洞", content="機車差點摔倒").petition
+    assert numbers(look(client, staff.holly, q="路燈")) == [lamp.item.number]
+    assert numbers(look(client, staff.holly, q="摔倒")) == [hole.item.number]
+    assert numbers(look(client, staff.holly, q=hole.item.number)) == [hole.item.number]
+
+
+def test_an_invalid_filter_is_ignored(client, staff):
+    registered = petition().petition
+    response = look(client, staff.holly, channel="pigeon", category="nope")
+    assert response.status_code == 200
+    assert numbers(response) == [registered.item.number]
+
+
+# --- cost ------------------------------------------------------------------------------------
+
+
+def test_a_page_costs_the_same_queries_for_5_or_60_petitions(client, staff):
+    client.force_login(staff.sue)
+    for _ in range(5):
+        petition()
+    with clock.frozen(LATER), CaptureQueriesContext(connection) as few:
+        response = client.get(URL)
+    assert len(response.context["rows"]) == 5
+    for _ in range(55):
+        petition()
+    with clock.frozen(LATER), CaptureQueriesContext(connection) as many:
+        response = client.get(URL)
+    assert len(response.context["rows"]) == 50
+    assert response.context["page"].paginator.num_pages == 2
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+# --- bulk actions ----------------------------------------------------------------------------
+
+
+def test_a_supervisor_gets_a_labelled_checkbox_for_each_petition_in_scope(client, staff):
+    registered = petition().petition
+    html = look(client, staff.sue).content.decode()
+    assert f'<label for="select-{registered.pk}" class="visually-hidden">' in html
+    assert f"Select {registered.item.number}</label>" in html
+
+
+def test_a_handler_gets_no_checkboxes(client, staff):
+    petition()
+    response = look(client, staff.holly)
+    assert 'name="items"' not in response.content.decode()
+    assert response.context["bulk_form"] is None
+
+
+def test_a_supervisor_assigns_several_petitions_to_a_handler(client, staff):
+    first, second = petition().petition, petition().petition
+    response, sent = bulk(client, staff.sue, "assign", [first, second], handler=staff.holly.pk)
+    assert response.status_code == 302
+    for registered in (first, second):
+        registered.item.refresh_from_db()
+        assert registered.item.assignee == staff.holly
+    assert sent == [(messages.SUCCESS, "2 petitions were given to Holly.")]
+
+
+def test_a_bulk_assign_reports_each_petition_that_failed_and_why(client, staff):
+    maintenance = petition().petition
+    bureau = petition(code="01").petition  # the Public Works Bureau's own
+    _, sent = bulk(client, staff.sue, "assign", [maintenance, bureau], handler=staff.holly.pk)
+    maintenance.item.refresh_from_db()
+    bureau.item.refresh_from_db()
+    assert maintenance.item.assignee == staff.holly
+    assert bureau.item.assignee is None
+    assert sent == [
+        (messages.SUCCESS, "1 petition was given to Holly."),
+        (
+            messages.ERROR,
+            f"{bureau.item.number} was left unchanged: "
+            "The handler must belong to the responsible agency.",
+        ),
+    ]
+
+
+def test_a_bulk_assign_needs_a_handler(client, staff):
+    registered = petition().petition
+    _, sent = bulk(client, staff.sue, "assign", [registered])
+    registered.item.refresh_from_db()
+    assert registered.item.assignee is None
+    assert [level for level, _text in sent] == [messages.ERROR]
+
+
+def test_petitions_outside_the_supervisors_scope_are_ignored_and_reported(client, staff):
+    mine = petition().petition
+    theirs = petition(code="0201").petition
+    _, sent = bulk(client, staff.sue, "assign", [mine, theirs], handler=staff.holly.pk)
+    theirs.item.refresh_from_db()
+    assert theirs.item.assignee is None
+    assert sent[-1] == (
+        messages.WARNING,
+        "1 selected petition is not within your scope and was left alone.",
+    )
+
+
+def test_a_supervisor_approves_and_closes_replies_awaiting_approval(client, staff):
+    waiting = awaiting_approval(staff.holly)
+    started = petition().petition
+    with clock.frozen(LATER):
+        item_accept(item=started.item, by=staff.holly)
+    _, sent = bulk(client, staff.sue, "close", [waiting, started])
+    waiting.item.refresh_from_db()
+    started.item.refresh_from_db()
+    assert waiting.item.status == Status.CLOSED
+    assert started.item.status == Status.IN_PROGRESS
+    assert sent == [
+        (messages.SUCCESS, "1 petition was approved and closed."),
+        (
+            messages.ERROR,
+            f"{started.item.number} was left unchanged: "
+            "Only a reply awaiting approval can be approved and closed.",
+        ),
+    ]
+
+
+def test_a_handlers_crafted_bulk_post_is_forbidden_and_changes_nothing(client, staff):
+    waiting = awaiting_approval(staff.holly)
+    response, _ = bulk(client, staff.holly, "close", [waiting])
+    assert response.status_code == 403
+    waiting.item.refresh_from_db()
+    assert waiting.item.status == Status.AWAITING_APPROVAL
+
+
+def test_after_a_bulk_action_the_supervisor_returns_to_the_same_filters(client, staff):
+    registered = petition().petition
+    client.force_login(staff.sue)
+    data = {
+        "action": "assign",
+        "items": [registered.pk],
+        "handler": staff.holly.pk,
+        "back": "channel=phone&page=1&next=https://evil.example",
+    }
+    response = client.post(BULK, data)
+    assert response["Location"] == f"{URL}?channel=phone&page=1"
