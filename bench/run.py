@@ -37,6 +37,16 @@ ARITHMETIC_RUNS = 5
 ARITHMETIC_CALLS = 20_000
 SEED_TARGET_SECONDS = 60.0
 QUERY_TARGET_SECONDS = 1.0
+PETITION_SEED_TARGET_SECONDS = 90.0
+API_SECONDS = 10.0  # the length of the API load
+API_THREADS = 4  # client threads, each one request at a time, against 2 workers
+API_MAX_REQUESTS = 20_000  # a bound on the load whatever the speed
+API_TARGET_RPS = 300.0
+WORKER_RSS_TARGET_MIB = 250.0
+PAGE_REQUESTS = 100  # timed requests per page, one at a time, after warm-up ones
+PAGE_TARGET_MS = 50.0
+REPORT_RUNS = 5
+REPORT_TARGET_SECONDS = 2.0
 
 
 @dataclass
@@ -46,16 +56,25 @@ class Figure:
     unit: str
     database: str
     items: int
-    target: float | None = None  # the value must stay below it
+    target: float | None = None  # the value must stay below it (above it, if `above`)
     runs: int = 1
+    above: bool = False
+    of: str = "median of"  # what the runs give: "median of", "p95 of", "requests:" …
 
     @property
     def passed(self) -> bool | None:
-        return None if self.target is None else self.value < self.target
+        if self.target is None:
+            return None
+        return self.value > self.target if self.above else self.value < self.target
+
+    @property
+    def target_text(self) -> str:
+        return "-" if self.target is None else f"{'>' if self.above else '<'} {self.target:g}"
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["target"] = None if self.target is None else f"< {self.target:g}"
+        data.pop("above")
+        data["target"] = None if self.target is None else self.target_text
         data["pass"] = self.passed
         return data
 
@@ -92,10 +111,13 @@ def timed_command(command: list[str], env: dict[str, str]) -> tuple[float, float
 # --- the worker: in-process figures, run with Django set up for one database -----------
 
 
-def worker(items: int, database: str, arithmetic: bool) -> None:
+def worker(items: int, database: str, arithmetic: bool, petitions: bool = False) -> None:
     import django
 
     django.setup()
+    if petitions:
+        print(json.dumps([asdict(figure) for figure in petition_figures(database, items)]))
+        return
     figures = []
     if arithmetic:
         figures += arithmetic_figures(database, items)
@@ -170,6 +192,272 @@ def query_figures(database: str, items: int) -> list[Figure]:
     ]
 
 
+# --- petitions: the API under gunicorn, the staff pages, the monthly report ------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the value at position ceil(share × n) in order."""
+    import math
+
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http(
+    port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> tuple[int, bytes, float]:
+    """One request on a fresh connection to 127.0.0.1 (gunicorn's sync workers close
+    each connection); its status, body and wall-clock seconds."""
+    import http.client
+
+    began = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+    finally:
+        connection.close()
+    return response.status, data, time.perf_counter() - began
+
+
+class Gunicorn:
+    """`gunicorn yankao.wsgi` with 2 sync workers on 127.0.0.1, DEBUG off."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        binary = Path(sys.executable).with_name("gunicorn")
+        if not binary.exists():
+            raise SystemExit("gunicorn is missing: pip install -e '.[test]'.")
+        env = {**os.environ, "YANKAO_DEBUG": "0"}
+        command = [str(binary), "yankao.wsgi:application", "--workers", "2"]
+        command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--log-level", "warning", "--timeout", "60"]
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if http(self.port, "GET", "/healthz", {})[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise SystemExit("gunicorn did not start.")
+            time.sleep(0.2)
+
+    def worker_rss_mib(self) -> list[float]:
+        """VmRSS of each worker process (the master's children), from /proc."""
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                text = status.read_text()
+            except OSError:
+                continue
+            parent = re.search(r"^PPid:\s+(\d+)", text, re.M)
+            rss = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+            if parent and rss and int(parent.group(1)) == self.process.pid:
+                sizes.append(int(rss.group(1)) / 1024)
+        return sizes
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def petition_figures(database: str, items: int) -> list[Figure]:
+    import io
+    import random
+    import threading
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from yankao.accounts.models import User
+    from yankao.calendar.services import TAIPEI
+    from yankao.core import clock
+    from yankao.demo.petitions import MATTERS, ROADS
+    from yankao.organisation.models import District
+    from yankao.petitions.models import Petition
+    from yankao.petitions.reports.selectors import petition_report
+    from yankao.petitions.selectors import petitions_visible_to
+
+    petitions = Petition.objects.count()
+    supervisor = User.objects.get(username="supervisor")
+    out = io.StringIO()
+    call_command("token", "create", "agent", "--name", "bench", stdout=out)
+    token = out.getvalue().strip().splitlines()[-1]
+    client = Client()
+    client.force_login(supervisor)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    districts = list(District.objects.values_list("key", flat=True))
+    codes = list(MATTERS)
+    rng = random.Random(5)
+    visible = list(petitions_visible_to(supervisor).values_list("pk", flat=True))
+    cases = rng.sample(visible, min(PAGE_REQUESTS, len(visible)))
+    figures: list[Figure] = []
+
+    def figure(
+        metric: str, value: float, unit: str, target: float | None = None, **kw: Any
+    ) -> None:
+        figures.append(Figure(metric, value, unit, database, items, target, **kw))
+
+    server = Gunicorn()
+    try:
+        # The API load: API_THREADS clients, each one request at a time, for API_SECONDS.
+        def body(n: int) -> bytes:
+            road = ROADS[n % len(ROADS)]
+            return json.dumps(
+                {
+                    "channel": "app",
+                    "category": codes[n % len(codes)],
+                    "district": districts[n % len(districts)],
+                    "subject": f"{road}路燈故障不亮（測試 {n}）",
+                    "content": f"{road}路燈故障不亮已一週，請派員修復。",
+                    "petitioner_name": "測試員",
+                    "petitioner_email": f"bench{n}@example.invalid",
+                    "petitioner_phone": "0900000000",
+                },
+                ensure_ascii=False,
+            ).encode()
+
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        status, data, _ = http(server.port, "POST", "/api/v1/petitions", headers, body(0))
+        if status != 201:
+            raise SystemExit(f"POST /api/v1/petitions answered {status}: {data[:500]!r}")
+        for n in range(1, 20):  # warm both workers up
+            http(server.port, "POST", "/api/v1/petitions", headers, body(n))
+        latencies: list[float] = []
+        failures: list[int] = []
+        lock = threading.Lock()
+        counter = iter(range(20, 20 + API_MAX_REQUESTS))
+        began = time.perf_counter()
+        stop_at = began + API_SECONDS
+
+        def load() -> None:
+            while time.perf_counter() < stop_at:
+                with lock:
+                    n = next(counter, None)
+                if n is None:
+                    return
+                status, _data, seconds = http(
+                    server.port, "POST", "/api/v1/petitions", headers, body(n)
+                )
+                with lock:
+                    (latencies if status == 201 else failures).append(
+                        seconds if status == 201 else status
+                    )
+
+        threads = [threading.Thread(target=load) for _ in range(API_THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+        runs = len(latencies)
+        if failures:
+            sys.stderr.write(f"[{database}] API: {len(failures)} failed requests {set(failures)}\n")
+        figure(
+            f"API POST /api/v1/petitions, 2 gunicorn workers, {API_THREADS} clients",
+            round(runs / elapsed),
+            "req/s",
+            API_TARGET_RPS,
+            runs=runs,
+            above=True,
+            of="requests:",
+        )
+        figure(
+            "API POST latency p50",
+            round(percentile(latencies, 0.5) * 1000, 1),
+            "ms",
+            runs=runs,
+            of="p50 of",
+        )
+        figure(
+            "API POST latency p95",
+            round(percentile(latencies, 0.95) * 1000, 1),
+            "ms",
+            runs=runs,
+            of="p95 of",
+        )
+        sizes = server.worker_rss_mib()
+        figure(
+            f"gunicorn worker RSS after the load (largest of {len(sizes)})",
+            round(max(sizes)),
+            "MiB",
+            WORKER_RSS_TARGET_MIB,
+        )
+
+        # Pages, signed in as the demo supervisor, one request at a time.
+        page = {"Cookie": cookie}
+        pages = [
+            ("staff home / (worklist)", ["/"] * PAGE_REQUESTS),
+            ("/petitions/", ["/petitions/"] * PAGE_REQUESTS),
+        ]
+        pages.append(("case page /petitions/<pk>/", [f"/petitions/{pk}/" for pk in cases]))
+        for name, paths in pages:
+            status, data, _ = http(server.port, "GET", paths[0], page)
+            if status == 404 and name == "/petitions/":
+                sys.stderr.write(f"[{database}] /petitions/ answers 404: there is no such page.\n")
+                continue
+            if status != 200:
+                raise SystemExit(f"GET {paths[0]} answered {status}: {data[:300]!r}")
+            for path in paths[:3]:
+                http(server.port, "GET", path, page)  # warm-up
+            times = []
+            for path in paths:
+                status, data, seconds = http(server.port, "GET", path, page)
+                if status != 200:
+                    raise SystemExit(f"GET {path} answered {status}")
+                times.append(seconds * 1000)
+            n = len(times)
+            figure(f"{name} p50", round(percentile(times, 0.5), 1), "ms", runs=n, of="p50 of")
+            figure(
+                f"{name} p95",
+                round(percentile(times, 0.95), 1),
+                "ms",
+                PAGE_TARGET_MS,
+                runs=n,
+                of="p95 of",
+            )
+    finally:
+        server.stop()
+
+    # The monthly report for every agency (a city-wide user), grouped by agency.
+    controller = User.objects.get(username="controller")
+    today = clock.now().astimezone(TAIPEI).date()
+    end = today.replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
+
+    def report() -> object:
+        return petition_report(user=controller, start=start, end=end, group_by="agency")
+
+    if report().total.received == 0 and petitions:  # type: ignore[attr-defined]
+        raise SystemExit("The month measured has no petitions: the bulk seed did not run.")
+    figure(
+        f"petition_report by agency, one month ({petitions:,} petitions)",
+        round(median_seconds(report, REPORT_RUNS), 3),
+        "s",
+        REPORT_TARGET_SECONDS,
+        runs=REPORT_RUNS,
+    )
+    return figures
+
+
 # --- the orchestrator ------------------------------------------------------------------
 
 
@@ -203,15 +491,31 @@ def measure_database(
     if peak is not None:
         figures.append(Figure("seed peak memory (RSS)", round(peak), "MiB", database, items))
     print(f"[{database}] timing queries …", flush=True)
+    figures += run_worker(database, items, env, ["--arithmetic"] if arithmetic else [])
+    print(f"[{database}] seeding {items:,} petitions in bulk …", flush=True)
+    command = ["seed", "--directives", "0", "--petitions", "0", "--bulk-petitions", str(items)]
+    seconds, peak = timed_command(yankao(*command), env)
+    target = PETITION_SEED_TARGET_SECONDS if database == "sqlite" else None
+    figures.append(
+        Figure(f"seed --bulk-petitions {items:,}", round(seconds, 1), "s", database, items, target)
+    )
+    if peak is not None:
+        figures.append(
+            Figure("bulk petitions seed peak memory", round(peak), "MiB", database, items)
+        )
+    print(f"[{database}] timing petitions: API under gunicorn, pages, report …", flush=True)
+    return figures + run_worker(database, items, env, ["--petitions"])
+
+
+def run_worker(database: str, items: int, env: dict[str, str], extra: list[str]) -> list[Figure]:
     command = [sys.executable, __file__, "--worker", "--items", str(items), "--database", database]
-    if arithmetic:
-        command.append("--arithmetic")
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run([*command, *extra], env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"The {database} worker failed.")
+    sys.stderr.write(done.stderr)
     rows = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures + [Figure(**row) for row in rows]
+    return [Figure(**row) for row in rows]
 
 
 def seed_base_figure() -> Figure:
@@ -274,12 +578,12 @@ def table(figures: list[Figure]) -> str:
     verdicts = {True: "pass", False: "FAIL", None: "-"}
     lines = [
         (
-            f.metric + (f" (median of {f.runs})" if f.runs > 1 else ""),
+            f.metric + (f" ({f.of} {f.runs})" if f.runs > 1 else ""),
             f"{f.value:,.3f}".rstrip("0").rstrip(".") if f.value % 1 else f"{f.value:,.0f}",
             f.unit,
             f.database,
             f"{f.items:,}",
-            "-" if f.target is None else f"< {f.target:g}",
+            f.target_text,
             verdicts[f.passed],
         )
         for f in figures
@@ -343,9 +647,10 @@ def main() -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database", default="sqlite", help=argparse.SUPPRESS)
     parser.add_argument("--arithmetic", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--petitions", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.items, args.database, args.arithmetic)
+        worker(args.items, args.database, args.arithmetic, args.petitions)
         return 0
     return orchestrate(args)
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from yankao.calendar import services as office_calendar
@@ -199,23 +200,34 @@ def batch_rows(
 ) -> list[tuple[Any, ...]]:
     """`size` rows (values in COLUMNS order) received in the window of seconds, in
     order of receipt and numbered from first_number."""
-    low, span = window.start // 60, max(1, (window.stop - window.start) // 60)
-    receipts = sorted(60 * (low + rng.randrange(span)) for _ in range(size))
+    receipts = receipt_moments(rng, window=window, size=size)
     rows = []
     for i, received in enumerate(receipts):
         rows.append(_row(rng, timeline, first_number + i, received, agency_ids, stamp))
     return rows
 
 
-def _row(
-    rng: random.Random,
-    timeline: Timeline,
-    number: int,
-    received: int,
-    agency_ids: list[int],
-    stamp: Any,
-) -> tuple[Any, ...]:
-    limit = rng.choice(LIMITS)
+def receipt_moments(rng: random.Random, *, window: range, size: int) -> list[int]:
+    """`size` receipts at whole minutes in the window of seconds, in order."""
+    low, span = window.start // 60, max(1, (window.stop - window.start) // 60)
+    return sorted(60 * (low + rng.randrange(span)) for _ in range(size))
+
+
+@dataclass(slots=True)
+class Lifecycle:
+    """What happened to an item received at a moment with a limit: its deadline,
+    status, and (when closed) its closing moment, verdict and working days."""
+
+    deadline: _Deadline
+    status: str
+    closed: int  # the (planned) closing moment, in seconds; a past one only if closed
+    closed_at: Any
+    outcome: str
+    taken: Decimal | None
+
+
+def lifecycle(rng: random.Random, timeline: Timeline, received: int, limit: int) -> Lifecycle:
+    """Draw an item's fate as the services would have recorded it."""
     deadline = timeline.deadline(received, limit)
     share = rng.uniform(1.05, 2.0) if rng.random() < 0.1 else rng.uniform(0.2, 0.98)
     closed = ((received + int((deadline.seconds - received) * share)) // QUARTER_HOUR + 1) * (
@@ -228,13 +240,30 @@ def _row(
         taken = working_days(timeline.worked(closed) - timeline.worked(received))
     elif rng.random() < 0.3:
         status = ASSIGNED
-    received_at = timeline.value(received)
-    row = (
-        "sample",
-        f"S{number:08d}",
-        rng.choice(TITLES),
-        rng.choice(agency_ids),
-        status,
+    return Lifecycle(deadline, status, closed, closed_at, outcome, taken)
+
+
+def item_row(
+    rng: random.Random,
+    timeline: Timeline,
+    fate: Lifecycle,
+    *,
+    kind: str,
+    number: str,
+    title: str,
+    owner_id: int,
+    received: int,
+    limit: int,
+    stamp: Any,
+) -> tuple[Any, ...]:
+    """An item's values in COLUMNS order (draws the extension and transfer flags)."""
+    received_at, deadline = timeline.value(received), fate.deadline
+    return (
+        kind,
+        number,
+        title,
+        owner_id,
+        fate.status,
         received_at,
         received_at,
         WORKING_DAYS,
@@ -244,21 +273,45 @@ def _row(
         deadline.remind,
         deadline.commission,
         0,
-        closed_at,
-        outcome,
-        taken,
+        fate.closed_at,
+        fate.outcome,
+        fate.taken,
         int(rng.random() < 0.05),
         int(rng.random() < 0.04),
         1,
         stamp,
         stamp,
     )
+
+
+def _row(
+    rng: random.Random,
+    timeline: Timeline,
+    number: int,
+    received: int,
+    agency_ids: list[int],
+    stamp: Any,
+) -> tuple[Any, ...]:
+    limit = rng.choice(LIMITS)
+    fate = lifecycle(rng, timeline, received, limit)
+    row = item_row(
+        rng,
+        timeline,
+        fate,
+        kind="sample",
+        number=f"S{number:08d}",
+        title=rng.choice(TITLES),
+        owner_id=rng.choice(agency_ids),
+        received=received,
+        limit=limit,
+        stamp=stamp,
+    )
     if number % CHECK_EVERY == 0:
-        _check(timeline, row, received, closed)
+        check_row(timeline, row, received, fate.closed)
     return row
 
 
-def _check(timeline: Timeline, row: tuple[Any, ...], received: int, closed: int) -> None:
+def check_row(timeline: Timeline, row: tuple[Any, ...], received: int, closed: int) -> None:
     """Recompute a row's moments and figures with Django and the calendar services."""
     values = dict(zip(COLUMNS, row, strict=True))
     moment, adapt = timeline.moment(received), timeline.adapt
@@ -273,14 +326,17 @@ def _check(timeline: Timeline, row: tuple[Any, ...], received: int, closed: int)
         raise BulkCheckError(f"The row {values['number']} does not match a closing at {ended}.")
 
 
-def _writer() -> Callable[[list[tuple[Any, ...]]], None]:
-    """A function writing one batch of rows in a transaction: COPY on PostgreSQL (about
-    four times faster than INSERT there), executemany of one INSERT elsewhere."""
-    meta, quote = TrackedItem._meta, connection.ops.quote_name
+def writer(
+    model: type[Model] = TrackedItem, names: tuple[str, ...] = COLUMNS
+) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A function writing one batch of rows (values in `names` order, attribute names of
+    the model) in a transaction: COPY on PostgreSQL (about four times faster than
+    INSERT there), executemany of one INSERT elsewhere."""
+    meta, quote = model._meta, connection.ops.quote_name
     column_of = {field.attname: field.column for field in meta.concrete_fields}
     table = quote(meta.db_table)
-    columns = ", ".join(quote(column_of[name]) for name in COLUMNS)
-    marks = ", ".join(["%s"] * len(COLUMNS))
+    columns = ", ".join(quote(column_of[name]) for name in names)
+    marks = ", ".join(["%s"] * len(names))
     insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
 
     def write(rows: list[tuple[Any, ...]]) -> None:
@@ -308,7 +364,7 @@ def bulk_items_seed(
     adapt = connection.ops.adapt_datetimefield_value
     timeline = Timeline.build(now=now, adapt=adapt)
     first = TrackedItem.objects.filter(kind="sample").count() + 1
-    write, stamp = _writer(), adapt(now)
+    write, stamp = writer(), adapt(now)
     for offset in range(0, count, BATCH):
         size = min(BATCH, count - offset)
         window = range(

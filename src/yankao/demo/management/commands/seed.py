@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from yankao.calendar.services import calendar_load_shipped
 from yankao.demo.bulk import bulk_items_seed
+from yankao.demo.bulk_petitions import bulk_petitions_seed
 from yankao.demo.directives import directives_seed
 from yankao.demo.petitions import petitions_seed
 from yankao.demo.staff import agency_staff_create, staff_create
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             type=int,
             default=600,
             help="Citizens' petitions through the real intake (default 600).",
+        )
+        parser.add_argument(
+            "--bulk-petitions",
+            type=int,
+            default=0,
+            help="Extra petitions written in bulk, for scale (e.g. 1000000).",
         )
         parser.add_argument("--seed", type=int, default=1150101)
 
@@ -66,3 +73,9 @@ class Command(BaseCommand):
                     count=options["items"], seed=options["seed"], progress=bar.update
                 )
             self.stdout.write(f"Bulk tracked items: {made}.")
+        if options["bulk_petitions"]:
+            with tqdm(total=options["bulk_petitions"], desc="bulk petitions", unit="item") as bar:
+                made = bulk_petitions_seed(
+                    count=options["bulk_petitions"], seed=options["seed"], progress=bar.update
+                )
+            self.stdout.write(f"Bulk petitions: {made}.")
