@@ -21,7 +21,7 @@ from yankao.petitions.models import (
     RoutingRule,
 )
 from yankao.tracking.models import Action, Status
-from yankao.tracking.selectors import items_visible_to
+from yankao.tracking.selectors import item_visibility_q
 
 
 def petition_route(category: Category, district: District | None) -> Agency | None:
@@ -45,7 +45,7 @@ def petition_route(category: Category, district: District | None) -> Agency | No
 
 
 def petitions_visible_to(user: User) -> QuerySet[Petition]:
-    return Petition.objects.filter(item__in=items_visible_to(user))
+    return Petition.objects.filter(item_visibility_q(user, "item__"))
 
 
 def petition_for_user(user: User, pk: int) -> Petition:
