@@ -87,9 +87,9 @@ def citizen_writes_and_confirms(page: Page, live_server) -> tuple[str, str]:
 
     # The mouse picks from the lists; the keyboard types the text.
     category = page.get_by_label("陳情類別")
-    category.select_option(label="0103 路燈")
-    assert category.locator("option:checked").inner_text() == "0103 路燈"
-    assert category.locator("optgroup:has(option:checked)").get_attribute("label") == "01 工務"
+    category.select_option(label="路燈")
+    assert category.locator("option:checked").inner_text() == "路燈"
+    assert category.locator("optgroup:has(option:checked)").get_attribute("label") == "工務"
     page.get_by_label("行政區").select_option(label="前金區")
     for label, text in [
         ("主旨", SUBJECT),

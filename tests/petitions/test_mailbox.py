@@ -56,8 +56,8 @@ def confirm(client):
 
 def test_the_form_offers_both_category_levels_and_the_districts(client):
     html = client.get(reverse("mailbox:write")).content.decode()
-    assert '<optgroup label="01 工務">' in html
-    assert "0103 路燈" in html
+    assert '<optgroup label="工務">' in html
+    assert ">路燈<" in html
     assert "鳳山區" in html
 
 
@@ -198,3 +198,9 @@ def test_a_category_nobody_handles_gets_a_clear_message_not_an_error(client):
     assert response.status_code == 400
     assert "此陳情類別尚未設定承辦機關" in response.content.decode()
     assert Petition.objects.count() == 0
+
+
+def test_citizens_choose_categories_by_name_without_the_citys_codes(client):
+    html = client.get(reverse("mailbox:write")).content.decode()
+    assert ">路燈<" in html
+    assert "0103" not in html

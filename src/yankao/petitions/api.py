@@ -81,7 +81,7 @@ class CategoryCodeField(CategoryField):
     """The category by its code (`0103`), as other systems know it: the same active
     sub-categories the intake page offers."""
 
-    def load_choices(self) -> None:
+    def load_choices(self, *, codes: bool = True) -> None:
         self.choices = []
 
     def clean(self, value: Any) -> Category:

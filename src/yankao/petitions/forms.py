@@ -59,8 +59,8 @@ class CategoryField(forms.TypedChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(coerce=int, empty_value=None, **kwargs)
 
-    def load_choices(self) -> None:
-        self.choices = [("", "—"), *categories_for_choice()]
+    def load_choices(self, *, codes: bool = True) -> None:
+        self.choices = [("", "—"), *categories_for_choice(codes=codes)]
 
     def clean(self, value: Any) -> Category:
         pk = super().clean(value)
@@ -138,9 +138,12 @@ class PetitionFieldsForm(forms.Form):
         super().__init__(*args, **kwargs)
         category = self.fields["category"]
         assert isinstance(category, CategoryField)
-        category.load_choices()
+        category.load_choices(codes=self.category_codes)
         # Keep the fields in the order of the page, as declared below.
         self.order_fields(self.field_order_for_page)
+
+    # Staff know the city's category codes; citizens see the names only.
+    category_codes = True
 
     field_order_for_page = [
         "channel",
@@ -171,6 +174,8 @@ class PetitionFieldsForm(forms.Form):
 class MailboxForm(PetitionFieldsForm):
     """The public web mailbox (市長信箱). `website` is a trap for robots: it is
     hidden from people, so anything in it means the sender is not one."""
+
+    category_codes = False
 
     name = _text(_("Your name"), NAME_MAX, required=_("Enter your name."))
     email = forms.EmailField(

@@ -94,16 +94,21 @@ def petition_reply(petition: Petition) -> Reply | None:
     return Reply(text="", at=item.closed_at)
 
 
-def categories_for_choice() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Active sub-items grouped under their main item, for a select with optgroups."""
+def categories_for_choice(*, codes: bool = True) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Active sub-items grouped under their main item, for a select with optgroups;
+    labelled with their codes ("0103 路燈") or by name alone ("路燈")."""
+
+    def label(category: Category) -> str:
+        return str(category) if codes else category.name
+
     groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
     mains = Category.objects.filter(parent__isnull=True, is_active=True).order_by("code")
     for main in mains:
-        groups[main.pk] = (str(main), [])
+        groups[main.pk] = (label(main), [])
     subs = Category.objects.filter(parent__isnull=False, is_active=True).order_by("code")
     for sub in subs:
         if sub.parent_id in groups:
-            groups[sub.parent_id][1].append((sub.pk, str(sub)))
+            groups[sub.parent_id][1].append((sub.pk, label(sub)))
     return [group for group in groups.values() if group[1]]
 
 
