@@ -36,7 +36,7 @@ from yankao.petitions.kinds import PETITION
 from yankao.petitions.models import Category, Channel, Petition
 from yankao.tracking.models import OPEN_STATUSES, Action, TrackedItem
 from yankao.tracking.policy import can
-from yankao.tracking.selectors import WorklistFilters, items_visible_to, worklist
+from yankao.tracking.selectors import WorklistFilters, items_visible_to, worklist_q
 from yankao.tracking.services import TrackingError, item_assign, item_close
 
 PAGE_SIZE = 50
@@ -71,7 +71,7 @@ def petition_worklist(user: User, filters: PetitionFilters | None = None) -> Que
     live in one place."""
     filters = filters or PetitionFilters()
     engine = WorklistFilters(status=filters.status, kind=PETITION.key, due=filters.due)
-    petitions = Petition.objects.filter(item__in=worklist(user, engine))
+    petitions = Petition.objects.filter(worklist_q(user, engine, "item__"))
     if filters.text:
         petitions = petitions.filter(
             Q(item__number__icontains=filters.text)

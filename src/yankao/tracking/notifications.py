@@ -95,10 +95,6 @@ def item_assigned(item: TrackedItem) -> None:
         )
 
 
-def item_assigned_to_handler(item: TrackedItem) -> None:
-    item_assigned(item)
-
-
 def cohandler_requested(item: TrackedItem, agency: Agency) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         facts = {**_facts(item), "cohandler": agency.name}

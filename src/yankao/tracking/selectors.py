@@ -67,24 +67,38 @@ class WorklistFilters:
     due: str = ""  # "overdue", "soon" (by the end of the next working day) or ""
 
 
-def worklist(user: User, filters: WorklistFilters | None = None) -> QuerySet[TrackedItem]:
-    """The user's open items, soonest deadline first, narrowed by the filters."""
+def worklist_q(user: User, filters: WorklistFilters | None = None, prefix: str = "") -> Q:
+    """The worklist's rule (visible, open, narrowed by the filters) as a filter on a
+    model that reaches the item through `prefix`, so business worklists join
+    instead of filtering by an IN over every item."""
     filters = filters or WorklistFilters()
     now = clock.now()
-    items = items_visible_to(user).filter(status__in=OPEN_STATUSES)
+    f = prefix
+    rule = item_visibility_q(user, prefix) & Q(**{f"{f}status__in": OPEN_STATUSES})
     if filters.text:
-        items = items.filter(Q(number__icontains=filters.text) | Q(title__icontains=filters.text))
+        rule &= Q(**{f"{f}number__icontains": filters.text}) | Q(
+            **{f"{f}title__icontains": filters.text}
+        )
     if filters.status:
-        items = items.filter(status=filters.status)
+        rule &= Q(**{f"{f}status": filters.status})
     if filters.kind:
-        items = items.filter(kind=filters.kind)
+        rule &= Q(**{f"{f}kind": filters.kind})
     if filters.agency_id:
-        items = items.filter(owner_agency_id=filters.agency_id)
+        rule &= Q(**{f"{f}owner_agency_id": filters.agency_id})
     if filters.due == "overdue":
-        items = items.filter(due_at__lt=now)
+        rule &= Q(**{f"{f}due_at__lt": now})
     elif filters.due == "soon":
-        items = items.filter(due_at__gte=now, due_at__lte=add_working_days(now, 1))
-    return items.select_related("owner_agency", "assignee").order_by("due_at", "pk")
+        rule &= Q(**{f"{f}due_at__gte": now, f"{f}due_at__lte": add_working_days(now, 1)})
+    return rule
+
+
+def worklist(user: User, filters: WorklistFilters | None = None) -> QuerySet[TrackedItem]:
+    """The user's open items, soonest deadline first, narrowed by the filters."""
+    return (
+        TrackedItem.objects.filter(worklist_q(user, filters))
+        .select_related("owner_agency", "assignee")
+        .order_by("due_at", "pk")
+    )
 
 
 def open_items_by_agency(user: User, *, now: datetime | None = None) -> list[dict[str, Any]]:

@@ -234,7 +234,7 @@ def item_assign(
         from_status=item.status,
         data={"assignee": to_user.pk},
     )
-    notifications.item_assigned_to_handler(item)
+    notifications.item_assigned(item)
     return item
 
 
