@@ -27,6 +27,8 @@ def replay_work(rng: random.Random, item: TrackedItem, today: datetime, *, reply
         return
     with clock.frozen(at):
         item = services.item_accept(item=item, by=handler)
+    if rng.random() < 0.03:
+        return  # some work stalls after acceptance: the demo needs overdue items too
     if rng.random() < 0.12:
         at += timedelta(days=rng.uniform(3, 8))
         if at >= today:

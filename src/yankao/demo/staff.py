@@ -88,12 +88,12 @@ GIVEN = [
 
 
 def agency_staff_create(*, demo_passwords: bool | None = None) -> int:
-    """A handler and a supervisor for every agency without staff, named
+    """A handler and a supervisor for every agency that has no handler, named
     deterministically, so every agency in the demo can work its items."""
     if demo_passwords is None:
         demo_passwords = settings.DEMO
     created = 0
-    for index, agency in enumerate(Agency.objects.exclude(staff__isnull=False).order_by("pk")):
+    for index, agency in enumerate(Agency.objects.exclude(staff__role=Role.HANDLER).order_by("pk")):
         for offset, role in enumerate((Role.HANDLER, Role.SUPERVISOR)):
             number = index * 2 + offset
             user = User(

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yankao.calendar.roc import roc_year
 from yankao.petitions.reports.selectors import GROUPING_LABELS, Report, ReportRow
@@ -59,13 +60,13 @@ def period_label(start: date, end: date) -> str:
 def headings(report: Report) -> list[str]:
     names = [
         str(GROUPING_LABELS[report.grouping]),
-        _("Received"),
-        _("Closed"),
+        pgettext("report column", "Received"),
+        pgettext("report column", "Closed"),
         _("Closed on time"),
         _("Closed late"),
         _("Open and overdue"),
-        _("Extended"),
-        _("Transferred"),
+        pgettext("report column", "Extended"),
+        pgettext("report column", "Transferred"),
         _("On-time rate (%)"),
         _("Average working days to close"),
         _("90th percentile of working days to close"),
