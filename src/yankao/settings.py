@@ -47,7 +47,7 @@ ALLOWED_HOSTS = env_list("YANKAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if D
 CSRF_TRUSTED_ORIGINS = env_list("YANKAO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "leaflet",
     "huey.contrib.djhuey",
     "yankao.core",
     "yankao.organisation",

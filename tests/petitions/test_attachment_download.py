@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.petitions import files
 from tests.petitions.factories import petition
-from yankao.petitions.attachments import check_file
+from yankao.core.uploads import check_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 

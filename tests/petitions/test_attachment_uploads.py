@@ -13,8 +13,8 @@ from tests.factories import taipei
 from tests.petitions import files
 from tests.petitions.factories import category, district
 from yankao.core import clock
+from yankao.core.uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
 from yankao.messaging.models import OutboxMessage
-from yankao.petitions.attachments import MAX_FILE_BYTES, MAX_REQUEST_BYTES
 from yankao.petitions.models import Channel, MailboxDraft, Petition, PetitionAttachment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]

@@ -1,8 +1,29 @@
-from django.apps import AppConfig
+from importlib import import_module
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
+
+# django-leaflet's admin module needs GeoDjango (GDAL), which the platform does not
+# use: points are plain latitude/longitude columns. Its maps, template tags and
+# static files work without it, so its admin is the one module not discovered.
+ADMIN_NOT_DISCOVERED = frozenset({"leaflet"})
+
+
+def discover_admin_modules() -> None:
+    """What django.contrib.admin's autodiscovery does, minus ADMIN_NOT_DISCOVERED
+    (settings install the admin as SimpleAdminConfig, which skips autodiscovery)."""
+    for config in apps.get_app_configs():
+        if config.name in ADMIN_NOT_DISCOVERED:
+            continue
+        if module_has_submodule(config.module, "admin"):
+            import_module(f"{config.name}.admin")
 
 
 class CoreConfig(AppConfig):
     name = "yankao.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        discover_admin_modules()

@@ -11,8 +11,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check_file
 from yankao.organisation.models import District
-from yankao.petitions.attachments import MAX_FILES, AttachmentRefused, CheckedFile, check_file
 from yankao.petitions.models import Category, Channel, Disposition
 from yankao.petitions.selectors import categories_for_choice
 

@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.petitions import services
-from yankao.petitions.attachments import request_too_large, upload_handlers
 from yankao.petitions.forms import MailboxForm, RatingForm, TrackForm
 from yankao.petitions.models import Petition, PetitionRating
 from yankao.petitions.selectors import petition_by_number_and_code, petition_reply

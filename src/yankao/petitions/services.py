@@ -24,10 +24,10 @@ from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short, roc_year
 from yankao.core import clock
 from yankao.core.numbering import next_value
+from yankao.core.uploads import CheckedFile
 from yankao.organisation.models import Agency, District
 from yankao.organisation.services import city_data_dir
 from yankao.petitions import notifications
-from yankao.petitions.attachments import CheckedFile
 from yankao.petitions.codes import code_digest, new_code
 from yankao.petitions.loading import ReferenceLoadResult, load_reference
 from yankao.petitions.models import (

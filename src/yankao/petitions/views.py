@@ -24,10 +24,10 @@ from django.views.decorators.http import require_POST
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.core import clock
+from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.organisation.models import Agency, AgencyLevel
 from yankao.organisation.scoping import agency_in_scope
 from yankao.petitions import masking, services
-from yankao.petitions.attachments import request_too_large, upload_handlers
 from yankao.petitions.duplicates import (
     Suggestion,
     possible_duplicates,

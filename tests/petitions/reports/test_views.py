@@ -17,7 +17,7 @@ from tests.factories import taipei
 from tests.petitions.factories import petition
 from tests.petitions.reports.history import close
 from yankao.core import clock
-from yankao.petitions.reports.exporters import fonts
+from yankao.core.exports import fonts
 from yankao.petitions.reports.selectors import petition_report
 from yankao.petitions.reports.tables import report_table
 

@@ -4,26 +4,15 @@ chart and every export, so they cannot disagree."""
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from yankao.calendar.roc import roc_year
+from yankao.core.exports.table import Cell, Table
 from yankao.petitions.reports.selectors import GROUPING_LABELS, Report, ReportRow
-
-Cell = str | int | Decimal | None
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    period: str
-    headings: list[str]
-    rows: list[list[Cell]]  # the group rows, then the total row
 
 
 def _english() -> bool:

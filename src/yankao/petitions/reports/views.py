@@ -20,9 +20,9 @@ from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.exports import FORMATS, Format
+from yankao.core.exports.fonts import FontMissing
 from yankao.organisation.scoping import agencies_in_scope
-from yankao.petitions.reports.exporters import FORMATS, Format
-from yankao.petitions.reports.exporters.fonts import FontMissing
 from yankao.petitions.reports.forms import ReportForm
 from yankao.petitions.reports.selectors import Report, petition_report
 from yankao.petitions.reports.tables import Table, file_name, report_table

@@ -7,7 +7,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from tests.petitions import files
-from yankao.petitions.attachments import (
+from yankao.core.uploads import (
     MAX_FILE_BYTES,
     PDF,
     PNG,

@@ -10,7 +10,7 @@ from odf.table import Table as OdsTable
 from odf.table import TableCell, TableRow
 from odf.text import P
 
-from yankao.petitions.reports.tables import Cell, Table
+from yankao.core.exports.table import Cell, Table
 
 
 def _cell(value: Cell) -> TableCell:

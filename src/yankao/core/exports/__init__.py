@@ -1,12 +1,12 @@
-"""The report's files: CSV, XLSX, ODS and PDF, each written from the same `Table`."""
+"""Report files: CSV, XLSX, ODS and PDF, each written from the same `Table`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from yankao.petitions.reports.exporters import csv_file, ods, pdf, xlsx
-from yankao.petitions.reports.tables import Table
+from yankao.core.exports import csv_file, ods, pdf, xlsx
+from yankao.core.exports.table import Table
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import logging
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from yankao.petitions.reports.exporters.fonts import TRADITIONAL_CHINESE_FACE, cjk_font
-from yankao.petitions.reports.tables import Cell, Table
+from yankao.core.exports.fonts import TRADITIONAL_CHINESE_FACE, cjk_font
+from yankao.core.exports.table import Cell, Table
 
 FAMILY = "NotoSansCJKTC"
 # fontTools reports every subsetting step at INFO.

@@ -1,5 +1,5 @@
-"""Checking the files citizens and staff attach to petitions, before anything is
-stored.
+"""Checking the files citizens and staff upload (petition attachments, report-back
+photos), before anything is stored.
 
 The type is decided by the content, never by the file name or the browser's word:
 a JPEG or PNG must open and verify with Pillow, a PDF must start with its header

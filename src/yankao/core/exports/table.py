@@ -1,0 +1,17 @@
+"""A report as a table of plain values: the one source of a page's table, its chart
+and every exported file, so they cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+Cell = str | int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    period: str
+    headings: list[str]
+    rows: list[list[Cell]]  # the group rows, then the total row, if any
