@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yankao.messaging",
     "yankao.control",
     "yankao.petitions",
+    "yankao.dispatch",
     "yankao.demo",
 ]
 

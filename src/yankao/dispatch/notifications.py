@@ -1,0 +1,79 @@
+"""Messages a ticket leaves in the outbox, inside the writing transaction; the
+outbox delivers them after commit and retries failures (see yankao.messaging).
+
+The engine already e-mails the responsible agency's handlers and supervisors when
+an item arrives; this adds the agency's duty desk (SMS, webhook, duty e-mail), so
+someone on call hears of a hazard at once, at any hour.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from yankao.calendar.roc import format_roc_short_datetime
+from yankao.dispatch.models import DispatchContact, Ticket
+from yankao.messaging.models import Channel
+from yankao.messaging.services import outbox_enqueue
+from yankao.tracking.notifications import item_link
+
+REF_TYPE = "dispatch.ticket"
+
+
+def _place(ticket: Ticket) -> str:
+    district = ticket.district.name if ticket.district else ""
+    return f"{district}{ticket.address}".strip() or _("no address given")
+
+
+def _text(ticket: Ticket) -> tuple[str, str]:
+    item = ticket.item
+    facts = {
+        "number": item.number,
+        "class": ticket.ticket_class.name,
+        "place": _place(ticket),
+        "due": format_roc_short_datetime(item.due_at),
+        "agency": item.owner_agency.short_name,
+    }
+    subject = _("Dispatch %(number)s: %(class)s at %(place)s") % facts
+    body = (
+        _(
+            "Dispatch %(number)s for %(agency)s: %(class)s at %(place)s. "
+            "Acknowledge it and report back by %(due)s."
+        )
+        % facts
+    )
+    return subject, f"{body}\n{ticket.description}\n{item_link(item)}"
+
+
+def ticket_dispatched(ticket: Ticket) -> int:
+    """Tell the responsible agency's duty desk; returns how many messages were queued."""
+    contact = (
+        DispatchContact.objects.filter(agency_id=ticket.item.owner_agency_id, is_active=True)
+        .only("duty_phone", "webhook_url", "duty_email")
+        .first()
+    )
+    if contact is None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _text(ticket)
+    key = f"ticket-{ticket.pk}-{ticket.item.owner_agency_id}-{ticket.item.transfer_count}"
+    queued = 0
+    for channel, address in (
+        (Channel.SMS, contact.duty_phone),
+        (Channel.WEBHOOK, contact.webhook_url),
+        (Channel.EMAIL, contact.duty_email),
+    ):
+        if not address:
+            continue
+        outbox_enqueue(
+            channel=channel,
+            to=[address],
+            subject=subject,
+            body=body,
+            dedupe_key=f"{key}-{channel}",
+            ref_type=REF_TYPE,
+            ref_id=str(ticket.pk),
+        )
+        queued += 1
+    return queued

@@ -1,0 +1,302 @@
+"""Every write to dispatch tickets goes through one of these functions.
+
+Permission checks belong to the caller (see policy.py); these functions check the
+input and the ticket's state, and write the change, its history entry and its
+messages in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yankao.accounts.models import User
+from yankao.calendar.roc import roc_year
+from yankao.core import clock
+from yankao.core.numbering import next_value
+from yankao.core.uploads import JPEG, PNG, CheckedFile
+from yankao.dispatch import notifications
+from yankao.dispatch.kinds import KIND
+from yankao.dispatch.loading import FILE_NAME, load_classes
+from yankao.dispatch.models import (
+    KAOHSIUNG_BOUNDS,
+    Channel,
+    ReportBack,
+    Ticket,
+    TicketClass,
+    TicketPersonalDataAccess,
+    TicketPhoto,
+)
+from yankao.organisation.models import Agency, District
+from yankao.tracking.models import Action, ItemEvent, Status, TrackedItem
+from yankao.tracking.services import item_accept, item_close, item_create, item_note
+
+MAX_PHOTOS = 5
+PHOTO_TYPES = frozenset({JPEG, PNG})
+
+
+class DispatchError(Exception):
+    """Input or a move the dispatch service refuses; the message is fit to show."""
+
+
+class LocationError(DispatchError):
+    pass
+
+
+# --- reference data ---------------------------------------------------------------------
+
+
+def dispatch_reference_load(city: str | None = None) -> int:
+    """Load (or update) the city's dispatch classes from its data folder."""
+    folder = Path(settings.PACKAGE_DIR) / "data" / "cities" / (city or settings.YANKAO_CITY)
+    with transaction.atomic():
+        return load_classes(TicketClass, folder / FILE_NAME)
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def _decimal(value: object, name: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise LocationError(
+            _("The %(name)s must be a number in decimal degrees, e.g. 22.627.") % {"name": name}
+        ) from None
+    if not number.is_finite():
+        raise LocationError(_("The %(name)s must be a finite number.") % {"name": name})
+    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def check_location(latitude: object, longitude: object) -> tuple[Decimal | None, Decimal | None]:
+    """Both coordinates or neither, inside Kaohsiung; the message says what is wrong."""
+    blank = (None, "")
+    if latitude in blank and longitude in blank:
+        return None, None
+    if latitude in blank or longitude in blank:
+        raise LocationError(_("Give both the latitude and the longitude, or neither."))
+    lat = _decimal(latitude, str(_("latitude")))
+    lon = _decimal(longitude, str(_("longitude")))
+    b = KAOHSIUNG_BOUNDS
+    if not (b["south"] <= lat <= b["north"] and b["west"] <= lon <= b["east"]):
+        raise LocationError(
+            _(
+                "The point %(lat)s, %(lon)s is outside Kaohsiung City (latitude "
+                "%(south)s to %(north)s, longitude %(west)s to %(east)s). Check the "
+                "pin or the numbers: latitude comes first."
+            )
+            % {"lat": lat, "lon": lon, **{k: str(v) for k, v in b.items()}}
+        )
+    return lat, lon
+
+
+def _check_photos(photos: Sequence[CheckedFile]) -> None:
+    if len(photos) > MAX_PHOTOS:
+        raise DispatchError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS})
+    for photo in photos:
+        if photo.content_type not in PHOTO_TYPES:
+            raise DispatchError(
+                _("“%(name)s” is not a photo. Only JPEG or PNG pictures can be attached.")
+                % {"name": photo.name}
+            )
+
+
+def _store_photos(
+    *, ticket: Ticket, photos: Sequence[CheckedFile], by: User | None, report: ReportBack | None
+) -> list[TicketPhoto]:
+    stored = []
+    for checked in photos:
+        photo = TicketPhoto(
+            ticket=ticket,
+            report_back=report,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_at=clock.now(),
+            uploaded_by=by,
+        )
+        photo.file.save(f"photo{checked.extension}", ContentFile(checked.content), save=False)
+        photo.save()
+        stored.append(photo)
+    return stored
+
+
+def ticket_number(received: datetime) -> str:
+    """派115-000123: the ROC year of receipt and a sequence within that year."""
+    year = roc_year(timezone.localtime(received).date())
+    return f"派{year}-{next_value(f'ticket-{year}'):06d}"
+
+
+def _responsible_agency(ticket_class: TicketClass) -> Agency:
+    agency = Agency.objects.filter(key=ticket_class.agency_key, is_active=True).first()
+    if agency is None:
+        raise DispatchError(
+            _("No active agency answers the class “%(name)s”; ask an administrator.")
+            % {"name": ticket_class.name}
+        )
+    return agency
+
+
+def _title(ticket_class: TicketClass, district: District | None, address: str) -> str:
+    place = f"{district.name if district else ''}{address}".strip()
+    return f"{ticket_class.name} {place}".strip()[:300]
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    by: User | None,
+    ticket_class: TicketClass,
+    description: str,
+    latitude: object = None,
+    longitude: object = None,
+    district: District | None,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    channel: str,
+    photos: Sequence[CheckedFile] = (),
+    received_at: datetime | None = None,
+) -> Ticket:
+    """Register a hazard with the agency its class names, on the class's limit in
+    clock hours, and tell that agency at once (handlers by e-mail through the
+    engine, the duty desk by SMS/webhook/e-mail if it has a dispatch contact)."""
+    if channel not in Channel.values:
+        raise DispatchError(_("Unknown channel."))
+    if not ticket_class.is_active:
+        raise DispatchError(_("This class is no longer in use; choose another."))
+    description = description.strip()
+    if not description:
+        raise DispatchError(_("Describe the hazard."))
+    lat, lon = check_location(latitude, longitude)
+    if lat is None and district is None and not address.strip():
+        raise DispatchError(_("Say where the hazard is: a district, an address or a map point."))
+    _check_photos(photos)
+    received = received_at or clock.now()
+    item = item_create(
+        kind=KIND,
+        number=ticket_number(received),
+        title=_title(ticket_class, district, address.strip()),
+        owner_agency=_responsible_agency(ticket_class),
+        by=by,
+        received_at=received,
+        time_limit=ticket_class.hours,
+        reason=str(Channel(channel).label),
+    )
+    ticket = Ticket.objects.create(
+        item=item,
+        ticket_class=ticket_class,
+        description=description,
+        latitude=lat,
+        longitude=lon,
+        district=district,
+        address=address.strip()[:200],
+        reporter_name=reporter_name.strip()[:60],
+        reporter_phone=reporter_phone.strip()[:30],
+        channel=channel,
+    )
+    _store_photos(ticket=ticket, photos=photos, by=by, report=None)
+    notifications.ticket_dispatched(ticket)
+    return ticket
+
+
+# --- working a ticket ---------------------------------------------------------------------
+
+
+def _fresh(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("item", "item__owner_agency", "ticket_class", "district")
+        .get(pk=ticket.pk)
+    )
+
+
+@transaction.atomic
+def ticket_acknowledge(*, ticket: Ticket, by: User, version: int | None = None) -> Ticket:
+    """The agency says it has the ticket (the engine's "accept"); the clock keeps running."""
+    item_accept(item=ticket.item, by=by, version=version)
+    return _fresh(ticket)
+
+
+@transaction.atomic
+def ticket_report_back(
+    *,
+    ticket: Ticket,
+    by: User,
+    status_text: str,
+    done: bool,
+    photos: Sequence[CheckedFile] = (),
+) -> ReportBack:
+    """What the agency did on site. A report that the hazard is dealt with closes
+    the ticket with its verdict (on time or late against the deadline); a progress
+    report is kept in the history and does not stop the clock. Reporting acknowledges
+    a ticket that was not yet acknowledged."""
+    status_text = status_text.strip()
+    if not status_text:
+        raise DispatchError(_("Say what was done on site."))
+    _check_photos(photos)
+    ticket = _fresh(ticket)
+    if ticket.item.status == Status.ASSIGNED:
+        item_accept(item=ticket.item, by=by)
+        ticket = _fresh(ticket)
+    if ticket.item.status != Status.IN_PROGRESS:
+        raise DispatchError(_("This ticket is closed; it takes no more reports."))
+    now = clock.now()
+    report = ReportBack.objects.create(
+        ticket=ticket, at=now, by=by, status_text=status_text, done=done
+    )
+    _store_photos(ticket=ticket, photos=photos, by=by, report=report)
+    if done:
+        item_close(item=ticket.item, by=by, reason=status_text, at=now)
+        ticket.reported_back_at = now
+        ticket.hours_to_report = hours_between(ticket.item.received_at, now)
+        ticket.save(update_fields=["reported_back_at", "hours_to_report"])
+    else:
+        item_note(item=ticket.item, by=by, text=status_text)
+    return report
+
+
+def hours_between(start: datetime, end: datetime) -> Decimal:
+    seconds = Decimal(str((end - start).total_seconds()))
+    return (seconds / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def ticket_follow_event(*, item: TrackedItem, event: ItemEvent) -> None:
+    """Keep the ticket's own facts in step with the engine's moves, whichever page
+    or API made them (called inside the engine's transaction)."""
+    tickets = Ticket.objects.filter(pk=item.pk)
+    if event.action == Action.ACCEPT:
+        tickets.filter(acknowledged_at__isnull=True).update(
+            acknowledged_at=event.at, acknowledged_by=event.actor
+        )
+    elif event.action == Action.REOPEN:
+        tickets.update(reported_back_at=None, hours_to_report=None)
+    elif event.action == Action.TRANSFER:
+        ticket = tickets.select_related("item", "item__owner_agency", "ticket_class").first()
+        if ticket is not None:
+            ticket.item = item
+            notifications.ticket_dispatched(ticket)
+
+
+# --- personal data ---------------------------------------------------------------------------
+
+
+def ticket_personal_data_access_log(
+    *, ticket: Ticket, by: User, where: str
+) -> TicketPersonalDataAccess:
+    """Record that a user is about to see the reporter's name and phone unmasked."""
+    return TicketPersonalDataAccess.objects.create(
+        ticket=ticket, user=by, at=clock.now(), where=where[:40]
+    )
