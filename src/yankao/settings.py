@@ -14,7 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
-from yankao.core.env import env_bool, env_int, env_list, env_str
+from yankao.core.env import env_bool, env_int, env_list, env_str, tile_origins
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("YANKAO_DATA_DIR", "var")).resolve()
@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "yankao.core.context_processors.capabilities",
+                "yankao.core.context_processors.maps",
             ],
             "builtins": ["yankao.calendar.templatetags.roc"],
         },
@@ -111,7 +112,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'yankao.sqlite3'}"),
-        conn_max_age=env_int("YANKAO_DB_CONN_MAX_AGE", 0),
+        # Connections are kept between requests (opening one costs PostgreSQL several
+        # milliseconds, SQLite its PRAGMAs) and checked before reuse.
+        conn_max_age=env_int("YANKAO_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -169,12 +173,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# --- maps ------------------------------------------------------------------------
+# Leaflet (from django-leaflet's static files) on any XYZ tile server: the city's own
+# in production. Pages show coordinates and a table as well, so nothing depends on
+# the tiles loading; tests need none.
+MAP_TILES = env_str("YANKAO_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env_str("YANKAO_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+MAP_CENTER = (22.6273, 120.3014)  # Kaohsiung City Hall (Lingya)
+MAP_ZOOM = 12
+# The city's bounding box, from Kaohsiung's mountain districts to its islands' main
+# harbour area: coordinates outside it are refused as a likely slip.
+MAP_BOUNDS = ((22.45, 120.17), (23.48, 121.05))
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *tile_origins(MAP_TILES)],
         "object-src": [NONE],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],

@@ -1,6 +1,7 @@
 """Typed reading of settings from the environment; bad values fail loudly at start-up."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,3 +40,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def tile_origins(template: str) -> list[str]:
+    """The origin(s) a tile URL template loads images from, for the CSP: a
+    `{s}` sub-domain placeholder becomes a wildcard; an empty template, none."""
+    if not template:
+        return []
+    parts = urlsplit(template)
+    if not parts.scheme or not parts.netloc:
+        return []  # a path on this site: covered by 'self'
+    host = parts.netloc.replace("{s}.", "*.")
+    return [f"{parts.scheme}://{host}"]

@@ -115,12 +115,6 @@ class ApiIntakeForm(IntakeForm):
         required=False,
         error_messages=PetitionFieldsForm.base_fields["district"].error_messages,
     )
-    latitude = forms.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
-    )
-    longitude = forms.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check_file
@@ -23,6 +25,12 @@ ADDRESS_MAX = 200
 PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 # Control characters other than tab and line breaks have no place in a petition.
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
+
+
+def in_city(latitude: Decimal, longitude: Decimal) -> bool:
+    """Whether a point lies inside the city's bounding box (settings.MAP_BOUNDS)."""
+    (south, west), (north, east) = settings.MAP_BOUNDS
+    return south <= float(latitude) <= north and west <= float(longitude) <= east
 
 
 class PlainTextField(forms.CharField):
@@ -133,6 +141,21 @@ class PetitionFieldsForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the listed districts.")},
     )
     address = _text(_("Address or place"), ADDRESS_MAX)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        help_text=_("Optional: click the map to set both, or type them, e.g. 22.627300."),
+        error_messages={"invalid": _("Enter the latitude as a number, e.g. 22.627300.")},
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        error_messages={"invalid": _("Enter the longitude as a number, e.g. 120.301400.")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,6 +175,8 @@ class PetitionFieldsForm(forms.Form):
         "content",
         "district",
         "address",
+        "latitude",
+        "longitude",
         "attachments",
         "name",
         "phone",
@@ -160,6 +185,22 @@ class PetitionFieldsForm(forms.Form):
         "anonymous",
         "website",
     ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
+            if "latitude" not in self.errors and "longitude" not in self.errors:
+                self.add_error(
+                    "longitude" if longitude is None else "latitude",
+                    _("Give both the latitude and the longitude, or neither."),
+                )
+        elif latitude is not None and longitude is not None and not in_city(latitude, longitude):
+            self.add_error(
+                "latitude",
+                _("That point is outside Kaohsiung City. Check the pin or the numbers."),
+            )
+        return cleaned
 
     def clean_phone(self) -> str:
         phone = str(self.cleaned_data.get("phone", "")).strip()

@@ -60,6 +60,8 @@ def _write(request: HttpRequest) -> HttpResponse:
             "subject": data["subject"],
             "content": data["content"],
             "address": data["address"],
+            "latitude": None if data["latitude"] is None else str(data["latitude"]),
+            "longitude": None if data["longitude"] is None else str(data["longitude"]),
             "name": data["name"],
             "phone": data["phone"],
             "language": _language(),

@@ -411,6 +411,10 @@ def mailbox_check_token(*, token: str) -> None:
     _draft_from_token(token, lock=False)
 
 
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    return None if text in (None, "") else Decimal(str(text))
+
+
 @transaction.atomic
 def mailbox_confirm(*, token: str) -> Confirmed:
     """Register the petition of a confirmed draft. Opening the link again registers
@@ -427,6 +431,8 @@ def mailbox_confirm(*, token: str) -> Confirmed:
         subject=data["subject"],
         content=data["content"],
         address=data.get("address", ""),
+        latitude=_decimal_or_none(data.get("latitude")),
+        longitude=_decimal_or_none(data.get("longitude")),
         petitioner_name=data.get("name", ""),
         petitioner_email=draft.email,
         petitioner_phone=data.get("phone", ""),

@@ -237,6 +237,8 @@ def _intake(request: HttpRequest) -> HttpResponse:
             content=data["content"],
             district=data["district"],
             address=data["address"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
             petitioner_name=data["name"],
             petitioner_phone=data["phone"],
             petitioner_email=data["email"],
