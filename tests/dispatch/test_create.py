@@ -2,9 +2,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.dispatch import factories
+from tests.dispatch import factories, files
 from tests.factories import taipei
+from yankao.dispatch.models import DispatchContact, Ticket
 from yankao.dispatch.services import DispatchError, LocationError, ticket_create
+from yankao.messaging.models import OutboxMessage
+from yankao.organisation.models import Agency
 from yankao.tracking.models import Clock, Status
 
 
@@ -70,3 +73,38 @@ def test_unknown_channel_is_refused():
             address="中正路",
             channel="pigeon",
         )
+
+
+@pytest.mark.django_db
+def test_photos_are_stored_with_the_ticket(media):
+    ticket = factories.ticket(photos=[files.checked("hole.jpg")])
+    photo = ticket.photos.get()
+    assert photo.content_type == "image/jpeg"
+    assert photo.report_back is None
+    assert photo.original_name == "hole.jpg"
+
+
+@pytest.mark.django_db
+def test_a_pdf_is_not_a_photo(media):
+    with pytest.raises(DispatchError) as refused:
+        factories.ticket(photos=[files.checked("scan.pdf", files.pdf())])
+    assert "not a photo" in str(refused.value)
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_engine_mails_the_agency_and_the_duty_desk_gets_sms_and_webhook(staff):
+    agency = Agency.objects.get(key="pw-maintenance")
+    DispatchContact.objects.create(
+        agency=agency, duty_phone="0911222333", webhook_url="https://duty.example.test/hook"
+    )
+    ticket = factories.ticket()
+    messages = OutboxMessage.objects.filter(ref_id=str(ticket.pk))
+    channels = sorted(messages.values_list("channel", flat=True))
+    assert channels == ["email", "sms", "webhook"]
+    sms = messages.get(channel="sms")
+    assert sms.to == ["0911222333"]
+    assert ticket.item.number in sms.body
+    assert "路面坑洞" in sms.subject
+    email = messages.get(channel="email")
+    assert "holly@example.test" in email.to

@@ -1,0 +1,286 @@
+"""Reads of dispatch tickets that follow rules: scoping (the engine's visibility
+rule, joined), the dispatcher list, the map, and the per-class statistics.
+
+Statistics definitions (over tickets received in [start, end), as far as the
+user sees):
+- count: tickets received;
+- reported: tickets whose agency reported the hazard dealt with;
+- median and 90th percentile of the hours from receipt to that report. The median
+  is the middle value (the mean of the two middle values for an even count); the
+  90th percentile is nearest-rank: the smallest value with at least 90 % of the
+  values at or below it;
+- within limit: reported by the ticket's deadline (the engine's on-time verdict,
+  which follows approved extensions and the restarted clock after a transfer);
+- share within limit: within limit / (reported + still open past the deadline), in
+  percent to one decimal; tickets still open and not yet due are not judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from yankao.accounts.models import User
+from yankao.core import clock
+from yankao.dispatch.models import Ticket, TicketClass
+from yankao.messaging.models import OutboxMessage
+from yankao.messaging.models import Status as OutboxStatus
+from yankao.tracking.models import OPEN_STATUSES, Outcome
+from yankao.tracking.selectors import item_visibility_q
+
+_RELATED = ("item", "item__owner_agency", "item__assignee", "ticket_class", "district")
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """Tickets the user's role and agency let them see (a join on their item)."""
+    return Ticket.objects.filter(item_visibility_q(user, "item__"))
+
+
+def ticket_for_user(user: User, pk: int) -> Ticket:
+    """One ticket the user may see, or 404 (another agency's ticket is not found)."""
+    return get_object_or_404(tickets_visible_to(user).select_related(*_RELATED), pk=pk)
+
+
+# --- the dispatcher list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    ticket_class_id: int | None = None
+    # "" and "open": open tickets; "closed"; "all"; or one of the engine's statuses.
+    status: str = ""
+    overdue: bool = False
+    district_id: int | None = None
+
+
+def _status_q(status: str) -> Q:
+    if status in ("", "open"):
+        return Q(item__status__in=OPEN_STATUSES)
+    if status == "all":
+        return Q()
+    return Q(item__status=status)
+
+
+def dispatcher_list(
+    user: User, filters: TicketFilters | None = None, *, now: datetime | None = None
+) -> QuerySet[Ticket]:
+    """Tickets for the dispatchers, soonest deadline first, narrowed by the filters;
+    one query for any number of rows (plus the paginator's count)."""
+    filters = filters or TicketFilters()
+    now = now or clock.now()
+    rule = item_visibility_q(user, "item__") & _status_q(filters.status)
+    if filters.ticket_class_id:
+        rule &= Q(ticket_class_id=filters.ticket_class_id)
+    if filters.district_id:
+        rule &= Q(district_id=filters.district_id)
+    if filters.overdue:
+        rule &= Q(item__status__in=OPEN_STATUSES, item__due_at__lt=now)
+    return Ticket.objects.filter(rule).select_related(*_RELATED).order_by("item__due_at", "pk")
+
+
+# --- the map ------------------------------------------------------------------------------
+
+
+def map_tickets(user: User, *, days: int = 7, now: datetime | None = None) -> QuerySet[Ticket]:
+    """Open tickets, and every ticket received in the last `days` days (recent
+    hazards, dealt with or not), that have a map point."""
+    now = now or clock.now()
+    recent = Q(item__received_at__gte=now - timedelta(days=days))
+    return (
+        tickets_visible_to(user)
+        .filter(Q(item__status__in=OPEN_STATUSES) | recent)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("item", "ticket_class", "district")
+        .order_by("-item__received_at", "-pk")
+    )
+
+
+def map_geojson(tickets: QuerySet[Ticket] | list[Ticket], *, now: datetime) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (RFC 7946: longitude first) of the tickets."""
+    features = []
+    for ticket in tickets:
+        item = ticket.item
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(ticket.longitude or 0), float(ticket.latitude or 0)],
+                },
+                "properties": {
+                    "number": item.number,
+                    "title": f"{item.number} {ticket.ticket_class.name}",
+                    "text": f"{ticket.district or ''}{ticket.address} · "
+                    f"{item.get_status_display()}",
+                    "class": ticket.ticket_class.code,
+                    "status": item.status,
+                    "open": item.status in OPEN_STATUSES,
+                    "overdue": item.status in OPEN_STATUSES and item.due_at < now,
+                    "url": reverse("dispatch:ticket", args=[ticket.pk]),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- the ticket page ---------------------------------------------------------------------
+
+
+def ticket_messages(ticket: Ticket) -> list[OutboxMessage]:
+    """Every message sent about the ticket (the engine's e-mails and the duty desk's
+    SMS/webhook), newest first, so a failed delivery shows on the page."""
+    return list(
+        OutboxMessage.objects.filter(
+            Q(ref_type="dispatch.ticket") | Q(ref_type="tracking.item"), ref_id=str(ticket.pk)
+        ).only("channel", "to", "subject", "status", "attempts", "last_error", "created_at")
+    )
+
+
+def failed_messages(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    return [m for m in messages if m.status in (OutboxStatus.FAILED, OutboxStatus.DEAD)]
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+@dataclass
+class ClassFigures:
+    code: str
+    name: str
+    hours: int | None
+    count: int = 0
+    reported: int = 0
+    within_limit: int = 0
+    open_overdue: int = 0
+    median_hours: Decimal | None = None
+    p90_hours: Decimal | None = None
+    _middle: list[Decimal] = field(default_factory=list, repr=False)
+
+    @property
+    def judged(self) -> int:
+        return self.reported + self.open_overdue
+
+    @property
+    def share_within_limit(self) -> Decimal | None:
+        if not self.judged:
+            return None
+        share = Decimal(self.within_limit * 100) / Decimal(self.judged)
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class TicketStatistics:
+    start: datetime
+    end: datetime
+    rows: list[ClassFigures]
+    total: ClassFigures
+
+
+def _received(user: User | None, start: datetime, end: datetime) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all() if user is None else tickets_visible_to(user)
+    return tickets.filter(item__received_at__gte=start, item__received_at__lt=end)
+
+
+def _counts(now: datetime) -> dict[str, Any]:
+    reported = Q(hours_to_report__isnull=False)
+    return {
+        "count": Count("pk"),
+        "reported": Count("pk", filter=reported),
+        "within_limit": Count("pk", filter=reported & Q(item__outcome=Outcome.ON_TIME)),
+        "open_overdue": Count("pk", filter=Q(item__status__in=OPEN_STATUSES, item__due_at__lt=now)),
+    }
+
+
+def _ranks(size: int) -> tuple[int, int, int]:
+    """Positions (1-based) of the two middle values and of the nearest-rank p90."""
+    return (size + 1) // 2, (size + 2) // 2, (size * 9 + 9) // 10
+
+
+def _percentiles(tickets: QuerySet[Ticket]) -> list[tuple[Any, ...]]:
+    """The rows at the median and p90 positions, per class and over all classes, in
+    one query (window functions work the same on SQLite and PostgreSQL)."""
+    order = [F("hours_to_report").asc(), F("pk").asc()]
+    key = F("ticket_class_id")
+    size, overall = F("size"), F("overall_size")
+    at = Q(position=(size + 1) / 2) | Q(position=(size + 2) / 2) | Q(position=(size * 9 + 9) / 10)
+    at_overall = (
+        Q(overall_position=(overall + 1) / 2)
+        | Q(overall_position=(overall + 2) / 2)
+        | Q(overall_position=(overall * 9 + 9) / 10)
+    )
+    rows = (
+        tickets.filter(hours_to_report__isnull=False)
+        .order_by()
+        .annotate(
+            position=Window(RowNumber(), partition_by=[key], order_by=order),
+            size=Window(Count("pk"), partition_by=[key]),
+            overall_position=Window(RowNumber(), order_by=order),
+            overall_size=Window(Count("pk")),
+        )
+        .filter(at | at_overall)
+        .values_list(
+            "ticket_class_id",
+            "hours_to_report",
+            "position",
+            "size",
+            "overall_position",
+            "overall_size",
+        )
+    )
+    return list(rows)
+
+
+def _place(figures: ClassFigures, hours: Decimal, position: int, size: int) -> None:
+    low, high, p90 = _ranks(size)
+    if position in (low, high):
+        figures._middle.append(hours)
+        if position == low == high:
+            figures._middle.append(hours)
+    if position == p90:
+        figures.p90_hours = hours
+
+
+def _finish(figures: ClassFigures) -> ClassFigures:
+    if len(figures._middle) == 2:
+        mean = (figures._middle[0] + figures._middle[1]) / 2
+        figures.median_hours = mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return figures
+
+
+def ticket_statistics(
+    start: datetime,
+    end: datetime,
+    *,
+    user: User | None = None,
+    now: datetime | None = None,
+    include_empty: bool = True,
+) -> TicketStatistics:
+    """Per-class figures for tickets received in [start, end), in three queries
+    (the classes, the counts, the percentiles), whatever the number of tickets."""
+    now = now or clock.now()
+    tickets = _received(user, start, end)
+    classes = list(TicketClass.objects.order_by("sort_order", "code"))
+    rows = {c.pk: ClassFigures(code=c.code, name=c.name, hours=c.hours) for c in classes}
+    total = ClassFigures(code="", name="", hours=None)
+    counted = tickets.order_by().values("ticket_class_id").annotate(**_counts(now))
+    for row in counted:
+        figures = rows[row["ticket_class_id"]]
+        for name in ("count", "reported", "within_limit", "open_overdue"):
+            setattr(figures, name, row[name])
+            setattr(total, name, getattr(total, name) + row[name])
+    for class_id, hours, position, size, overall_position, overall_size in _percentiles(tickets):
+        _place(rows[class_id], hours, position, size)
+        _place(total, hours, overall_position, overall_size)
+    result = [_finish(f) for f in rows.values() if include_empty or f.count]
+    return TicketStatistics(start=start, end=end, rows=result, total=_finish(total))
+
+
+def open_ticket_count(user: User) -> int:
+    return tickets_visible_to(user).filter(item__status__in=OPEN_STATUSES).count()
