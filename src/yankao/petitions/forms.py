@@ -305,6 +305,22 @@ class UnhandledForm(forms.Form):
     )
 
 
+class RelationForm(forms.Form):
+    """Merge this petition into another case, or mark the two as related, by the
+    other case's number."""
+
+    number = forms.CharField(
+        label=_("Case number of the other petition"),
+        max_length=20,
+        error_messages={"required": _("Enter the other case's number, e.g. 1151126-000123.")},
+    )
+    how = forms.ChoiceField(
+        choices=[("merge", "merge"), ("link", "link"), ("unlink", "unlink")],
+        widget=forms.HiddenInput,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
 class TrackForm(forms.Form):
     number = forms.CharField(
         label=_("Case number"),

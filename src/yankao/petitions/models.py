@@ -130,6 +130,7 @@ class Disposition(models.TextChoices):
     NO_IDENTITY = "no_identity", _("No real name or contact")
     REPEAT = "repeat", _("Same matter already answered")
     NOT_COMPETENT = "not_competent", _("Not competent (sent to several agencies)")
+    MERGED = "merged", _("Merged into another case (併案處理)")
 
 
 class Petition(models.Model):
@@ -178,6 +179,17 @@ class Petition(models.Model):
         on_delete=models.PROTECT,
         related_name="repeats",
     )
+    # Another citizen's petition on the same matter, handled and answered in one case.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    # Petitions the handler marked as about the same or a connected matter.
+    related = models.ManyToManyField("self", verbose_name=_("related petitions"), blank=True)
     verification_hash = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -194,6 +206,10 @@ class Petition(models.Model):
             models.CheckConstraint(
                 condition=Q(disposition=Disposition.REPEAT) | Q(repeat_of__isnull=True),
                 name="petition_repeat_link_only_for_repeats",
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition=Disposition.MERGED) | Q(merged_into__isnull=True),
+                name="petition_merge_link_only_for_merged",
             ),
         ]
         indexes = [models.Index(fields=["category", "district"], name="petition_category")]

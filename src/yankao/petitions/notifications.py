@@ -1,6 +1,7 @@
 """What the petitioner is told by e-mail, and only if they gave an address: the
 confirmation link, the case number and code, a transfer to another agency (§171),
-and the reply at closing. Messages go through the outbox, in the caller's
+an extension of the deadline, and the reply at closing (also to the petitioners of
+cases merged into this one). Messages go through the outbox, in the caller's
 transaction, and are written in the language the petitioner used."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from yankao.calendar.roc import format_roc_short
 from yankao.messaging.services import outbox_enqueue
 from yankao.petitions.models import Petition
-from yankao.tracking.models import Action, ItemEvent, TrackedItem
+from yankao.tracking.models import Action, Extension, ItemEvent, TrackedItem
 
 
 def _absolute(path: str) -> str:
@@ -101,16 +102,81 @@ def _closed(petition: Petition, event: ItemEvent) -> None:
     _send(petition, subject, body, f"close-{event.pk}")
 
 
+def _extension_reason(event: ItemEvent) -> str:
+    reason = (
+        Extension.objects.filter(pk=(event.data or {}).get("extension"))
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return reason or ""
+
+
+def _extended(petition: Petition, event: ItemEvent) -> None:
+    body = _(
+        "Your petition %(number)s “%(subject)s” needs more time: %(agency)s now answers "
+        "by %(due)s.\n\nThe reason: %(reason)s"
+    ) % {
+        "number": petition.item.number,
+        "subject": petition.subject,
+        "agency": petition.item.owner_agency.name,
+        "due": format_roc_short(petition.item.due_at),
+        "reason": _extension_reason(event) or "—",
+    }
+    subject = _("Your petition %(number)s: the answer is due by %(due)s") % {
+        "number": petition.item.number,
+        "due": format_roc_short(petition.item.due_at),
+    }
+    _send(petition, subject, body, f"extension-{event.pk}")
+
+
+def _merged_reply_body(merged: Petition, main: Petition, reply: str) -> tuple[str, str]:
+    body = _(
+        "Your petition %(number)s “%(subject)s” was merged into case %(main)s on the same "
+        "matter. The reply of %(agency)s:\n\n%(reply)s"
+    ) % {
+        "number": merged.item.number,
+        "subject": merged.subject,
+        "main": main.item.number,
+        "agency": main.item.owner_agency.name,
+        "reply": reply,
+    }
+    return _("Reply to your petition %(number)s") % {"number": merged.item.number}, body
+
+
+def merged_reply(merged: Petition, main: Petition) -> None:
+    """Send a merged petition's petitioner the reply of the case it was merged into."""
+    closing = main.item.events.filter(action=Action.CLOSE).order_by("-at", "-pk").first()
+    if closing is None or not merged.petitioner_email:
+        return
+    with translation.override(merged.language):
+        subject, body = _merged_reply_body(merged, main, _reply_text(main.item, closing))
+        _send(merged, subject, body, f"merged-reply-{closing.pk}")
+
+
+def _closed_with_merged(main: Petition, event: ItemEvent) -> None:
+    reply = _reply_text(main.item, event)
+    for merged in main.merged.select_related("item").exclude(petitioner_email=""):
+        with translation.override(merged.language):
+            subject, body = _merged_reply_body(merged, main, reply)
+            _send(merged, subject, body, f"merged-reply-{event.pk}")
+
+
 def petition_event(item: TrackedItem, event: ItemEvent) -> None:
     """The engine's hook: runs inside the transaction of every history entry."""
-    if event.action not in (Action.TRANSFER, Action.CLOSE):
+    if event.action not in (Action.TRANSFER, Action.CLOSE, Action.EXTENSION_APPROVE):
         return
     petition = Petition.objects.filter(item_id=item.pk).first()
-    if petition is None or not petition.petitioner_email:
+    if petition is None:
         return
     petition.item = item
+    if event.action == Action.CLOSE:
+        _closed_with_merged(petition, event)
+    if not petition.petitioner_email:
+        return
     with translation.override(petition.language):
         if event.action == Action.TRANSFER:
             _transferred(petition, event)
+        elif event.action == Action.EXTENSION_APPROVE:
+            _extended(petition, event)
         else:
             _closed(petition, event)

@@ -58,6 +58,7 @@ def petition_for_user(user: User, pk: int) -> Petition:
             "category__parent",
             "district",
             "repeat_of__item",
+            "merged_into__item",
         ),
         pk=pk,
     )

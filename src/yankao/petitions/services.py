@@ -44,7 +44,7 @@ from yankao.petitions.models import (
 )
 from yankao.petitions.selectors import petition_route
 from yankao.tracking.models import Status, TrackedItem
-from yankao.tracking.services import item_close, item_create, item_transfer
+from yankao.tracking.services import item_close, item_create, item_note, item_transfer
 
 KIND = "petition"
 MAILBOX_SALT = "yankao.petitions.mailbox"
@@ -253,6 +253,97 @@ def petition_close_unhandled(
     petition.save(update_fields=["disposition", "repeat_of"])
     petition.item = item_close(item=petition.item, by=by, reason=reason, version=version)
     return petition
+
+
+def _city_language(text: Any) -> str:
+    """History entries are kept in the city's language, whatever the page's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+@transaction.atomic
+def petition_merge(
+    *, petition: Petition, into: Petition, by: User, version: int | None = None
+) -> Petition:
+    """Merge another citizen's petition on the same matter into a main case (併案處理):
+    it is closed with the disposition "merged", its petitioner is told which case
+    answers them, and the main case's reply goes to them as well (at once if the
+    main case is already answered)."""
+    if into.pk == petition.pk:
+        raise PetitionError(_("A petition cannot be merged into itself."))
+    if into.merged_into_id is not None:
+        raise PetitionError(
+            _("Case %(number)s was itself merged into another case; merge into that one.")
+            % {"number": into.item.number}
+        )
+    if petition.merged.exists():
+        raise PetitionError(
+            _("Other petitions were merged into this one; merge the other way round.")
+        )
+    into.item.refresh_from_db()
+    if into.item.status == Status.WITHDRAWN:
+        raise PetitionError(_("Case %(number)s was withdrawn.") % {"number": into.item.number})
+    if not petition.item.is_open:
+        raise PetitionError(_("Only an open petition can be merged into another."))
+    reason = _city_language(
+        _(
+            "Merged (併案處理): the same matter is handled in case %(number)s by %(agency)s, "
+            "whose reply answers this petition too."
+        )
+        % {"number": into.item.number, "agency": into.item.owner_agency.name}
+    )
+    petition.disposition = Disposition.MERGED
+    petition.merged_into = into
+    petition.save(update_fields=["disposition", "merged_into"])
+    petition.item = item_close(item=petition.item, by=by, reason=reason, version=version)
+    item_note(
+        item=into.item,
+        by=by,
+        text=_city_language(
+            _("Case %(number)s (another petitioner, same matter) was merged into this case.")
+            % {"number": petition.item.number}
+        ),
+    )
+    if into.item.status == Status.CLOSED:
+        notifications.merged_reply(petition, into)
+    return petition
+
+
+@transaction.atomic
+def petition_link(*, petition: Petition, other: Petition, by: User) -> None:
+    """Mark two petitions as related (the same or a connected matter), noted in both
+    histories; each stays a case of its own."""
+    if other.pk == petition.pk:
+        raise PetitionError(_("A petition cannot be related to itself."))
+    if petition.related.filter(pk=other.pk).exists():
+        raise PetitionError(
+            _("Case %(number)s is already related to this one.") % {"number": other.item.number}
+        )
+    petition.related.add(other)
+    for here, there in ((petition, other), (other, petition)):
+        item_note(
+            item=here.item,
+            by=by,
+            text=_city_language(_("Related to case %(number)s.") % {"number": there.item.number}),
+        )
+
+
+@transaction.atomic
+def petition_unlink(*, petition: Petition, other: Petition, by: User) -> None:
+    """Undo a relation marked by mistake; the histories keep both entries."""
+    if not petition.related.filter(pk=other.pk).exists():
+        raise PetitionError(
+            _("Case %(number)s is not related to this one.") % {"number": other.item.number}
+        )
+    petition.related.remove(other)
+    for here, there in ((petition, other), (other, petition)):
+        item_note(
+            item=here.item,
+            by=by,
+            text=_city_language(
+                _("No longer related to case %(number)s.") % {"number": there.item.number}
+            ),
+        )
 
 
 @transaction.atomic

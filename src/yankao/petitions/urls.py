@@ -16,6 +16,7 @@ urlpatterns = [
         name="attachment",
     ),
     path("<int:pk>/letter/", views.reply_letter, name="letter"),
+    path("<int:pk>/relations/", views.petition_relate, name="relate"),
 ]
 
 # The monthly performance report (yankao.petitions.reports).

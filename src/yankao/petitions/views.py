@@ -33,7 +33,7 @@ from yankao.petitions.duplicates import (
     possible_duplicates,
     possible_repeats,
 )
-from yankao.petitions.forms import IntakeForm, PersonalDataForm, UnhandledForm
+from yankao.petitions.forms import IntakeForm, PersonalDataForm, RelationForm, UnhandledForm
 from yankao.petitions.models import Petition, PetitionAttachment, PetitionRating
 from yankao.petitions.policy import may_see_personal_data
 from yankao.petitions.selectors import (
@@ -78,6 +78,14 @@ def _may_close_unhandled(user: User, petition: Petition) -> bool:
         item.is_open
         and user.has_capability(Capability.ITEM_WORK)
         and agency_in_scope(user, agency.pk, agency.path)
+    )
+
+
+def _may_relate(user: User, petition: Petition) -> bool:
+    """Relating and merging is the owning agency's handlers' and supervisors' work."""
+    agency = petition.item.owner_agency
+    return user.has_capability(Capability.ITEM_WORK) and agency_in_scope(
+        user, agency.pk, agency.path
     )
 
 
@@ -129,6 +137,11 @@ def _page(
             else None
         ),
         "suggestions": _suggestions(user, petition) if may_close else [],
+        "merged_cases": list(petition.merged.select_related("item")),
+        "related_cases": list(petition.related.select_related("item").order_by("item__number")),
+        "may_relate": _may_relate(user, petition),
+        "may_merge": may_close and not petition.merged.exists(),
+        "relation_form": forms.get("relation") or RelationForm(),
     }
     response = render(request, "petitions/petition.html", context, status=status)
     if unmasked:
@@ -199,6 +212,49 @@ def petition_close_unhandled(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The petition is closed without further handling."))
+    return redirect("petitions:petition", pk=petition.pk)
+
+
+@login_required
+@require_POST
+def petition_relate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this petition into another case (併案), relate the two, or undo a relation."""
+    user = _user(request)
+    petition = petition_for_user(user, pk)
+    if not _may_relate(user, petition):
+        raise PermissionDenied
+    form = RelationForm(request.POST)
+    if not form.is_valid():
+        return _page(request, petition, forms={"relation": form}, status=400)
+    how = form.cleaned_data["how"]
+    if how == "merge" and not _may_close_unhandled(user, petition):
+        raise PermissionDenied
+    number = form.cleaned_data["number"].strip()
+    other = (
+        petitions_visible_to(user)
+        .filter(item__number=number)
+        .select_related("item__owner_agency")
+        .first()
+    )
+    if other is None:
+        form.add_error("number", _("No petition you may see has the number %s.") % number)
+        return _page(request, petition, forms={"relation": form}, status=400)
+    try:
+        if how == "merge":
+            services.petition_merge(
+                petition=petition, into=other, by=user, version=form.cleaned_data["version"]
+            )
+            done = _("This petition is merged into case %s.") % other.item.number
+        elif how == "link":
+            services.petition_link(petition=petition, other=other, by=user)
+            done = _("This petition is now related to case %s.") % other.item.number
+        else:
+            services.petition_unlink(petition=petition, other=other, by=user)
+            done = _("This petition is no longer related to case %s.") % other.item.number
+    except (services.PetitionError, TrackingError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
     return redirect("petitions:petition", pk=petition.pk)
 
 
