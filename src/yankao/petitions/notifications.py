@@ -103,11 +103,10 @@ def _closed(petition: Petition, event: ItemEvent) -> None:
 
 
 def _extension_reason(event: ItemEvent) -> str:
-    reason = (
-        Extension.objects.filter(pk=(event.data or {}).get("extension"))
-        .values_list("reason", flat=True)
-        .first()
-    )
+    extension_pk = (event.data or {}).get("extension")
+    if extension_pk is None:
+        return ""
+    reason = Extension.objects.filter(pk=extension_pk).values_list("reason", flat=True).first()
     return reason or ""
 
 
