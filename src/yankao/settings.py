@@ -173,6 +173,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# --- petitions ------------------------------------------------------------------------
+# A petition for another agency is transferred (移文) within this many working days of
+# reaching the wrong one: the next working day in the city's practice (unconfirmed as a
+# Kaohsiung rule; Taipei allows 2 when a site visit is needed).
+PETITION_TRANSFER_WORKING_DAYS = env_int("YANKAO_PETITION_TRANSFER_WORKING_DAYS", 1)
+
 # --- maps ------------------------------------------------------------------------
 # Leaflet (from django-leaflet's static files) on any XYZ tile server: the city's own
 # in production. Pages show coordinates and a table as well, so nothing depends on

@@ -146,3 +146,14 @@ def test_the_petitioner_is_told_of_an_approved_extension_with_the_new_date(staff
     assert "需會勘現場" in notice[-1].body
     roc = f"{item.due_at.year - 1911}/{item.due_at.month:02d}/{item.due_at.day:02d}"
     assert roc in notice[-1].body
+
+
+def test_the_case_page_says_by_when_a_misrouted_petition_must_be_transferred(client, staff):
+    registered = petition()  # Thursday 2026-11-26, 10:00
+    client.force_login(staff.holly)
+    with clock.frozen(taipei(2026, 11, 30, 9)):  # the next Monday: the day has passed
+        html = client.get(reverse("petitions:petition", args=[registered.petition.pk]))
+    text = html.content.decode()
+    assert "移文期限" in text
+    assert "115/11/27 23:59" in text  # Friday, the next working day
+    assert "已逾期" in text

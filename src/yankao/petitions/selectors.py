@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_long
+from yankao.calendar.services import add_working_days
 from yankao.organisation.models import Agency, District
 from yankao.petitions.codes import code_matches
 from yankao.petitions.models import (
@@ -20,7 +22,7 @@ from yankao.petitions.models import (
     ReplyTemplate,
     RoutingRule,
 )
-from yankao.tracking.models import Action, Status
+from yankao.tracking.models import Action, Status, TrackedItem
 from yankao.tracking.selectors import item_visibility_q
 
 
@@ -146,3 +148,12 @@ def reply_template_text(template: ReplyTemplate, petition: Petition) -> str:
     for placeholder, value in values.items():
         text = text.replace(placeholder, value)
     return text
+
+
+def transfer_due(item: TrackedItem) -> datetime | None:
+    """By when an open petition that is not for this agency should be transferred
+    (移文): within settings.PETITION_TRANSFER_WORKING_DAYS working days of reaching
+    the agency (the next working day, as the city's practice is)."""
+    if not item.is_open:
+        return None
+    return add_working_days(item.clock_started_at, settings.PETITION_TRANSFER_WORKING_DAYS)

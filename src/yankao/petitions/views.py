@@ -43,6 +43,7 @@ from yankao.petitions.selectors import (
     petitions_visible_to,
     reply_template_text,
     reply_templates_for,
+    transfer_due,
 )
 from yankao.tracking.actions import build_form
 from yankao.tracking.models import Action
@@ -137,6 +138,8 @@ def _page(
             else None
         ),
         "suggestions": _suggestions(user, petition) if may_close else [],
+        "transfer_due": transfer_due(item),
+        "now": clock.now(),
         "merged_cases": list(petition.merged.select_related("item")),
         "related_cases": list(petition.related.select_related("item").order_by("item__number")),
         "may_relate": _may_relate(user, petition),
