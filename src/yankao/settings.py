@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yankao.control",
     "yankao.petitions",
     "yankao.dispatch",
+    "yankao.legal",
     "yankao.demo",
 ]
 
@@ -287,3 +288,16 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The address staff use to reach the platform, for links in e-mail.
 YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")
+
+# --- free legal consultations (docs/adr/0008) -------------------------------------------
+# Booking rules: no published rule fixes them, so each is a setting.
+# Bookings (not cancelled) per phone number for sessions in one month; 0: no limit.
+YANKAO_LEGAL_BOOKINGS_PER_MONTH = env_int("YANKAO_LEGAL_BOOKINGS_PER_MONTH", 1)
+# Citizens may cancel on the web until this many hours before their slot.
+YANKAO_LEGAL_CANCEL_HOURS = env_int("YANKAO_LEGAL_CANCEL_HOURS", 24)
+# The public may book sessions up to this many days ahead ...
+YANKAO_LEGAL_BOOKING_DAYS_AHEAD = env_int("YANKAO_LEGAL_BOOKING_DAYS_AHEAD", 28)
+# ... and until this many minutes before the slot starts.
+YANKAO_LEGAL_BOOKING_CLOSE_MINUTES = env_int("YANKAO_LEGAL_BOOKING_CLOSE_MINUTES", 60)
+# Reminders go out from this hour (Asia/Taipei) of the working day before.
+YANKAO_LEGAL_REMINDER_HOUR = env_int("YANKAO_LEGAL_REMINDER_HOUR", 9)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tracking/", include("yankao.tracking.urls")),
     path("petitions/", include("yankao.petitions.urls")),
     path("mailbox/", include("yankao.petitions.mailbox_urls")),
+    path("legal/", include("yankao.legal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -38,6 +38,8 @@ class Capability(StrEnum):
     ITEM_ESCALATION = "item.escalation"  # receive commission-level escalations
     REPORTS_VIEW = "reports.view"
     ADMINISTER = "administer"
+    LEGAL_BOOK = "legal.book"  # book free legal consultations for citizens
+    LEGAL_DESK = "legal.desk"  # run the consultation desk: rota, day sheets, outcomes
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -53,7 +55,7 @@ ROLE_SCOPE: dict[str, Scope] = {
 
 _C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.AGENT: frozenset({_C.ITEM_CREATE}),
+    Role.AGENT: frozenset({_C.ITEM_CREATE, _C.LEGAL_BOOK, _C.LEGAL_DESK}),
     Role.HANDLER: frozenset({_C.ITEM_CREATE, _C.ITEM_WORK, _C.ITEM_TRANSFER}),
     Role.SUPERVISOR: frozenset(
         {_C.ITEM_CREATE, _C.ITEM_WORK, _C.ITEM_TRANSFER, _C.ITEM_APPROVE, _C.REPORTS_VIEW}
@@ -65,10 +67,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             _C.ITEM_OVERSEE,
             _C.ITEM_ESCALATION,
             _C.REPORTS_VIEW,
+            _C.LEGAL_BOOK,
+            _C.LEGAL_DESK,
         }
     ),
     Role.INSPECTOR: frozenset({_C.ITEM_CREATE, _C.REPORTS_VIEW}),
     Role.MAYOR_VIEWER: frozenset({_C.REPORTS_VIEW}),
     Role.ADMIN: frozenset({_C.REPORTS_VIEW, _C.ADMINISTER}),
-    Role.SYSTEM: frozenset({_C.ITEM_CREATE, _C.ITEM_WORK}),
+    Role.SYSTEM: frozenset({_C.ITEM_CREATE, _C.ITEM_WORK, _C.LEGAL_BOOK}),
 }

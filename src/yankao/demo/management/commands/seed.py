@@ -42,6 +42,12 @@ class Command(BaseCommand):
             default=0,
             help="Extra petitions written in bulk, for scale (e.g. 1000000).",
         )
+        parser.add_argument(
+            "--legal-bookings",
+            type=int,
+            default=600,
+            help="Free legal consultation bookings on a generated rota (default 600; 0: none).",
+        )
         parser.add_argument("--seed", type=int, default=1150101)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -79,3 +85,11 @@ class Command(BaseCommand):
                     count=options["bulk_petitions"], seed=options["seed"], progress=bar.update
                 )
             self.stdout.write(f"Bulk petitions: {made}.")
+        if options["legal_bookings"]:
+            from yankao.legal.demo import legal_seed
+
+            with tqdm(total=options["legal_bookings"], desc="legal bookings", unit="item") as bar:
+                made = legal_seed(
+                    bookings=options["legal_bookings"], seed=options["seed"], progress=bar.update
+                )
+            self.stdout.write(f"Legal consultation bookings: {made}.")

@@ -1,0 +1,263 @@
+"""Forms of the public booking pages and the consultation desk. Every message is a
+whole translatable sentence; text is kept as plain text and escaped where shown."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yankao.calendar.forms import ROCDateField
+from yankao.legal.models import Advice, BookingChannel, BookingStatus, Lawyer, Topic, Venue
+from yankao.legal.selectors import Slot
+from yankao.legal.services import phone_is_valid
+from yankao.petitions.forms import PlainTextField
+
+NAME_MAX = 50
+QUESTION_MAX = 500
+
+CONSENT_TEXT = _(
+    "I agree that the Research, Development and Evaluation Commission collects and uses "
+    "my name, phone number, e-mail address and the summary of my question to arrange this "
+    "consultation, under the Personal Data Protection Act. Only the service staff and the "
+    "lawyer on duty see them."
+)
+
+
+def _text(label: Any, max_length: int, required: Any = None, rows: int = 0) -> PlainTextField:
+    messages = {
+        "max_length": _("This can be at most %(limit_value)d characters (it has %(show_value)d).")
+    }
+    if required is not None:
+        messages["required"] = required
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return PlainTextField(
+        label=label,
+        max_length=max_length,
+        required=required is not None,
+        widget=widget,
+        error_messages=messages,
+    )
+
+
+class SlotChoiceField(forms.TypedChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, widget=forms.RadioSelect, **kwargs)
+
+
+class BookingForm(forms.Form):
+    """The citizen's booking of one slot. `website` is a trap for robots."""
+
+    slot = SlotChoiceField(
+        label=_("Time"),
+        error_messages={
+            "required": _("Choose a time."),
+            "invalid_choice": _("That time is no longer free. Please choose another one."),
+        },
+    )
+    name = _text(_("Your name"), NAME_MAX, required=_("Enter your name."))
+    phone = forms.CharField(
+        label=_("Your phone"),
+        max_length=30,
+        help_text=_("We call this number if the session changes."),
+        error_messages={"required": _("Enter a phone number we can reach you at.")},
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("For the confirmation and a reminder the working day before."),
+        error_messages={
+            "invalid": _("Enter a valid e-mail address, for example name@example.com.")
+        },
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"),
+        choices=Topic.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the topic of your question."),
+            "invalid_choice": _("Choose one of the listed topics."),
+        },
+    )
+    question = _text(
+        _("Your question in short"),
+        QUESTION_MAX,
+        required=_("Describe your question in a few words."),
+        rows=4,
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": _("Please agree to the use of your data for the booking.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        assert isinstance(field, SlotChoiceField)
+        field.choices = [
+            (slot.index, f"{slot.starts:%H:%M}–{slot.ends:%H:%M}") for slot in slots if slot.free
+        ]
+
+    def is_robot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data.get("phone", "")).strip()
+        if not phone_is_valid(phone):
+            raise forms.ValidationError(
+                _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333."),
+                code="invalid",
+            )
+        return phone
+
+
+class StaffBookingForm(BookingForm):
+    """The desk books for a caller: the same fields, the channel, and the consent
+    the caller gave on the phone or at the counter."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c.value, c.label) for c in (BookingChannel.PHONE, BookingChannel.COUNTER)],
+    )
+    name = _text(_("Citizen's name"), NAME_MAX, required=_("Enter the citizen's name."))
+    phone = forms.CharField(
+        label=_("Citizen's phone"),
+        max_length=30,
+        error_messages={"required": _("Enter a phone number we can reach the citizen at.")},
+    )
+    email = forms.EmailField(
+        label=_("Citizen's e-mail (optional)"),
+        max_length=254,
+        required=False,
+        error_messages={
+            "invalid": _("Enter a valid e-mail address, for example name@example.com.")
+        },
+    )
+    consent = forms.BooleanField(
+        label=_("The citizen agreed to the use of their data for the booking."),
+        error_messages={"required": _("Ask the citizen for their consent and tick the box.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("website")
+        self.order_fields(["channel", "slot", "name", "phone", "email", "topic", "question"])
+
+
+class LookUpForm(forms.Form):
+    number = forms.CharField(
+        label=_("Booking number"),
+        max_length=20,
+        error_messages={"required": _("Enter the booking number, for example L1151126-0042.")},
+    )
+    code = forms.CharField(
+        label=_("Private code"),
+        max_length=20,
+        error_messages={"required": _("Enter the private code we gave you.")},
+    )
+
+
+class CancelForm(LookUpForm):
+    number = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class RotaForm(forms.Form):
+    venue = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=Venue.objects.filter(is_active=True),
+        empty_label="—",
+        error_messages={"required": _("Choose the venue.")},
+    )
+    first = ROCDateField(label=_("From"), error_messages={"required": _("Enter the first day.")})
+    last = ROCDateField(label=_("To"), error_messages={"required": _("Enter the last day.")})
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one weekday.")},
+    )
+    starts_at = forms.TimeField(
+        label=_("Starts at"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": _("Enter the time, for example 14:00.")},
+    )
+    ends_at = forms.TimeField(
+        label=_("Ends at"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={"required": _("Enter the time, for example 17:00.")},
+    )
+    desks = forms.IntegerField(label=_("Lawyers at once"), min_value=1, max_value=10, initial=1)
+    lawyers = forms.ModelMultipleChoiceField(
+        label=_("Lawyers, in turn"),
+        queryset=Lawyer.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Lawyers take the sessions in turn; leave empty to assign them later."),
+    )
+    on_makeup_days = forms.BooleanField(
+        label=_("Also on make-up working days (補行上班)"), required=False, initial=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if isinstance(first, date) and isinstance(last, date) and last < first:
+            self.add_error("last", _("The last day is before the first day."))
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return data
+
+
+class SessionCancelForm(forms.Form):
+    reason = _text(_("Why is the session cancelled?"), 200, required=_("Give the reason."))
+
+
+class LawyerForm(forms.Form):
+    lawyer = forms.ModelChoiceField(
+        label=_("Lawyer"),
+        queryset=Lawyer.objects.filter(is_active=True),
+        error_messages={"required": _("Choose the lawyer.")},
+    )
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(s.value, s.label) for s in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)],
+        error_messages={"required": _("Choose attended or did not come.")},
+    )
+    advice = forms.ChoiceField(
+        label=_("Kind of advice"),
+        choices=[("", "—"), *Advice.choices],
+        required=False,
+    )
+
+
+class PersonalDataForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the personal data?"),
+        max_length=300,
+        error_messages={"required": _("Say why you need the personal data.")},
+    )

@@ -1,0 +1,117 @@
+"""What citizens are told by e-mail, and only if they gave an address: the booking
+with its code, its cancellation, a cancelled session, a change of lawyer, and the
+reminder the working day before. Messages go through the outbox in the caller's
+transaction, in the language the citizen booked in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from yankao.calendar.roc import format_roc_long
+from yankao.legal.models import Booking
+from yankao.messaging.services import outbox_enqueue
+
+
+def _absolute(path: str) -> str:
+    return settings.YANKAO_BASE_URL.rstrip("/") + path
+
+
+def _when(booking: Booking) -> dict[str, str]:
+    session = booking.session
+    return {
+        "number": booking.number,
+        "venue": session.venue.name,
+        "date": format_roc_long(session.date),
+        "start": f"{booking.starts:%H:%M}",
+        "end": f"{booking.ends:%H:%M}",
+    }
+
+
+def _send(booking: Booking, subject: str, body: str, key: str) -> None:
+    if not booking.citizen_email:
+        return
+    outbox_enqueue(
+        to=[booking.citizen_email],
+        subject=subject,
+        body=body,
+        dedupe_key=f"legal-booking-{booking.pk}-{key}",
+        ref_type="legal.booking",
+        ref_id=str(booking.pk),
+    )
+
+
+def booking_confirmed(booking: Booking, code: str) -> None:
+    with translation.override(booking.language):
+        values = {**_when(booking), "code": code, "link": _absolute(reverse("legal:look-up"))}
+        body = (
+            _(
+                "Your free legal consultation is booked: %(venue)s, %(date)s, %(start)s–%(end)s. "
+                "Booking number %(number)s.\n\nYour private code is %(code)s. Keep it: with the "
+                "booking number it lets you see or cancel the booking at\n%(link)s\n\n"
+                "Please bring your documents about the matter and come a few minutes early."
+            )
+            % values
+        )
+        subject = _("Legal consultation booked: %(number)s") % values
+        _send(booking, subject, body, "confirmed")
+
+
+def booking_cancelled(booking: Booking) -> None:
+    with translation.override(booking.language):
+        values = _when(booking)
+        body = (
+            _(
+                "Your free legal consultation %(number)s at %(venue)s on %(date)s, "
+                "%(start)s–%(end)s, is cancelled. The slot is free for others again."
+            )
+            % values
+        )
+        subject = _("Legal consultation cancelled: %(number)s") % values
+        _send(booking, subject, body, "cancelled")
+
+
+def session_cancelled(booking: Booking, reason: str) -> None:
+    with translation.override(booking.language):
+        values = {**_when(booking), "reason": reason, "link": _absolute(reverse("legal:venues"))}
+        body = (
+            _(
+                "We are sorry: the legal consultation session at %(venue)s on %(date)s is "
+                "cancelled (%(reason)s), and with it your booking %(number)s at %(start)s. "
+                "Please book another time at\n%(link)s\nor call the service centre."
+            )
+            % values
+        )
+        subject = _("Your legal consultation %(number)s is cancelled") % values
+        _send(booking, subject, body, "session-cancelled")
+
+
+def lawyer_changed(booking: Booking, change_id: str) -> None:
+    with translation.override(booking.language):
+        values = _when(booking)
+        body = (
+            _(
+                "Another volunteer lawyer will see you for your legal consultation %(number)s "
+                "at %(venue)s on %(date)s. Your time stays the same: %(start)s–%(end)s."
+            )
+            % values
+        )
+        subject = _("Your legal consultation %(number)s: another lawyer") % values
+        _send(booking, subject, body, f"lawyer-{change_id}")
+
+
+def booking_reminder(booking: Booking) -> None:
+    with translation.override(booking.language):
+        values = {**_when(booking), "link": _absolute(reverse("legal:look-up"))}
+        body = (
+            _(
+                "A reminder of your free legal consultation %(number)s: %(venue)s, %(date)s, "
+                "%(start)s–%(end)s. If you cannot come, please cancel the booking at\n%(link)s\n"
+                "so that someone else can have the slot."
+            )
+            % values
+        )
+        subject = _("Reminder: legal consultation on %(date)s") % values
+        _send(booking, subject, body, "reminder")

@@ -1,0 +1,148 @@
+"""Reads of legal consultations that follow rules: what the public may book, the
+sessions a user's scope covers, a booking for its number and code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from yankao.accounts.models import User
+from yankao.calendar.taipei import to_taipei
+from yankao.core import clock
+from yankao.legal.codes import code_matches
+from yankao.legal.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Session,
+    SessionStatus,
+    Venue,
+)
+from yankao.legal.services import rule
+from yankao.organisation.scoping import agency_scope_q
+
+
+@dataclass(frozen=True)
+class Slot:
+    index: int
+    starts: datetime
+    ends: datetime
+    free: bool
+
+
+def venues_open() -> QuerySet[Venue]:
+    return Venue.objects.filter(is_active=True).select_related("district", "agency")
+
+
+def public_window(now: datetime | None = None) -> tuple[date, date]:
+    today = to_taipei(now or clock.now()).date()
+    return today, today + timedelta(days=rule("YANKAO_LEGAL_BOOKING_DAYS_AHEAD"))
+
+
+def with_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    return sessions.annotate(
+        taken=Count("bookings", filter=Q(bookings__status__in=ACTIVE_STATUSES))
+    )
+
+
+def sessions_bookable(venue: Venue | None = None, *, now: datetime | None = None) -> list[Session]:
+    """Scheduled sessions in the public booking window with at least one slot a
+    citizen may still book, each with `taken` and `free_slots`. Two queries."""
+    now = now or clock.now()
+    first, last = public_window(now)
+    sessions = Session.objects.filter(
+        status=SessionStatus.SCHEDULED, date__gte=first, date__lte=last, venue__is_active=True
+    ).select_related("venue")
+    if venue is not None:
+        sessions = sessions.filter(venue=venue)
+    rows = list(with_taken(sessions).order_by("date", "starts_at", "venue__sort_order", "desk"))
+    taken = _taken_slots([s.pk for s in rows])
+    result = []
+    for session in rows:
+        slots = session_slots(session, taken.get(session.pk, set()), now=now, public=True)
+        session.free_slots = sum(slot.free for slot in slots)  # type: ignore[attr-defined]
+        if session.free_slots:  # type: ignore[attr-defined]
+            result.append(session)
+    return result
+
+
+def _taken_slots(session_ids: list[int]) -> dict[int, set[int]]:
+    taken: dict[int, set[int]] = {}
+    rows = Booking.objects.filter(
+        session_id__in=session_ids, status__in=ACTIVE_STATUSES
+    ).values_list("session_id", "slot")
+    for session_id, slot in rows:
+        taken.setdefault(session_id, set()).add(slot)
+    return taken
+
+
+def session_slots(
+    session: Session,
+    taken: set[int] | None = None,
+    *,
+    now: datetime | None = None,
+    public: bool = True,
+) -> list[Slot]:
+    """The session's slots; a slot is free when nobody holds it and it may still be
+    booked (by the public until the closing minutes before it, by staff until it ends)."""
+    now = now or clock.now()
+    if taken is None:
+        taken = _taken_slots([session.pk]).get(session.pk, set())
+    close = timedelta(minutes=rule("YANKAO_LEGAL_BOOKING_CLOSE_MINUTES")) if public else None
+    slots = []
+    for index in range(session.slot_count):
+        starts, ends = session.slot_start(index), session.slot_end(index)
+        in_time = now < starts - close if close is not None else now < ends
+        free = index not in taken and in_time and not session.is_cancelled
+        slots.append(Slot(index=index, starts=starts, ends=ends, free=free))
+    return slots
+
+
+def session_public(pk: int) -> Session:
+    """A session the public may open: scheduled, in the booking window, or 404."""
+    first, last = public_window()
+    return get_object_or_404(
+        Session.objects.select_related("venue"),
+        pk=pk,
+        status=SessionStatus.SCHEDULED,
+        venue__is_active=True,
+        date__gte=first,
+        date__lte=last,
+    )
+
+
+def sessions_visible_to(user: User) -> QuerySet[Session]:
+    """Sessions at the venues of the agencies in the user's scope."""
+    return Session.objects.filter(agency_scope_q(user, "venue__agency"))
+
+
+def session_for_user(user: User, pk: int) -> Session:
+    return get_object_or_404(
+        sessions_visible_to(user).select_related("venue__agency", "lawyer"), pk=pk
+    )
+
+
+def booking_for_user(user: User, session: Session, pk: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related("session__venue"), session=session, pk=pk
+    )
+
+
+def session_day_sheet(session: Session) -> list[Booking]:
+    """Every booking of the session, slot order, cancelled ones last. One query."""
+    bookings = Booking.objects.filter(session=session).select_related("session__venue")
+    return sorted(bookings, key=lambda b: (b.status == BookingStatus.CANCELLED, b.slot, b.pk))
+
+
+def booking_by_number_and_code(number: str, code: str) -> Booking | None:
+    """The public look-up: a booking only for its number with its code."""
+    booking = (
+        Booking.objects.filter(number=number.strip().upper())
+        .select_related("session__venue")
+        .first()
+    )
+    digest = booking.code_digest if booking else ""
+    return booking if code_matches(code, digest) else None

@@ -1,0 +1,552 @@
+"""Every write to legal consultations goes through one of these functions:
+keyword-only arguments, the actor passed in (None: the citizen on the public pages),
+one transaction each. Permission checks belong to the caller (policy.py, the views
+and the API); the rules of booking (free slot, time, limits) live here, so the
+pages, the staff desk and the API cannot disagree."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from yankao.accounts.models import User
+from yankao.calendar.services import CalendarRangeError, is_working_day, next_working_day
+from yankao.calendar.taipei import to_taipei
+from yankao.core import clock
+from yankao.legal import notifications
+from yankao.legal.codes import booking_number, code_digest, new_code
+from yankao.legal.models import (
+    ACTIVE_STATUSES,
+    Advice,
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    CancelledBy,
+    Lawyer,
+    PersonalDataAccess,
+    Session,
+    SessionStatus,
+    Topic,
+    Venue,
+    slot_count_for,
+)
+from yankao.organisation.models import Agency, District
+
+VENUE_FILE_COLUMNS = ["key", "name", "agency_key", "district_key", "address", "slot_minutes"]
+LONGEST_ROTA_DAYS = 366
+PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
+
+
+class LegalError(Exception):
+    """A write this app refuses; the message is fit to show to the user."""
+
+
+class SlotTaken(LegalError):
+    """Someone else holds the slot (or took it a moment ago)."""
+
+
+def rule(name: str) -> int:
+    """A booking rule from the settings (see settings.py, YANKAO_LEGAL_*)."""
+    return int(getattr(settings, name))
+
+
+# --- reference data ----------------------------------------------------------------------
+
+
+def _venues_file(city: str | None) -> str:
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent / "data" / (city or settings.YANKAO_CITY)
+    return str(folder / "venues.csv")
+
+
+@transaction.atomic
+def venues_load(*, city: str | None = None) -> int:
+    """Create or update the city's venues from its data file (after the agencies and
+    districts are loaded). Idempotent; returns how many venues the file names."""
+    with open(_venues_file(city), encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != VENUE_FILE_COLUMNS:
+            raise LegalError(f"venues.csv: expected columns {VENUE_FILE_COLUMNS}")
+        rows = list(reader)
+    agencies = {a.key: a for a in Agency.objects.filter(key__in=[r["agency_key"] for r in rows])}
+    districts = {d.key: d for d in District.objects.all()}
+    for order, row in enumerate(rows):
+        if row["agency_key"] not in agencies:
+            raise LegalError(f"venues.csv: unknown agency {row['agency_key']!r}")
+        Venue.objects.update_or_create(
+            key=row["key"],
+            defaults={
+                "name": row["name"],
+                "agency": agencies[row["agency_key"]],
+                "district": districts.get(row["district_key"]),
+                "address": row["address"],
+                "slot_minutes": int(row["slot_minutes"]),
+                "sort_order": order,
+            },
+        )
+    return len(rows)
+
+
+@transaction.atomic
+def lawyer_create(
+    *,
+    name: str,
+    licence_number: str,
+    bar_association: str = "高雄律師公會",
+    phone: str = "",
+    email: str = "",
+) -> Lawyer:
+    if Lawyer.objects.filter(licence_number=licence_number.strip()).exists():
+        raise LegalError(_("A lawyer with this licence number is already registered."))
+    return Lawyer.objects.create(
+        name=name.strip(),
+        licence_number=licence_number.strip(),
+        bar_association=bar_association.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+    )
+
+
+# --- the rota -------------------------------------------------------------------------------
+
+
+@dataclass
+class RotaResult:
+    created: list[Session] = field(default_factory=list)
+    days_off: list[date] = field(default_factory=list)  # pattern days the calendar closes
+    already_there: int = 0
+
+
+def rota_days(
+    *, first: date, last: date, weekdays: set[int], on_makeup_days: bool
+) -> tuple[list[date], list[date]]:
+    """The days of the pattern that the official calendar keeps open, and those it
+    closes. A make-up working day (補行上班, a weekend day the calendar makes a
+    working day) is a rota day when `on_makeup_days` is set. Weekdays never decide
+    alone: a holiday on a pattern weekday is closed."""
+    open_days: list[date] = []
+    closed: list[date] = []
+    day = first
+    while day <= last:
+        try:
+            working = is_working_day(day)
+        except CalendarRangeError as error:
+            raise LegalError(
+                _("%(day)s is outside the office calendar; load that year's calendar first.")
+                % {"day": day.isoformat()}
+            ) from error
+        makeup = working and day.weekday() >= 5
+        if day.weekday() in weekdays or (makeup and on_makeup_days):
+            (open_days if working else closed).append(day)
+        day += timedelta(days=1)
+    return open_days, closed
+
+
+def _check_pattern(first: date, last: date, weekdays: set[int], starts: time, ends: time) -> None:
+    if last < first:
+        raise LegalError(_("The last day is before the first day."))
+    if (last - first).days >= LONGEST_ROTA_DAYS:
+        raise LegalError(_("Generate a rota of at most one year at a time."))
+    if not weekdays or not weekdays <= set(range(7)):
+        raise LegalError(_("Choose at least one weekday."))
+    if ends <= starts:
+        raise LegalError(_("The session must end after it starts."))
+
+
+@transaction.atomic
+def rota_generate(
+    *,
+    venue: Venue,
+    first: date,
+    last: date,
+    weekdays: set[int],
+    starts_at: time,
+    ends_at: time,
+    lawyers: Sequence[Lawyer],
+    by: User | None,
+    desks: int = 1,
+    on_makeup_days: bool = True,
+) -> RotaResult:
+    """Sessions at the venue on the pattern's days from `first` to `last`, skipping
+    days off of the official calendar; `desks` lawyers sit at once. Lawyers take
+    turns in the order given; a session that exists already is left as it is."""
+    _check_pattern(first, last, weekdays, starts_at, ends_at)
+    slots = slot_count_for(starts_at, ends_at, venue.slot_minutes)
+    if slots < 1:
+        raise LegalError(_("The session is shorter than one slot of this venue."))
+    if not 1 <= desks <= 10:
+        raise LegalError(_("Choose from 1 to 10 desks."))
+    open_days, closed = rota_days(
+        first=first, last=last, weekdays=weekdays, on_makeup_days=on_makeup_days
+    )
+    existing = set(
+        Session.objects.filter(venue=venue, date__in=open_days, starts_at=starts_at).values_list(
+            "date", "desk"
+        )
+    )
+    result = RotaResult(days_off=closed)
+    now = clock.now()
+    turn = 0
+    for day in open_days:
+        for desk in range(1, desks + 1):
+            if (day, desk) in existing:
+                result.already_there += 1
+                continue
+            lawyer = lawyers[turn % len(lawyers)] if lawyers else None
+            turn += 1
+            result.created.append(
+                Session(
+                    venue=venue,
+                    date=day,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    desk=desk,
+                    slot_minutes=venue.slot_minutes,
+                    slot_count=slots,
+                    lawyer=lawyer,
+                    created_at=now,
+                    created_by=by,
+                )
+            )
+    Session.objects.bulk_create(result.created)
+    return result
+
+
+def _locked_session(session: Session) -> Session:
+    return Session.objects.select_for_update().select_related("venue").get(pk=session.pk)
+
+
+def _active_bookings(session: Session) -> list[Booking]:
+    return list(
+        Booking.objects.select_for_update()
+        .filter(session=session, status=BookingStatus.BOOKED)
+        .select_related("session__venue")
+    )
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, by: User, reason: str) -> int:
+    """Cancel a session and every booking in it; the citizens are told by e-mail
+    (those without one are on the day sheet, for a phone call). Returns how many
+    bookings were cancelled."""
+    session = _locked_session(session)
+    if session.is_cancelled:
+        raise LegalError(_("This session is already cancelled."))
+    if not reason.strip():
+        raise LegalError(_("Say why the session is cancelled."))
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason.strip()[:200]
+    session.save(update_fields=["status", "cancel_reason"])
+    now = clock.now()
+    bookings = _active_bookings(session)
+    for booking in bookings:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by = CancelledBy.SESSION
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        notifications.session_cancelled(booking, session.cancel_reason)
+    return len(bookings)
+
+
+@transaction.atomic
+def session_lawyer_set(*, session: Session, lawyer: Lawyer | None, by: User) -> Session:
+    """Swap the lawyer of a session (lawyers trade duties); the booked citizens are
+    told that their time stays the same."""
+    session = _locked_session(session)
+    if session.is_cancelled:
+        raise LegalError(_("This session is cancelled."))
+    if session.lawyer_id == (lawyer.pk if lawyer else None):
+        return session
+    session.lawyer = lawyer
+    session.save(update_fields=["lawyer"])
+    change = f"{session.pk}-{lawyer.pk if lawyer else 0}-{clock.now():%Y%m%d%H%M%S}"
+    if lawyer is not None:
+        for booking in _active_bookings(session):
+            notifications.lawyer_changed(booking, change)
+    return session
+
+
+# --- booking -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A new booking and its private code, which exists only here: the database
+    keeps a keyed digest."""
+
+    booking: Booking
+    code: str
+
+
+def phone_digits(phone: str) -> str:
+    """The digits of a phone number, +886 written as the domestic 0."""
+    digits = "".join(char for char in phone if char.isdigit())
+    if phone.strip().startswith("+886") and digits.startswith("886"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def phone_is_valid(phone: str) -> bool:
+    return bool(PHONE_PATTERN.match(phone.strip())) and 7 <= len(phone_digits(phone)) <= 15
+
+
+def _month(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    after = (first + timedelta(days=32)).replace(day=1)
+    return first, after
+
+
+def _check_limit(digits: str, session: Session) -> None:
+    """At most YANKAO_LEGAL_BOOKINGS_PER_MONTH bookings (not cancelled) per phone
+    number for sessions in one calendar month; 0 turns the limit off."""
+    limit = rule("YANKAO_LEGAL_BOOKINGS_PER_MONTH")
+    if limit <= 0:
+        return
+    first, after = _month(session.date)
+    held = Booking.objects.filter(
+        phone_digits=digits,
+        status__in=ACTIVE_STATUSES,
+        session__date__gte=first,
+        session__date__lt=after,
+    ).count()
+    if held >= limit:
+        raise LegalError(
+            _(
+                "This phone number already has %(count)d booking(s) this month, the most "
+                "allowed. Cancel that booking first, or choose a day in another month."
+            )
+            % {"count": held}
+        )
+
+
+def _check_time(session: Session, slot: int, *, by: User | None, now: datetime) -> None:
+    if session.is_cancelled:
+        raise LegalError(_("This session is cancelled; please choose another."))
+    if not 0 <= slot < session.slot_count:
+        raise LegalError(_("That slot does not exist in this session."))
+    starts = session.slot_start(slot)
+    if by is None:
+        closes = starts - timedelta(minutes=rule("YANKAO_LEGAL_BOOKING_CLOSE_MINUTES"))
+        if now >= closes:
+            raise LegalError(
+                _("This slot has passed or starts too soon to book; choose a later one.")
+            )
+        today = to_taipei(now).date()
+        if session.date > today + timedelta(days=rule("YANKAO_LEGAL_BOOKING_DAYS_AHEAD")):
+            raise LegalError(_("Bookings for this day are not open yet."))
+    elif now >= session.slot_end(slot):
+        raise LegalError(_("This slot has passed; choose a later one."))
+
+
+def _check_details(name: str, phone: str, topic: str, question: str, consent: bool) -> None:
+    if not consent:
+        raise LegalError(_("Please agree to the use of your data for the booking."))
+    if not name.strip():
+        raise LegalError(_("Enter your name."))
+    if not phone_is_valid(phone):
+        raise LegalError(
+            _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333.")
+        )
+    if topic not in Topic.values:
+        raise LegalError(_("Choose one of the listed topics."))
+    if not question.strip():
+        raise LegalError(_("Describe your question in a few words."))
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    session: Session,
+    slot: int,
+    name: str,
+    phone: str,
+    topic: str,
+    question: str,
+    consent: bool,
+    channel: str = BookingChannel.WEB,
+    email: str = "",
+    language: str = "zh-hant",
+    by: User | None = None,
+) -> Booked:
+    """Book one slot for a citizen: on the web (by=None) or by staff for a caller.
+
+    The session row is locked, so bookings of one session queue; the partial
+    unique constraint on (session, slot) is the guarantee even so: a second
+    booking of a held slot raises SlotTaken, never a second row."""
+    if channel not in BookingChannel.values:
+        raise LegalError(_("Unknown channel."))
+    _check_details(name, phone, topic, question, consent)
+    now = clock.now()
+    session = _locked_session(session)
+    _check_time(session, slot, by=by, now=now)
+    if Booking.objects.filter(session=session, slot=slot, status__in=ACTIVE_STATUSES).exists():
+        raise SlotTaken(_("Someone has just booked this slot. Please choose another one."))
+    digits = phone_digits(phone)
+    _check_limit(digits, session)
+    code = new_code()
+    booking = Booking(
+        number=booking_number(now),
+        session=session,
+        slot=slot,
+        channel=channel,
+        topic=topic,
+        question=question.strip(),
+        citizen_name=name.strip(),
+        citizen_phone=phone.strip(),
+        citizen_email=email.strip(),
+        phone_digits=digits,
+        language=language,
+        code_digest=code_digest(code),
+        consent_at=now,
+        booked_at=now,
+        booked_by=by,
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        raise SlotTaken(
+            _("Someone has just booked this slot. Please choose another one.")
+        ) from error
+    notifications.booking_confirmed(booking, code)
+    return Booked(booking=booking, code=code)
+
+
+def _locked_booking(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().select_related("session__venue").get(pk=booking.pk)
+
+
+def cancel_deadline(booking: Booking) -> datetime:
+    """The last moment the citizen may cancel the booking themselves."""
+    return booking.starts - timedelta(hours=rule("YANKAO_LEGAL_CANCEL_HOURS"))
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: User | None) -> Booking:
+    """Cancel a booking: by the citizen (by=None) up to the cut-off before the slot,
+    by staff until the outcome is recorded. The slot is free again at once."""
+    booking = _locked_booking(booking)
+    if booking.status == BookingStatus.CANCELLED:
+        raise LegalError(_("This booking is already cancelled."))
+    if booking.status != BookingStatus.BOOKED:
+        raise LegalError(_("The consultation has taken place; it cannot be cancelled now."))
+    now = clock.now()
+    if by is None and now > cancel_deadline(booking):
+        raise LegalError(
+            _(
+                "Bookings can be cancelled on the web until %(hours)d hours before the "
+                "consultation. Please call the service centre."
+            )
+            % {"hours": rule("YANKAO_LEGAL_CANCEL_HOURS")}
+        )
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = CancelledBy.CITIZEN if by is None else CancelledBy.STAFF
+    booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    notifications.booking_cancelled(booking)
+    return booking
+
+
+OUTCOMES = (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+
+
+@transaction.atomic
+def booking_outcome_set(*, booking: Booking, status: str, by: User, advice: str = "") -> Booking:
+    """Record that the citizen came (with the lawyer's short note of the kind of
+    advice) or did not come. A recorded outcome may be corrected; a cancelled
+    booking has none."""
+    booking = _locked_booking(booking)
+    if status not in OUTCOMES:
+        raise LegalError(_("Choose attended or did not come."))
+    if booking.status == BookingStatus.CANCELLED:
+        raise LegalError(_("This booking is cancelled."))
+    now = clock.now()
+    if now < booking.starts:
+        raise LegalError(_("The consultation has not started yet."))
+    if advice and advice not in Advice.values:
+        raise LegalError(_("Choose one of the listed kinds of advice."))
+    booking.status = status
+    booking.advice = advice if status == BookingStatus.ATTENDED else ""
+    booking.outcome_at = now
+    booking.outcome_by = by
+    booking.save(update_fields=["status", "advice", "outcome_at", "outcome_by"])
+    return booking
+
+
+# --- personal data -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def personal_data_access_log(
+    *,
+    session: Session,
+    by: User,
+    reason: str,
+    where: str,
+    booking: Booking | None = None,
+    shown: int = 0,
+) -> PersonalDataAccess:
+    """Record that a user is about to see citizens' personal data unmasked."""
+    if not reason.strip():
+        raise LegalError(_("Say why you need the personal data."))
+    return PersonalDataAccess.objects.create(
+        session=session,
+        booking=booking,
+        user=by,
+        at=clock.now(),
+        reason=reason.strip()[:300],
+        where=where,
+        bookings_shown=shown,
+    )
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def reminder_window(now: datetime) -> tuple[date, date] | None:
+    """The session days whose bookings are reminded at `now`: from tomorrow up to the
+    next working day, once the reminder hour has come (None before it). On a Friday
+    that reaches Monday; a booking made over the weekend for Monday is reminded at
+    the next run."""
+    local = to_taipei(now)
+    if local.hour < rule("YANKAO_LEGAL_REMINDER_HOUR"):
+        return None
+    today = local.date()
+    try:
+        return today + timedelta(days=1), next_working_day(today)
+    except CalendarRangeError:
+        return None
+
+
+@transaction.atomic
+def reminders_send(*, now: datetime | None = None) -> int:
+    """E-mail a reminder, once, to each citizen booked in the reminder window.
+    Returns how many reminders were queued."""
+    now = now or clock.now()
+    window = reminder_window(now)
+    if window is None:
+        return 0
+    due = list(
+        Booking.objects.select_for_update(of=("self",))
+        .filter(
+            status=BookingStatus.BOOKED,
+            reminded_at__isnull=True,
+            session__status=SessionStatus.SCHEDULED,
+            session__date__gte=window[0],
+            session__date__lte=window[1],
+        )
+        .exclude(citizen_email="")
+        .select_related("session__venue")
+    )
+    for booking in due:
+        notifications.booking_reminder(booking)
+    Booking.objects.filter(pk__in=[b.pk for b in due]).update(reminded_at=now)
+    return len(due)

@@ -1,0 +1,33 @@
+"""The citizen's booking pages under /legal/ and the consultation desk under /legal/desk/."""
+
+from django.urls import path
+
+from yankao.legal import report_views, views
+
+app_name = "legal"
+urlpatterns = [
+    path("", views.venues, name="venues"),
+    path("booking/", views.look_up, name="look-up"),
+    path("booking/cancel/", views.cancel, name="cancel"),
+    path("session/<int:pk>/", views.book, name="book"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/rota/", views.rota, name="rota"),
+    path("desk/counts/", report_views.counts, name="counts"),
+    path("desk/session/<int:pk>/", views.sheet, name="sheet"),
+    path("desk/session/<int:pk>/personal-data/", views.sheet_personal_data, name="personal-data"),
+    path("desk/session/<int:pk>/cancel/", views.session_cancel, name="session-cancel"),
+    path("desk/session/<int:pk>/lawyer/", views.session_lawyer, name="session-lawyer"),
+    path("desk/session/<int:pk>/book/", views.desk_book, name="desk-book"),
+    path(
+        "desk/session/<int:pk>/booking/<int:booking_pk>/outcome/",
+        views.booking_outcome,
+        name="booking-outcome",
+    ),
+    path(
+        "desk/session/<int:pk>/booking/<int:booking_pk>/cancel/",
+        views.booking_cancel,
+        name="booking-cancel",
+    ),
+    # Last: a venue's key is any slug.
+    path("<slug:key>/", views.venue_days, name="venue"),
+]

@@ -1,0 +1,429 @@
+"""The citizen's booking pages (no sign-in) under /legal/, and the consultation desk
+under /legal/desk/. Each view checks permission, validates input, calls one service,
+and renders or redirects. The private code is shown once and travels only in POST
+bodies, never in URLs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from yankao.accounts.models import User
+from yankao.calendar.taipei import to_taipei
+from yankao.core import clock
+from yankao.legal import policy, services
+from yankao.legal.forms import (
+    BookingForm,
+    CancelForm,
+    LawyerForm,
+    LookUpForm,
+    OutcomeForm,
+    PersonalDataForm,
+    RotaForm,
+    SessionCancelForm,
+    StaffBookingForm,
+)
+from yankao.legal.models import Booking, BookingChannel, BookingStatus, Session, Venue
+from yankao.legal.selectors import (
+    booking_by_number_and_code,
+    booking_for_user,
+    session_day_sheet,
+    session_for_user,
+    session_public,
+    session_slots,
+    sessions_bookable,
+    sessions_visible_to,
+    venues_open,
+    with_taken,
+)
+from yankao.petitions import masking
+
+
+def _language() -> str:
+    return "en" if (translation.get_language() or "").startswith("en") else "zh-hant"
+
+
+# --- the public pages ---------------------------------------------------------------------
+
+
+def venues(request: HttpRequest) -> HttpResponse:
+    """Step 1: the venues, each with its next free day."""
+    sessions = sessions_bookable()
+    first_free: dict[int, Session] = {}
+    for session in sessions:
+        first_free.setdefault(session.venue_id, session)
+    rows = [(venue, first_free.get(venue.pk)) for venue in venues_open()]
+    return render(request, "legal/venues.html", {"rows": rows})
+
+
+def venue_days(request: HttpRequest, key: str) -> HttpResponse:
+    """Step 2: the sessions at one venue with free slots, by day."""
+    venue = get_object_or_404(Venue, key=key, is_active=True)
+    context = {"venue": venue, "sessions": sessions_bookable(venue)}
+    return render(request, "legal/venue_days.html", context)
+
+
+def _booking_page(
+    request: HttpRequest, session: Session, form: BookingForm, status: int = 200
+) -> HttpResponse:
+    context = {"session": session, "form": form}
+    return render(request, "legal/book.html", context, status=status)
+
+
+@never_cache
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 3: a free slot and the citizen's details."""
+    session = session_public(pk)
+    slots = session_slots(session)
+    form = BookingForm(request.POST or None, slots=slots)
+    if request.method != "POST":
+        return _booking_page(request, session, form)
+    if form.is_robot():
+        raise Http404
+    if not form.is_valid():
+        return _booking_page(request, session, form, status=400)
+    data = form.cleaned_data
+    try:
+        booked = services.booking_create(
+            session=session,
+            slot=data["slot"],
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            topic=data["topic"],
+            question=data["question"],
+            consent=data["consent"],
+            channel=BookingChannel.WEB,
+            language=_language(),
+            by=None,
+        )
+    except services.LegalError as error:
+        form = BookingForm(request.POST, slots=session_slots(session))
+        form.is_valid()
+        form.add_error("slot" if isinstance(error, services.SlotTaken) else None, str(error))
+        return _booking_page(request, session, form, status=409)
+    return _booked(request, booked)
+
+
+def _booked(request: HttpRequest, booked: services.Booked, **extra: Any) -> HttpResponse:
+    context = {"booking": booked.booking, "code": booked.code, **extra}
+    response = render(request, "legal/booked.html", context, status=201)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _booking_context(booking: Booking, code: str) -> dict[str, Any]:
+    now = clock.now()
+    may_cancel = booking.status == BookingStatus.BOOKED and now <= services.cancel_deadline(booking)
+    return {
+        "booking": booking,
+        "cancel_form": CancelForm(initial={"number": booking.number, "code": code})
+        if may_cancel
+        else None,
+        "cancel_deadline": services.cancel_deadline(booking),
+        "late_to_cancel": booking.status == BookingStatus.BOOKED and not may_cancel,
+    }
+
+
+@never_cache
+@ratelimit(key="ip", rate="30/m", method="POST", block=True)
+def look_up(request: HttpRequest) -> HttpResponse:
+    """A booking for its number and private code: its time, and cancelling it."""
+    form = LookUpForm(request.POST or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        booking = booking_by_number_and_code(form.cleaned_data["number"], code)
+        context["looked_up"] = True
+        if booking is not None:
+            context.update(_booking_context(booking, code))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "legal/look_up.html", context, status=status)
+
+
+@never_cache
+@require_POST
+@ratelimit(key="ip", rate="30/m", method="POST", block=True)
+def cancel(request: HttpRequest) -> HttpResponse:
+    form = CancelForm(request.POST)
+    number, code = request.POST.get("number", ""), request.POST.get("code", "")
+    booking = booking_by_number_and_code(number, code) if form.is_valid() else None
+    context: dict[str, Any] = {"form": LookUpForm(), "looked_up": True}
+    if booking is None:
+        return render(request, "legal/look_up.html", context, status=400)
+    try:
+        booking = services.booking_cancel(booking=booking, by=None)
+    except services.LegalError as error:
+        context.update(_booking_context(booking, code), cancel_error=str(error))
+        return render(request, "legal/look_up.html", context, status=409)
+    context.update(_booking_context(booking, code), cancelled=True)
+    return render(request, "legal/look_up.html", context)
+
+
+# --- the desk -----------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _desk_user(request: HttpRequest) -> User:
+    user = _user(request)
+    if not policy.may_run_desk(user):
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """The sessions of the next two weeks (or from a chosen day) at the venues in
+    the user's scope, with how many slots are taken."""
+    user = _desk_user(request)
+    today = to_taipei(clock.now()).date()
+    sessions = (
+        sessions_visible_to(user)
+        .filter(date__gte=today - timedelta(days=1), date__lte=today + timedelta(days=14))
+        .select_related("venue", "lawyer")
+    )
+    context = {
+        "sessions": with_taken(sessions).order_by("date", "starts_at", "venue__sort_order"),
+        "today": today,
+    }
+    return render(request, "legal/desk.html", context)
+
+
+def _masked(booking: Booking) -> dict[str, str]:
+    return {
+        "name": masking.mask_name(booking.citizen_name),
+        "phone": masking.mask_phone(booking.citizen_phone),
+        "email": masking.mask_email(booking.citizen_email),
+    }
+
+
+def _unmasked(booking: Booking) -> dict[str, str]:
+    return {
+        "name": booking.citizen_name,
+        "phone": booking.citizen_phone,
+        "email": booking.citizen_email,
+    }
+
+
+def _sheet(
+    request: HttpRequest,
+    session: Session,
+    *,
+    unmasked: bool = False,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    forms = forms or {}
+    bookings = session_day_sheet(session)
+    show = _unmasked if unmasked else _masked
+    rows = [(booking, show(booking)) for booking in bookings]
+    active = [b for b in bookings if b.status != BookingStatus.CANCELLED]
+    context = {
+        "session": session,
+        "rows": rows,
+        "taken": len(active),
+        "unmasked": unmasked,
+        "may_unmask": policy.may_see_personal_data(user, session) and not unmasked,
+        "personal_form": forms.get("personal") or PersonalDataForm(),
+        "cancel_form": forms.get("cancel") or SessionCancelForm(),
+        "lawyer_form": forms.get("lawyer") or LawyerForm(initial={"lawyer": session.lawyer_id}),
+        "outcome_form": OutcomeForm(),
+        "may_book": policy.may_book(user) and not session.is_cancelled,
+        "now": clock.now(),
+    }
+    response = render(request, "legal/sheet.html", context, status=status)
+    if unmasked:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The day sheet of a session: who comes when, masked; printable."""
+    user = _desk_user(request)
+    return _sheet(request, session_for_user(user, pk))
+
+
+@login_required
+@require_POST
+def sheet_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """The day sheet with names and phones unmasked, in this response only; logged."""
+    user = _desk_user(request)
+    session = session_for_user(user, pk)
+    if not policy.may_see_personal_data(user, session):
+        raise PermissionDenied
+    form = PersonalDataForm(request.POST)
+    if not form.is_valid():
+        return _sheet(request, session, forms={"personal": form}, status=400)
+    shown = session.bookings.exclude(status=BookingStatus.CANCELLED).count()
+    services.personal_data_access_log(
+        session=session,
+        by=user,
+        reason=form.cleaned_data["reason"],
+        where="day-sheet",
+        shown=shown,
+    )
+    return _sheet(request, session, unmasked=True)
+
+
+@login_required
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _desk_user(request)
+    session = session_for_user(user, pk)
+    form = SessionCancelForm(request.POST)
+    if not form.is_valid():
+        return _sheet(request, session, forms={"cancel": form}, status=400)
+    try:
+        count = services.session_cancel(
+            session=session, by=user, reason=form.cleaned_data["reason"]
+        )
+    except services.LegalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The session is cancelled; %(count)d booking(s) cancelled and the citizens told.")
+            % {"count": count},
+        )
+    return redirect("legal:sheet", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_lawyer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _desk_user(request)
+    session = session_for_user(user, pk)
+    form = LawyerForm(request.POST)
+    if not form.is_valid():
+        return _sheet(request, session, forms={"lawyer": form}, status=400)
+    try:
+        services.session_lawyer_set(session=session, lawyer=form.cleaned_data["lawyer"], by=user)
+    except services.LegalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The lawyer of the session is changed."))
+    return redirect("legal:sheet", pk=session.pk)
+
+
+@login_required
+@require_POST
+def booking_outcome(request: HttpRequest, pk: int, booking_pk: int) -> HttpResponse:
+    user = _desk_user(request)
+    session = session_for_user(user, pk)
+    booking = booking_for_user(user, session, booking_pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose attended or did not come."))
+        return redirect("legal:sheet", pk=session.pk)
+    try:
+        services.booking_outcome_set(
+            booking=booking,
+            status=form.cleaned_data["status"],
+            advice=form.cleaned_data["advice"],
+            by=user,
+        )
+    except services.LegalError as error:
+        messages.error(request, str(error))
+    else:
+        done = _("Recorded for booking %(number)s.") % {"number": booking.number}
+        messages.success(request, done)
+    return redirect("legal:sheet", pk=session.pk)
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, pk: int, booking_pk: int) -> HttpResponse:
+    user = _desk_user(request)
+    session = session_for_user(user, pk)
+    booking = booking_for_user(user, session, booking_pk)
+    try:
+        services.booking_cancel(booking=booking, by=user)
+    except services.LegalError as error:
+        messages.error(request, str(error))
+    else:
+        done = _("Booking %(number)s is cancelled.") % {"number": booking.number}
+        messages.success(request, done)
+    return redirect("legal:sheet", pk=session.pk)
+
+
+@login_required
+@never_cache
+def desk_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """The desk books a slot for a caller, through the same service as the web."""
+    user = _user(request)
+    if not policy.may_book(user):
+        raise PermissionDenied
+    session = session_for_user(user, pk)
+    form = StaffBookingForm(request.POST or None, slots=session_slots(session, public=False))
+    context = {"session": session, "form": form}
+    if request.method != "POST":
+        return render(request, "legal/desk_book.html", context)
+    if not form.is_valid():
+        return render(request, "legal/desk_book.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        booked = services.booking_create(
+            session=session,
+            slot=data["slot"],
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            topic=data["topic"],
+            question=data["question"],
+            consent=data["consent"],
+            channel=data["channel"],
+            language=settings.LANGUAGE_CODE,
+            by=user,
+        )
+    except services.LegalError as error:
+        form.add_error("slot" if isinstance(error, services.SlotTaken) else None, str(error))
+        return render(request, "legal/desk_book.html", context, status=409)
+    return _booked(request, booked, staff=True)
+
+
+@login_required
+def rota(request: HttpRequest) -> HttpResponse:
+    """Generate sessions from a weekly pattern over a date range."""
+    user = _desk_user(request)
+    form = RotaForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "legal/rota.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "legal/rota.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        result = services.rota_generate(
+            venue=data["venue"],
+            first=data["first"],
+            last=data["last"],
+            weekdays=set(data["weekdays"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            desks=data["desks"],
+            lawyers=list(data["lawyers"]),
+            on_makeup_days=data["on_makeup_days"],
+            by=user,
+        )
+    except services.LegalError as error:
+        form.add_error(None, str(error))
+        return render(request, "legal/rota.html", {"form": form}, status=400)
+    context = {"form": form, "result": result}
+    return render(request, "legal/rota.html", context, status=201)
