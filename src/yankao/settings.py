@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "yankao.petitions",
     "yankao.dispatch",
     "yankao.legal",
+    "yankao.open311",
     "yankao.demo",
 ]
 
@@ -288,6 +289,20 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The address staff use to reach the platform, for links in e-mail.
 YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Open311 GeoReport v2 (docs/adr/0010) -------------------------------------------------
+YANKAO_OPEN311_JURISDICTION = env_str("YANKAO_OPEN311_JURISDICTION", "kcg.gov.tw")
+YANKAO_OPEN311_CONTACT = env_str("YANKAO_OPEN311_CONTACT", "高雄市政府研究發展考核委員會 1999")
+# Requests per minute from one address without an api_key (keys carry their own rate).
+YANKAO_OPEN311_ANONYMOUS_RATE = env_int("YANKAO_OPEN311_ANONYMOUS_RATE", 120)
+# Where a request may be: "south,west,north,east" in decimal degrees (Kaohsiung's mainland).
+_bounds = env_str("YANKAO_OPEN311_BOUNDS", "22.40,120.10,23.50,121.10").split(",")
+try:
+    YANKAO_OPEN311_BOUNDS = tuple(float(part) for part in _bounds)
+except ValueError:
+    YANKAO_OPEN311_BOUNDS = ()
+if len(YANKAO_OPEN311_BOUNDS) != 4:
+    raise ImproperlyConfigured("YANKAO_OPEN311_BOUNDS must be four numbers: S,W,N,E")
 
 # --- free legal consultations (docs/adr/0008) -------------------------------------------
 # Booking rules: no published rule fixes them, so each is a setting.

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yankao.calendar.forms import ROCDateField
+from yankao.knowledge.models import Category
+from yankao.knowledge.services import ArticleFields
+from yankao.organisation.models import Agency
+
+QUERY_MAX = 200
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the knowledge base"),
+        required=False,
+        max_length=2000,
+        widget=forms.SearchInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    include_expired = forms.BooleanField(label=_("Include expired articles"), required=False)
+
+    def clean_q(self) -> str:
+        # Longer queries are cut rather than refused: a pasted paragraph still searches.
+        return str(self.cleaned_data.get("q") or "").replace("\x00", "")[:QUERY_MAX]
+
+
+class ArticleForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True)
+    )
+    question = forms.CharField(label=_("Question"), max_length=200)
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 10}))
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        max_length=200,
+        required=False,
+        help_text=_("Other words callers use for this matter, separated by spaces."),
+    )
+    valid_until = ROCDateField(
+        label=_("Valid until"),
+        required=False,
+        help_text=_(
+            "After this day agents no longer find the article unless they ask for expired "
+            "ones. For example 116/12/31."
+        ),
+    )
+    review_on = ROCDateField(
+        label=_("Review by"),
+        required=False,
+        help_text=_("The agency is reminded to check the answer by this day."),
+    )
+    change_note = forms.CharField(label=_("What changed"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            described = [f"id_{name}_helptext"] if field.help_text else []
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("question", "answer", "keywords", "change_note"):
+            if "\x00" in str(data.get(name, "")):
+                self.add_error(name, _("This text contains a character that is not allowed."))
+        until, review = data.get("valid_until"), data.get("review_on")
+        if until and review and review > until:
+            self.add_error("review_on", _("The review date must not be after the article expires."))
+        return data
+
+    def fields_value(self) -> ArticleFields:
+        data = self.cleaned_data
+        return ArticleFields(
+            question=data["question"],
+            answer=data["answer"],
+            category=data["category"],
+            keywords=data.get("keywords", ""),
+            valid_until=data.get("valid_until"),
+            review_on=data.get("review_on"),
+        )

@@ -1,0 +1,81 @@
+"""Who is calling: a client by its API key (a SHA-256 look-up, one query), and
+how often: a fixed one-minute window per key, or per address without a key, in
+the cache shared by the app's processes (configure a shared cache, e.g. Redis,
+when running several; the default local-memory cache counts per process)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from yankao.core import clock
+from yankao.open311.errors import Open311Error
+from yankao.open311.models import ApiClient
+from yankao.open311.services import KEY_PREFIX, key_digest
+
+WINDOW_SECONDS = 60
+KEY_INVALID = _("The api_key is not valid, or it has been revoked.")
+KEY_MISSING = _("An api_key is required to post a request; the city issues keys to client apps.")
+TOO_MANY = _("Too many requests for this api_key; wait %(seconds)s seconds and try again.")
+TOO_MANY_ANONYMOUS = _("Too many requests from this address; wait %(seconds)s seconds.")
+
+
+def client_for_key(raw: str) -> ApiClient | None:
+    """The active client holding this key, or None."""
+    if not raw.startswith(KEY_PREFIX) or len(raw) > 100:
+        return None
+    client = (
+        ApiClient.objects.select_related("account")
+        .filter(digest=key_digest(raw), revoked_at__isnull=True, account__is_active=True)
+        .first()
+    )
+    if client is None:
+        return None
+    now = clock.now()
+    # Record use at most once a minute, so busy clients do not write on every call.
+    if client.last_used_at is None or now - client.last_used_at > timedelta(minutes=1):
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+    return client
+
+
+def client_required(raw: str) -> ApiClient:
+    if not raw:
+        raise Open311Error(403, str(KEY_MISSING))
+    client = client_for_key(raw)
+    if client is None:
+        raise Open311Error(403, str(KEY_INVALID))
+    return client
+
+
+def client_optional(raw: str) -> ApiClient | None:
+    """No key is fine for reading; a wrong one is refused, not silently ignored."""
+    return client_required(raw) if raw else None
+
+
+def throttle(request: HttpRequest, client: ApiClient | None) -> None:
+    """Count this call in its minute; past the limit, the spec's error array with
+    HTTP 429 and a Retry-After header."""
+    if client is not None:
+        bucket, limit, message = f"key:{client.pk}", client.rate_per_minute, TOO_MANY
+    else:
+        address = request.META.get("REMOTE_ADDR", "")
+        bucket, limit = f"ip:{address}", settings.YANKAO_OPEN311_ANONYMOUS_RATE
+        message = TOO_MANY_ANONYMOUS
+    now = clock.now().timestamp()
+    window = int(now // WINDOW_SECONDS)
+    key = f"open311:rate:{bucket}:{window}"
+    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
+        count = 1
+    if count > limit:
+        wait = max(1, int((window + 1) * WINDOW_SECONDS - now))
+        raise Open311Error(
+            429, str(message % {"seconds": wait}), headers={"Retry-After": str(wait)}
+        )

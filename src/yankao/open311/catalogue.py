@@ -1,0 +1,165 @@
+"""What Open311 offers (services, their attributes) and what each business does
+with a request: petitions (陳情, one service per sub-category 子項) and dispatch
+tickets (派工, one service per hazard class, when the dispatch app is installed).
+
+A service code is the business's prefix and its own code: `P-0103` is the
+petition sub-category 0103 路燈, `D-105` the dispatch class 105. Each business is
+an adapter with the same few methods, so the views never test which one it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yankao.core.uploads import CheckedFile
+from yankao.organisation.models import District
+from yankao.tracking.models import TrackedItem
+
+SEPARATOR = "-"
+DISTRICT = "district"
+SUBJECT = "subject"
+SUBJECT_MAX = 100
+PUBLIC_NOTICE = _(
+    "The description, place and status of a request are public through this API; "
+    "your name, e-mail and phone are not."
+)
+
+
+@dataclass(frozen=True)
+class Attribute:
+    code: str
+    datatype: str  # string, number, datetime, text, singlevaluelist, multivaluelist
+    required: bool
+    description: str
+    order: int
+    datatype_description: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    name: str
+    description: str
+    group: str
+    keywords: str
+    business: str  # the tracked item's kind
+    target: Any  # the Category or TicketClass
+    notice: str  # service_notice: what happens next and how soon
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    """A valid request, as the business creates it."""
+
+    description: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    address: str
+    district: District | None
+    subject: str
+    name: str
+    email: str
+    phone: str
+    language: str
+    media: Sequence[CheckedFile] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The business facts of one request as GET requests shows them."""
+
+    service_code: str
+    service_name: str
+    description: str
+    service_notice: str
+    address: str
+    zipcode: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    status_notes: str = ""
+
+
+class Business(Protocol):
+    kind: str
+    prefix: str
+    related: str  # the accessor from TrackedItem to the business's own row
+    select: tuple[str, ...]  # what GET requests loads with each item
+
+    def services(self) -> list[Service]: ...
+    def service(self, local_code: str) -> Service | None: ...
+    def attributes(self, service: Service) -> list[Attribute]: ...
+    def create(self, *, service: Service, data: RequestInput, by: Any) -> TrackedItem: ...
+    def shown(self, item: TrackedItem) -> Shown: ...
+    def public_q(self) -> Q: ...
+    def code_q(self, local_code: str) -> Q: ...
+
+
+class RequestRefused(Exception):
+    """The business refused the request; the message is fit to show the client."""
+
+
+def district_choices() -> tuple[tuple[str, str], ...]:
+    return tuple(District.objects.order_by("sort_order", "key").values_list("key", "name"))
+
+
+def district_attribute(*, required: bool, description: str) -> Attribute:
+    return Attribute(
+        code=DISTRICT,
+        datatype="singlevaluelist",
+        required=required,
+        description=description,
+        order=1,
+        values=district_choices(),
+    )
+
+
+def businesses() -> list[Business]:
+    from yankao.open311.petitions import PetitionBusiness
+
+    found: list[Business] = [PetitionBusiness()]
+    if apps.is_installed("yankao.dispatch"):
+        from yankao.open311.dispatch import DispatchBusiness
+
+        found.append(DispatchBusiness())
+    return found
+
+
+def business_for(code: str) -> tuple[Business, str] | None:
+    prefix, _sep, local = code.partition(SEPARATOR)
+    if not local:
+        return None
+    for business in businesses():
+        if business.prefix == prefix:
+            return business, local
+    return None
+
+
+def all_services() -> list[Service]:
+    return [service for business in businesses() for service in business.services()]
+
+
+def find_service(code: str) -> tuple[Business, Service] | None:
+    """The business and the active service a code names, or None."""
+    if len(code) > 40:
+        return None
+    found = business_for(code)
+    if found is None:
+        return None
+    business, local = found
+    service = business.service(local)
+    return (business, service) if service else None
+
+
+def business_of(item: TrackedItem) -> Business | None:
+    for business in businesses():
+        if business.kind == item.kind:
+            return business
+    return None

@@ -1,0 +1,96 @@
+"""The two formats of GeoReport v2, exactly as the spec names and orders them.
+
+Every answer is built once as plain Python (lists of dicts with keys in the
+spec's order) and then written as JSON or as XML. Each XML document has a root
+element and one element per list entry (`<services><service>…`); a value that
+is a list of dicts becomes nested elements, None an empty element, booleans are
+`true`/`false` in both formats.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from xml.etree import ElementTree
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from yankao.calendar.taipei import TAIPEI
+
+JSON = "json"
+XML = "xml"
+CONTENT_TYPES = {JSON: "application/json; charset=utf-8", XML: "text/xml; charset=utf-8"}
+
+# The root element of each document and the element of each of its entries.
+SERVICES = ("services", "service")
+REQUESTS = ("service_requests", "request")
+ERRORS = ("errors", "error")
+# Nested lists inside an entry: the element of each of their items.
+ITEM_ELEMENTS = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+
+
+def w3c(moment: datetime | None) -> str | None:
+    """A moment in W3C form in Taipei time: 2026-11-26T10:00:00+08:00."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment, TAIPEI).isoformat(timespec="seconds")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _fill(parent: ElementTree.Element, name: str, value: Any) -> None:
+    element = ElementTree.SubElement(parent, name)
+    if value is None:
+        return
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            _fill(element, key, inner)
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        child = ITEM_ELEMENTS.get(name, "item")
+        for entry in value:
+            _fill(element, child, entry)
+    else:
+        element.text = _text(value)
+
+
+def xml_document(root: str, entry: str | None, body: Any) -> bytes:
+    """`body` as XML under `root`: a list gives one `entry` element per item, a dict
+    gives the root's children directly (the discovery document)."""
+    top = ElementTree.Element(root)
+    if isinstance(body, Mapping):
+        for key, value in body.items():
+            _fill(top, key, value)
+    else:
+        for item in body:
+            _fill(top, entry or "item", item)
+    return ElementTree.tostring(top, encoding="utf-8", xml_declaration=True)
+
+
+def respond(
+    fmt: str,
+    body: Any,
+    names: tuple[str, str | None],
+    *,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    if fmt == XML:
+        content = xml_document(names[0], names[1], body)
+    else:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    response = HttpResponse(content, status=status, content_type=CONTENT_TYPES[fmt])
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response

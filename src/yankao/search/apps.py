@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "yankao.search"
+    label = "search"
+    verbose_name = _("Full-text search")
+
+    def ready(self) -> None:
+        from yankao.search import petitions, sources
+
+        sources.register(petitions.PETITIONS)
+        sources.connect_all()

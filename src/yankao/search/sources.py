@@ -1,0 +1,70 @@
+"""The registry of searchable sources. Each source says how to turn its rows into
+index documents, one at a time (on save) and in batches (for `yankao search
+reindex`), so bulk-written rows that never sent a signal are indexed too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index keeps of one searchable thing. `keywords` are searched with
+    the title's weight but not shown."""
+
+    object_id: int
+    title: str
+    body: str = ""
+    keywords: str = ""
+    agency_id: int | None = None
+    agency_path: str = ""
+    day: date | None = None
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    model: type[models.Model]
+    # The documents of the rows with a primary key above `after`, in key order, at
+    # most `limit` of them. A row that should not be found yields no document, so
+    # batches may be short; `last_id` tells where the batch ended.
+    batch: Callable[[int, int], Batch]
+    # The document for one row, or None to keep it out of the index.
+    document: Callable[[Any], Document | None]
+    # Connect signal receivers that index rows as they are saved (in the writer's
+    # transaction); sources whose own services index explicitly leave this empty.
+    connect: Callable[[Source], None] | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    documents: list[Document]
+    last_id: int | None  # the highest primary key read; None when nothing was left
+    ids: list[int] = field(default_factory=list)  # every primary key read
+
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register(source: Source) -> None:
+    _SOURCES[source.key] = source
+
+
+def get(key: str) -> Source:
+    return _SOURCES[key]
+
+
+def keys() -> list[str]:
+    return sorted(_SOURCES)
+
+
+def connect_all() -> None:
+    for source in _SOURCES.values():
+        if source.connect is not None:
+            source.connect(source)
