@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "yankao.dispatch",
     "yankao.legal",
     "yankao.open311",
+    "yankao.search",
+    "yankao.knowledge",
     "yankao.demo",
 ]
 
