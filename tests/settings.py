@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("YANKAO_SECRET_KEY", "tests-only-secret-key-not-for-any-deployment")
 os.environ.setdefault("YANKAO_QUEUE_URL", "immediate")
 os.environ.setdefault("YANKAO_HTTPS", "0")
+# Tests post to the public pages far faster than a person; tests/petitions/test_rate_limits.py
+# sets a real limit.
+os.environ.setdefault("YANKAO_PUBLIC_RATE", "100000/m")
 
 from yankao.settings import *  # noqa: F403
 

@@ -177,6 +177,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# --- cache (rate limits) ----------------------------------------------------------------
+# Redis in production, shared by every worker; the embedded default keeps counts per
+# process, which is enough for `make demo`'s single server.
+CACHE_URL = env_str("YANKAO_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("YANKAO_CACHE_URL must be a redis:// URL or empty.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Requests per minute one address may make to the public tracking and mailbox pages.
+PUBLIC_RATE = env_str("YANKAO_PUBLIC_RATE", "30/m")
+
 # --- petitions ------------------------------------------------------------------------
 # A petition for another agency is transferred (移文) within this many working days of
 # reaching the wrong one: the next working day in the city's practice (unconfirmed as a

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from yankao.core.ratelimits import public_rate_limited
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.petitions import services
 from yankao.petitions.forms import MailboxForm, RatingForm, TrackForm
@@ -32,6 +33,7 @@ def _language() -> str:
 
 @csrf_exempt  # checked by _write, once the upload handlers are in place
 @never_cache
+@public_rate_limited("mailbox")
 def write(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request_too_large(request):
         # Refused unread: a request this large cannot hold what the form allows.
@@ -77,6 +79,7 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@public_rate_limited("mailbox")
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         try:
@@ -116,6 +119,7 @@ def _case(petition: Petition, code: str, rating_form: RatingForm | None = None) 
 
 
 @never_cache
+@public_rate_limited("track")
 def track(request: HttpRequest) -> HttpResponse:
     """The case for a case number and its code: status, agency, due date, reply.
     Never the petitioner's personal data. POST, so the code stays out of URLs and logs."""
@@ -133,6 +137,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
+@public_rate_limited("track")
 def rate(request: HttpRequest) -> HttpResponse:
     """The petitioner rates a closed petition, once; the case number and code
     prove it is theirs, as on the tracking page."""

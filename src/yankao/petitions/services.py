@@ -8,8 +8,9 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -410,6 +411,36 @@ def _files_delete_on_commit(names: list[str]) -> None:
             default_storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+STRAY_FILE_AGE = timedelta(days=1)
+
+
+def attachment_files_stray_purge(*, now: datetime | None = None) -> int:
+    """Delete files under MEDIA_ROOT/petitions that no attachment row names and that
+    are older than a day: left behind when a transaction rolled back after its files
+    were written, or when a process died between the two. Returns how many."""
+    limit = (now or clock.now()) - STRAY_FILE_AGE
+    root = Path(settings.MEDIA_ROOT) / "petitions"
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for folder in sorted(path for path in root.iterdir() if path.is_dir()):
+        on_disk = {
+            f"petitions/{folder.name}/{path.name}": path
+            for path in folder.iterdir()
+            if path.is_file() and datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < limit
+        }
+        if not on_disk:
+            continue
+        known = set(
+            PetitionAttachment.objects.filter(file__in=list(on_disk)).values_list("file", flat=True)
+        )
+        for name, path in on_disk.items():
+            if name not in known:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 # --- satisfaction ----------------------------------------------------------------------------
