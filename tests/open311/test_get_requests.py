@@ -72,7 +72,9 @@ def test_a_posted_request_is_listed_with_the_spec_fields(client, app_key, media)
 
 
 def test_personal_data_is_never_returned(client, app_key, media):
-    _posted(client, app_key, description="路燈", first_name="大文", last_name="陳", phone="0911222333")
+    _posted(
+        client, app_key, description="路燈", first_name="大文", last_name="陳", phone="0911222333"
+    )
     for path in ("requests.json", "requests.xml"):
         content = client.get(f"{ROOT}/{path}").content.decode()
         for secret in ("陳大文", "大文", "0911222333", "chen@example.com"):
