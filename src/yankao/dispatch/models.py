@@ -7,7 +7,6 @@ clock = hours); the class sets the agency and the report-back limit.
 """
 
 import secrets
-from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -17,16 +16,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yankao.tracking.models import TrackedItem
-
-# The mainland city (from 林園/小港 in the south to 桃源 in the east and 那瑪夏 in
-# the north), with a small margin. The South China Sea islands administered by
-# 旗津區 are not places a repair crew is sent to from a 1999 call.
-KAOHSIUNG_BOUNDS = {
-    "south": Decimal("22.40"),
-    "north": Decimal("23.50"),
-    "west": Decimal("120.10"),
-    "east": Decimal("121.10"),
-}
 
 
 class TicketClass(models.Model):
@@ -116,15 +105,12 @@ class Ticket(models.Model):
         verbose_name = _("dispatch ticket")
         verbose_name_plural = _("dispatch tickets")
         constraints = [
+            # Both coordinates or neither; the city's box is checked by the service
+            # against settings.MAP_BOUNDS (another city, another box).
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(
-                    latitude__gte=KAOHSIUNG_BOUNDS["south"],
-                    latitude__lte=KAOHSIUNG_BOUNDS["north"],
-                    longitude__gte=KAOHSIUNG_BOUNDS["west"],
-                    longitude__lte=KAOHSIUNG_BOUNDS["east"],
-                ),
-                name="ticket_location_in_city",
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="ticket_location_both_or_neither",
             ),
             models.CheckConstraint(
                 condition=Q(reported_back_at__isnull=True, hours_to_report__isnull=True)

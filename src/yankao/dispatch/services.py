@@ -27,7 +27,6 @@ from yankao.dispatch import notifications
 from yankao.dispatch.kinds import KIND
 from yankao.dispatch.loading import FILE_NAME, load_classes
 from yankao.dispatch.models import (
-    KAOHSIUNG_BOUNDS,
     Channel,
     ReportBack,
     Ticket,
@@ -85,15 +84,15 @@ def check_location(latitude: object, longitude: object) -> tuple[Decimal | None,
         raise LocationError(_("Give both the latitude and the longitude, or neither."))
     lat = _decimal(latitude, str(_("latitude")))
     lon = _decimal(longitude, str(_("longitude")))
-    b = KAOHSIUNG_BOUNDS
-    if not (b["south"] <= lat <= b["north"] and b["west"] <= lon <= b["east"]):
+    (south, west), (north, east) = settings.MAP_BOUNDS
+    if not (south <= float(lat) <= north and west <= float(lon) <= east):
         raise LocationError(
             _(
                 "The point %(lat)s, %(lon)s is outside Kaohsiung City (latitude "
                 "%(south)s to %(north)s, longitude %(west)s to %(east)s). Check the "
                 "pin or the numbers: latitude comes first."
             )
-            % {"lat": lat, "lon": lon, **{k: str(v) for k, v in b.items()}}
+            % {"lat": lat, "lon": lon, "south": south, "north": north, "west": west, "east": east}
         )
     return lat, lon
 
