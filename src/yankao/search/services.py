@@ -76,7 +76,7 @@ def reindex(
     *,
     source: str,
     batch_size: int = DEFAULT_BATCH,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> ReindexResult:
     """Rebuild one source's entries from its rows, a batch per transaction, reading
     by primary key so memory stays bounded however many rows there are. Entries
