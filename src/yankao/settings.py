@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yankao.messaging",
     "yankao.control",
     "yankao.petitions",
+    "yankao.hotline",
     "yankao.dispatch",
     "yankao.legal",
     "yankao.open311",

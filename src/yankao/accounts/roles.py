@@ -40,6 +40,7 @@ class Capability(StrEnum):
     ADMINISTER = "administer"
     LEGAL_BOOK = "legal.book"  # book free legal consultations for citizens
     LEGAL_DESK = "legal.desk"  # run the consultation desk: rota, day sheets, outcomes
+    CALL_TAKE = "call.take"  # record 1999 calls (agents; telephony systems)
 
 
 ROLE_SCOPE: dict[str, Scope] = {
@@ -55,7 +56,7 @@ ROLE_SCOPE: dict[str, Scope] = {
 
 _C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.AGENT: frozenset({_C.ITEM_CREATE, _C.LEGAL_BOOK, _C.LEGAL_DESK}),
+    Role.AGENT: frozenset({_C.ITEM_CREATE, _C.CALL_TAKE, _C.LEGAL_BOOK, _C.LEGAL_DESK}),
     Role.HANDLER: frozenset({_C.ITEM_CREATE, _C.ITEM_WORK, _C.ITEM_TRANSFER}),
     Role.SUPERVISOR: frozenset(
         {_C.ITEM_CREATE, _C.ITEM_WORK, _C.ITEM_TRANSFER, _C.ITEM_APPROVE, _C.REPORTS_VIEW}
@@ -74,5 +75,5 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.INSPECTOR: frozenset({_C.ITEM_CREATE, _C.REPORTS_VIEW}),
     Role.MAYOR_VIEWER: frozenset({_C.REPORTS_VIEW}),
     Role.ADMIN: frozenset({_C.REPORTS_VIEW, _C.ADMINISTER}),
-    Role.SYSTEM: frozenset({_C.ITEM_CREATE, _C.ITEM_WORK, _C.LEGAL_BOOK}),
+    Role.SYSTEM: frozenset({_C.ITEM_CREATE, _C.ITEM_WORK, _C.CALL_TAKE, _C.LEGAL_BOOK}),
 }

@@ -48,6 +48,13 @@ class Command(BaseCommand):
             default=600,
             help="Free legal consultation bookings on a generated rota (default 600; 0: none).",
         )
+        parser.add_argument(
+            "--calls",
+            type=int,
+            default=None,
+            help="1999 calls written in bulk over the days before today (default: about "
+            "two months, 138,000, when the log is empty; e.g. 1000000 for scale).",
+        )
         parser.add_argument("--seed", type=int, default=1150101)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -93,3 +100,7 @@ class Command(BaseCommand):
                     bookings=options["legal_bookings"], seed=options["seed"], progress=bar.update
                 )
             self.stdout.write(f"Legal consultation bookings: {made}.")
+        from yankao.hotline.demo import calls_seed_for_command
+
+        if made := calls_seed_for_command(count=options["calls"], seed=options["seed"]):
+            self.stdout.write(f"1999 calls: {made}.")
