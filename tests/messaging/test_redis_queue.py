@@ -64,10 +64,10 @@ def test_a_committed_message_is_delivered_through_redis_by_a_huey_worker(
 ) -> None:
     # The same task function, bound to the Redis broker under the same name the
     # production consumer knows it by.
-    deliver = redis_huey.task()(tasks.deliver_message.func)
+    deliver = redis_huey.task()(tasks.deliver_messages.func)
     registry_name = redis_huey._registry.task_to_string
-    assert registry_name(deliver.task_class) == registry_name(tasks.deliver_message.task_class)
-    monkeypatch.setattr(tasks, "deliver_message", deliver)
+    assert registry_name(deliver.task_class) == registry_name(tasks.deliver_messages.task_class)
+    monkeypatch.setattr(tasks, "deliver_messages", deliver)
     finished = threading.Event()
     outcome: list[str] = []
 

@@ -131,10 +131,10 @@ def test_enqueue_refuses_a_message_without_recipients() -> None:
 def test_a_queue_outage_does_not_break_the_commit_and_the_sweep_sends_later(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broker_down(message_id: int) -> None:
+    def broker_down(message_ids: list[int]) -> None:
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(tasks, "deliver_message", broker_down)
+    monkeypatch.setattr(tasks, "deliver_messages", broker_down)
     with transaction.atomic():
         message = enqueue()
 
@@ -142,3 +142,34 @@ def test_a_queue_outage_does_not_break_the_commit_and_the_sweep_sends_later(
     assert message.status == Status.PENDING
     assert outbox_deliver_due() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_transaction_hands_its_messages_to_the_queue_as_one_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks, "deliver_messages", queued.append)
+    with transaction.atomic():
+        first, second = enqueue(), enqueue()
+        assert queued == []  # nothing before the commit
+    with transaction.atomic():
+        third = enqueue()
+    assert queued == [[first.pk, second.pk], [third.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_after_a_rolled_back_savepoint_is_still_queued(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks, "deliver_messages", queued.append)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                enqueue()
+                raise RuntimeError("the inner step fails")
+        except RuntimeError:
+            pass
+        kept = enqueue()
+    assert queued == [[kept.pk]]

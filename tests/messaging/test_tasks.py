@@ -5,7 +5,7 @@ from django.core import mail
 
 from tests.messaging.factories import make_message
 from yankao.messaging.models import Status
-from yankao.messaging.tasks import deliver_due_messages, deliver_message
+from yankao.messaging.tasks import deliver_due_messages, deliver_messages
 
 
 def periodic_task_names(at: datetime) -> set[str]:
@@ -18,14 +18,15 @@ def test_the_sweep_is_scheduled_every_minute(minute: int) -> None:
 
 
 @pytest.mark.django_db
-def test_the_deliver_task_sends_one_message() -> None:
-    message = make_message()
+def test_the_deliver_task_sends_the_messages_it_is_given() -> None:
+    first, second = make_message(), make_message()
 
-    deliver_message(message.pk)
+    deliver_messages([first.pk, second.pk])
 
-    message.refresh_from_db()
-    assert message.status == Status.SENT
-    assert len(mail.outbox) == 1
+    for message in (first, second):
+        message.refresh_from_db()
+        assert message.status == Status.SENT
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db

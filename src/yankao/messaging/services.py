@@ -96,21 +96,47 @@ def _create_or_get(key: str | None, fields: dict[str, Any]) -> OutboxMessage:
         return OutboxMessage.objects.get(dedupe_key=key)
 
 
+class _CommitBatch:
+    """The messages one transaction wrote, handed to the queue as one task after it
+    commits: a create that tells a handler and a petitioner costs one enqueue."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    # A named method, not functools.partial: Django logs a failing robust callback
+    # by its __qualname__, which partial objects lack.
+    def deliver_after_commit(self) -> None:
+        schedule_delivery(self.ids)
+
+
+def _pending_batch() -> _CommitBatch | None:
+    """This transaction's batch, if its commit callback is still registered (a
+    rollback, of the transaction or of the savepoint that registered it, drops it)."""
+    connection = transaction.get_connection()
+    batch: _CommitBatch | None = getattr(connection, "_yankao_outbox_batch", None)
+    if batch is None:
+        return None
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if getattr(callback, "__self__", None) is batch:
+            return batch
+    return None
+
+
 def schedule_after_commit(message_id: int) -> None:
-    # A named closure, not functools.partial: Django logs a failing robust
-    # callback by its __qualname__, which partial objects lack.
-    def deliver_after_commit() -> None:
-        schedule_delivery(message_id)
+    batch = _pending_batch()
+    if batch is None:
+        batch = _CommitBatch()
+        transaction.get_connection()._yankao_outbox_batch = batch  # type: ignore[attr-defined]
+        transaction.on_commit(batch.deliver_after_commit, robust=True)
+    batch.ids.append(message_id)
 
-    transaction.on_commit(deliver_after_commit, robust=True)
 
+def schedule_delivery(message_ids: list[int]) -> None:
+    """Hand messages to the task queue. If the queue is down, the periodic sweep
+    delivers them later, so a failure here is only logged (robust on_commit)."""
+    from yankao.messaging.tasks import deliver_messages  # tasks import this module
 
-def schedule_delivery(message_id: int) -> None:
-    """Hand one message to the task queue. If the queue is down, the periodic
-    sweep delivers it later, so a failure here is only logged (robust on_commit)."""
-    from yankao.messaging.tasks import deliver_message  # tasks import this module
-
-    deliver_message(message_id)
+    deliver_messages(list(message_ids))
 
 
 # --- delivery -----------------------------------------------------------------------------

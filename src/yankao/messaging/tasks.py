@@ -1,7 +1,7 @@
 """Background work of the outbox, run by the huey consumer (`yankao run_huey`).
 
-`deliver_message` is queued after the commit that wrote a message, so it goes out
-within seconds; `deliver_due_messages` sweeps every minute for retries and for
+`deliver_messages` is queued once after each commit that wrote messages, so they go
+out within seconds; `deliver_due_messages` sweeps every minute for retries and for
 anything the queue lost (a broker outage, a worker killed mid-task).
 """
 
@@ -12,9 +12,11 @@ from yankao.messaging.services import outbox_deliver, outbox_deliver_due
 
 
 @db_task()
-def deliver_message(message_id: int) -> None:
-    # No huey retries: the outbox keeps its own attempts and schedule.
-    outbox_deliver(message_id)
+def deliver_messages(message_ids: list[int]) -> None:
+    # No huey retries: the outbox keeps its own attempts and schedule; one message
+    # failing does not hold back the others.
+    for message_id in message_ids:
+        outbox_deliver(message_id)
 
 
 @db_periodic_task(crontab(minute="*"))
