@@ -126,7 +126,7 @@ def schedule_after_commit(message_id: int) -> None:
     batch = _pending_batch()
     if batch is None:
         batch = _CommitBatch()
-        transaction.get_connection()._yankao_outbox_batch = batch  # type: ignore[attr-defined]
+        transaction.get_connection()._yankao_outbox_batch = batch
         transaction.on_commit(batch.deliver_after_commit, robust=True)
     batch.ids.append(message_id)
 
