@@ -22,7 +22,7 @@ from yankao.legal import policy, services
 from yankao.legal.codes import code_matches
 from yankao.legal.forms import BookingForm
 from yankao.legal.models import Booking, BookingChannel, Session, Topic, Venue
-from yankao.legal.selectors import session_slots, sessions_bookable, venues_open
+from yankao.legal.selectors import Slot, session_slots, sessions_bookable, venues_open
 from yankao.tracking.api import api_user
 
 router = Router(tags=["legal consultations"])
@@ -163,7 +163,11 @@ def _book(user: Any, payload: BookingIn) -> Outcome:
     data = payload.model_dump()
     form = BookingForm(
         {**data, "consent": "on" if payload.consent else ""},
-        slots=session_slots(session, taken=set(), public=False),
+        # Every slot of the session is a choice here; the service says why one is not free.
+        slots=[
+            Slot(index=i, starts=session.slot_start(i), ends=session.slot_end(i), free=True)
+            for i in range(session.slot_count)
+        ],
     )
     if not form.is_valid():
         raise _invalid(form)

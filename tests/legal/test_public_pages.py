@@ -1,0 +1,159 @@
+"""The citizen's pages: choose a venue, a day, a free slot; see and cancel the booking.
+Bad input gets a clear message in zh-Hant, never a 500."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import taipei
+from tests.legal import factories
+from yankao.core import clock
+from yankao.legal.models import Booking, BookingStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def now(monday_morning):
+    return factories.NOW
+
+
+@pytest.fixture
+def session(centre):
+    return factories.session(centre)
+
+
+def _form(**changes):
+    data = {
+        "slot": "1",
+        "name": "林美玲",
+        "phone": "0912-345-678",
+        "email": "mei@example.org",
+        "topic": "labour",
+        "question": "公司積欠薪資，該怎麼辦？",
+        "consent": "on",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_venues_page_lists_the_four_venues_with_their_next_free_day(client, venues, session):
+    page = client.get(reverse("legal:venues")).content.decode()
+    for name in ("研考會聯合服務中心", "鳳山區公所", "岡山區公所", "旗山區公所"):
+        assert name in page
+    assert "最近可預約日：民國 115 年 11 月 10 日" in page
+
+
+def test_a_venue_lists_its_days_with_free_slots(client, centre, session):
+    page = client.get(reverse("legal:venue", args=[centre.key])).content.decode()
+    assert reverse("legal:book", args=[session.pk]) in page
+    assert "民國 115 年 11 月 10 日" in page
+
+
+def test_a_citizen_books_a_slot_and_sees_the_number_and_code_once(client, session):
+    response = client.post(reverse("legal:book", args=[session.pk]), _form())
+    assert response.status_code == 201
+    assert "no-store" in response["Cache-Control"]
+    booking = Booking.objects.get()
+    page = response.content.decode()
+    assert booking.number in page
+    assert re.search(r'class="number">[A-Z2-9]{8}<', page)
+    assert booking.slot == 1 and booking.channel == "web" and booking.booked_by is None
+
+
+def test_a_slot_taken_meanwhile_gets_a_clear_message(client, session):
+    factories.booking(session, 1)
+    response = client.post(reverse("legal:book", args=[session.pk]), _form())
+    assert response.status_code == 400
+    assert "這個時段已經沒有空位，請改選其他時段。" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"phone": "abc"}, "請以數字填寫電話號碼，例如 0912-345-678 或 07-336-8333。"),
+        ({"name": ""}, "請填寫您的姓名。"),
+        ({"consent": None}, "請同意為預約目的使用您的個人資料。"),
+        ({"topic": "tax"}, "請從列出的類別中選擇一項。"),
+        ({"slot": "99"}, "這個時段已經沒有空位，請改選其他時段。"),
+        ({"email": "not-an-address"}, "請輸入有效的電子郵件地址"),
+    ],
+)
+def test_bad_input_is_answered_in_zh_hant_and_books_nothing(client, session, changes, message):
+    response = client.post(reverse("legal:book", args=[session.pk]), _form(**changes))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_the_monthly_limit_is_explained_on_the_page(client, session, centre):
+    factories.booking(
+        factories.session(centre, day=factories.TUESDAY.replace(day=12)), phone="0912345678"
+    )
+    response = client.post(reverse("legal:book", args=[session.pk]), _form())
+    assert response.status_code == 409
+    assert "這支電話本月已有 1 筆預約，已達上限" in response.content.decode()
+
+
+def test_an_unknown_session_is_a_404_page(client, venues):
+    assert client.get(reverse("legal:book", args=[999999])).status_code == 404
+    assert client.post(reverse("legal:book", args=[999999]), _form()).status_code == 404
+
+
+def test_a_past_session_is_not_open(client, centre):
+    past = factories.session(centre, day=factories.NOW.date().replace(day=1))
+    assert client.get(reverse("legal:book", args=[past.pk])).status_code == 404
+
+
+def test_an_unknown_venue_is_a_404_page(client, venues):
+    assert client.get(reverse("legal:venue", args=["nowhere"])).status_code == 404
+
+
+def test_a_robot_filling_the_trap_books_nothing(client, session):
+    response = client.post(reverse("legal:book", args=[session.pk]), _form(website="http://spam"))
+    assert response.status_code == 404
+    assert not Booking.objects.exists()
+
+
+def test_the_citizen_looks_up_and_cancels_with_number_and_code(client, session):
+    booked = factories.booking(session)
+    page = client.post(
+        reverse("legal:look-up"), {"number": booked.booking.number, "code": booked.code.lower()}
+    )
+    assert page.status_code == 200
+    assert "取消我的預約" in page.content.decode()
+    assert "林美玲" not in page.content.decode()  # the look-up never shows personal data
+    done = client.post(
+        reverse("legal:cancel"), {"number": booked.booking.number, "code": booked.code}
+    )
+    assert done.status_code == 200
+    assert "您的預約已取消" in done.content.decode()
+    assert factories.refresh(booked.booking).status == BookingStatus.CANCELLED
+
+
+def test_a_wrong_code_finds_nothing_and_cancels_nothing(client, session):
+    booked = factories.booking(session)
+    page = client.post(
+        reverse("legal:look-up"), {"number": booked.booking.number, "code": "AAAAAAAA"}
+    )
+    assert "沒有符合這個預約編號與預約密碼的預約" in page.content.decode()
+    response = client.post(reverse("legal:cancel"), {"number": booked.booking.number, "code": "X"})
+    assert response.status_code == 400
+    assert factories.refresh(booked.booking).status == BookingStatus.BOOKED
+
+
+def test_after_the_cut_off_the_page_says_to_call(client, session):
+    booked = factories.booking(session)
+    with clock.frozen(taipei(2026, 11, 9, 15)):
+        page = client.post(
+            reverse("legal:look-up"), {"number": booked.booking.number, "code": booked.code}
+        ).content.decode()
+        response = client.post(
+            reverse("legal:cancel"), {"number": booked.booking.number, "code": booked.code}
+        )
+    assert "已超過線上取消的期限" in page
+    assert "取消我的預約" not in page
+    assert response.status_code == 409
+    assert factories.refresh(booked.booking).status == BookingStatus.BOOKED
