@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("yankao.accounts.urls")),
     path("tracking/", include("yankao.tracking.urls")),
     path("petitions/", include("yankao.petitions.urls")),
+    path("dispatch/", include("yankao.dispatch.urls")),
     path("hotline/", include("yankao.hotline.urls")),
     path("dispatch/", include("yankao.dispatch.urls")),
     path("mailbox/", include("yankao.petitions.mailbox_urls")),

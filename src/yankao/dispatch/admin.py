@@ -1,0 +1,64 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from yankao.dispatch.models import DispatchContact, TicketClass, TicketPersonalDataAccess
+from yankao.organisation.models import Agency
+
+
+class TicketClassForm(forms.ModelForm):
+    class Meta:
+        model = TicketClass
+        fields = [
+            "code",
+            "group",
+            "name",
+            "name_en",
+            "hours",
+            "agency_key",
+            "sort_order",
+            "is_active",
+        ]
+
+    def clean_agency_key(self) -> str:
+        key = self.cleaned_data["agency_key"]
+        if not Agency.objects.filter(key=key, is_active=True).exists():
+            raise forms.ValidationError(_("No active agency has this key."))
+        return key
+
+
+@admin.register(TicketClass)
+class TicketClassAdmin(admin.ModelAdmin):
+    """The city's classes and limits: loaded from dispatch-classes.csv, adjustable here."""
+
+    form = TicketClassForm
+    list_display = ["code", "group", "name", "hours", "agency_key", "is_active"]
+    list_filter = ["group", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(DispatchContact)
+class DispatchContactAdmin(admin.ModelAdmin):
+    list_display = ["agency", "duty_phone", "webhook_url", "duty_email", "is_active"]
+    list_select_related = ["agency"]
+    raw_id_fields = ["agency"]
+
+
+@admin.register(TicketPersonalDataAccess)
+class TicketPersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log is evidence: it can be read, never changed."""
+
+    list_display = ["at", "user", "ticket", "where"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
