@@ -105,9 +105,11 @@ def test_multipart_with_a_picture_and_a_hazard_class(root, key):
     Image.new("RGB", (16, 16), "green").save(picture, format="PNG")
     from yankao.dispatch.models import TicketClass
 
-    code = TicketClass.objects.filter(is_active=True).order_by("code").values_list(
-        "code", flat=True
-    )[0]
+    code = (
+        TicketClass.objects.filter(is_active=True)
+        .order_by("code")
+        .values_list("code", flat=True)[0]
+    )
     posted = _post(
         root,
         key,

@@ -228,3 +228,21 @@ def test_the_api_key_may_come_in_the_query_string(client, app_key, media):
         {"service_code": "P-0103", "lat": "22.62", "long": "120.3", "description": "路燈"},
     )
     assert response.status_code == 201
+
+
+def test_a_required_attribute_is_declared_and_enforced(client, app_key, media, monkeypatch):
+    from yankao.open311.petitions import PetitionBusiness
+
+    monkeypatch.setattr(PetitionBusiness, "required", ("district",))
+    definition = client.get(f"{ROOT}/services/P-0103.json").json()
+    assert definition["attributes"][0]["required"] is True
+    description = _refused(post(client, app_key, description="路燈", email="a@example.com"))
+    assert "attribute[district]" in description
+    done = post(
+        client,
+        app_key,
+        description="路燈",
+        email="a@example.com",
+        **{"attribute[district]": "鳳山區"},  # by name as well as by key
+    )
+    assert done.status_code == 201

@@ -92,6 +92,7 @@ class Business(Protocol):
     prefix: str
     related: str  # the accessor from TrackedItem to the business's own row
     select: tuple[str, ...]  # what GET requests loads with each item
+    required: tuple[str, ...]  # the attributes a request must have
 
     def services(self) -> list[Service]: ...
     def service(self, local_code: str) -> Service | None: ...

@@ -15,6 +15,7 @@ from yankao.dispatch.kinds import KIND
 from yankao.dispatch.models import Channel, Ticket, TicketClass
 from yankao.dispatch.services import DispatchError, ticket_create
 from yankao.open311.catalogue import (
+    DISTRICT,
     PUBLIC_NOTICE,
     SEPARATOR,
     Attribute,
@@ -59,6 +60,7 @@ class DispatchBusiness:
     kind = KIND
     prefix = PREFIX
     related = "ticket"
+    required: tuple[str, ...] = ()
     select: tuple[str, ...] = ("ticket__ticket_class", "ticket__district")
 
     def services(self) -> list[Service]:
@@ -72,7 +74,7 @@ class DispatchBusiness:
     def attributes(self, service: Service) -> list[Attribute]:
         return [
             district_attribute(
-                required=False,
+                required=DISTRICT in self.required,
                 description=str(
                     _("District (行政區) of the hazard; if empty, the one the address names.")
                 ),

@@ -187,8 +187,7 @@ def request_input(
     if len(subject) > SUBJECT_MAX:
         raise Open311Error(400, str(_("attribute[subject]: at most 100 characters.")))
     district = _district(extra.get(DISTRICT, ""), address)
-    required = [a.code for a in business.attributes(service) if a.required]
-    missing = [code for code in required if not extra.get(code)]
+    missing = [code for code in business.required if not extra.get(code)]
     if missing:
         raise Open311Error(
             400, *(str(_("attribute[%(code)s] is required.") % {"code": code}) for code in missing)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yankao.open311.catalogue import (
+    DISTRICT,
     PUBLIC_NOTICE,
     SEPARATOR,
     SUBJECT,
@@ -82,6 +83,7 @@ class PetitionBusiness:
     kind = PETITION.key
     prefix = PREFIX
     related = "petition"
+    required: tuple[str, ...] = ()
     select: tuple[str, ...] = ("petition__category__parent", "petition__district")
 
     def _categories(self) -> Any:
@@ -99,7 +101,7 @@ class PetitionBusiness:
     def attributes(self, service: Service) -> list[Attribute]:
         return [
             district_attribute(
-                required=False,
+                required=DISTRICT in self.required,
                 description=str(
                     _(
                         "District (行政區). Without it the district named in the address is "
@@ -110,7 +112,7 @@ class PetitionBusiness:
             Attribute(
                 code=SUBJECT,
                 datatype="string",
-                required=False,
+                required=SUBJECT in self.required,
                 description=str(
                     _("Subject (主旨), up to 100 characters; if empty, the description's start.")
                 ),
