@@ -246,3 +246,20 @@ def test_a_required_attribute_is_declared_and_enforced(client, app_key, media, m
         **{"attribute[district]": "鳳山區"},  # by name as well as by key
     )
     assert done.status_code == 201
+
+
+def test_a_body_over_the_form_limit_is_refused_as_too_large(client, app_key):
+    response = client.post(
+        f"{ROOT}/requests.json",
+        {"api_key": app_key.raw, "service_code": "P-0103", "description": "路" * 3_000_000},
+    )
+    _refused(response, 413)
+
+
+def test_a_broken_multipart_body_is_a_400(client, app_key):
+    response = client.post(
+        f"{ROOT}/requests.json",
+        b"--not-the-boundary\r\ngarbage",
+        content_type="multipart/form-data; boundary=",
+    )
+    _refused(response)

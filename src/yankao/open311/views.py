@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -88,7 +89,7 @@ def _read_body(request: HttpRequest) -> None:
         request.POST  # noqa: B018 - parse now, inside the error handling
     except RequestDataTooBig as error:
         raise Open311Error(413, str(_("The request is too large."))) from error
-    except (SuspiciousOperation, ValueError) as error:
+    except (SuspiciousOperation, MultiPartParserError, ValueError) as error:
         raise Open311Error(400, str(_("The request body could not be read."))) from error
 
 
