@@ -28,6 +28,9 @@ class SearchForm(forms.Form):
 
 
 class ArticleForm(forms.Form):
+    """The fields of an article; a field with an error points at its message
+    (includes/field.html gives it the id `<field id>_error`)."""
+
     owner = forms.ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True)
@@ -61,10 +64,16 @@ class ArticleForm(forms.Form):
             del self.fields["owner"]
         else:
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-        for name, field in self.fields.items():
-            described = [f"id_{name}_helptext"] if field.help_text else []
-            if described:
-                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            ids = [f"{bound.auto_id}_helptext"] if self.fields[name].help_text else []
+            ids.append(f"{bound.auto_id}_error")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

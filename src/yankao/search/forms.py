@@ -17,10 +17,6 @@ class CaseSearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
     exclude = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["q"].widget.attrs["aria-describedby"] = "id_q_helptext"
-
     def clean_q(self) -> str:
         # A pasted letter still searches: cut, do not refuse.
         return str(self.cleaned_data.get("q") or "").replace("\x00", "")[:QUERY_MAX]

@@ -1,4 +1,4 @@
-from argparse import ArgumentParser
+from argparse import ArgumentParser, BooleanOptionalAction
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -55,6 +55,18 @@ class Command(BaseCommand):
             help="1999 calls written in bulk over the days before today (default: about "
             "two months, 138,000, when the log is empty; e.g. 1000000 for scale).",
         )
+        parser.add_argument(
+            "--knowledge",
+            action=BooleanOptionalAction,
+            default=True,
+            help="About 150 knowledge-base articles from the agencies (default on).",
+        )
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=0,
+            help="Extra knowledge-base articles written in bulk, for scale (e.g. 100000).",
+        )
         parser.add_argument("--seed", type=int, default=1150101)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -104,3 +116,10 @@ class Command(BaseCommand):
 
         if made := calls_seed_for_command(count=options["calls"], seed=options["seed"]):
             self.stdout.write(f"1999 calls: {made}.")
+        if options["knowledge"] or options["articles"]:
+            from yankao.knowledge.demo import knowledge_seed_for_command
+
+            for line in knowledge_seed_for_command(
+                demo=options["knowledge"], bulk=options["articles"], seed=options["seed"]
+            ):
+                self.stdout.write(line)
