@@ -129,7 +129,10 @@ def _booking_context(booking: Booking, code: str) -> dict[str, Any]:
     may_cancel = booking.status == BookingStatus.BOOKED and now <= services.cancel_deadline(booking)
     return {
         "booking": booking,
-        "cancel_form": CancelForm(initial={"number": booking.number, "code": code})
+        # Its own ids: the look-up form on the same page has fields of the same names.
+        "cancel_form": CancelForm(
+            initial={"number": booking.number, "code": code}, auto_id="cancel_%s"
+        )
         if may_cancel
         else None,
         "cancel_deadline": services.cancel_deadline(booking),
