@@ -202,3 +202,24 @@ def test_chinese_text_round_trips_in_both_formats(client, app_key, media):
     assert _listed(client)[0]["description"] == text
     root = xml(client.get(f"{ROOT}/requests/{number}.xml"))
     assert root.findtext("request/description") == text
+
+
+def test_the_default_list_walks_the_receipt_index_newest_first(db):
+    """At a million items the list must stop after its page, not read every petition:
+    on SQLite the plan searches the received_at index and needs no sort."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from yankao.open311.inputs import request_filters
+    from yankao.open311.selectors import public_requests
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked is SQLite's")
+    with CaptureQueriesContext(connection) as queries:
+        public_requests(request_filters(QueryDict("")))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[-1]["sql"])
+        plan = " | ".join(row[3] for row in cursor.fetchall())
+    assert "tracking_trackeditem USING INDEX item_received" in plan
+    assert "TEMP B-TREE" not in plan

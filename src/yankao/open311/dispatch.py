@@ -117,7 +117,7 @@ class DispatchBusiness:
         )
 
     def public_q(self) -> Q:
-        return Q(kind=self.kind, ticket__channel__in=PUBLIC_CHANNELS)
+        return Q(ticket__channel__in=PUBLIC_CHANNELS)
 
     def code_q(self, local_code: str) -> Q:
-        return Q(kind=self.kind, ticket__ticket_class__code=local_code)
+        return Q(ticket__ticket_class__code=local_code)

@@ -160,7 +160,7 @@ class PetitionBusiness:
         )
 
     def public_q(self) -> Q:
-        return Q(kind=self.kind, petition__channel=Channel.APP)
+        return Q(petition__channel=Channel.APP)
 
     def code_q(self, local_code: str) -> Q:
-        return Q(kind=self.kind, petition__category__code=local_code)
+        return Q(petition__category__code=local_code)
