@@ -10,7 +10,6 @@ urlpatterns = [
     path("petitions/", include("yankao.petitions.urls")),
     path("dispatch/", include("yankao.dispatch.urls")),
     path("hotline/", include("yankao.hotline.urls")),
-    path("dispatch/", include("yankao.dispatch.urls")),
     path("mailbox/", include("yankao.petitions.mailbox_urls")),
     path("legal/", include("yankao.legal.urls")),
     path("open311/v2/", include("yankao.open311.urls")),
