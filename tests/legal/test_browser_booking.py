@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import browser, city, page  # noqa: F401 - fixtures
 from tests.browser.pages import City, dangling_idrefs, sign_in, unnamed_controls
 from tests.legal import factories
 from yankao.calendar.services import next_working_day

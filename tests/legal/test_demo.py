@@ -28,9 +28,9 @@ def test_the_demo_rota_spans_three_months_back_and_four_weeks_ahead_on_working_d
 def test_the_demo_bookings_reach_every_outcome_with_a_few_no_shows():
     staff_create(demo_passwords=False)
     legal_seed(bookings=300, seed=5, now=NOW)
-    statuses = dict(
-        (status, Booking.objects.filter(status=status).count()) for status in BookingStatus.values
-    )
+    statuses = {
+        status: Booking.objects.filter(status=status).count() for status in BookingStatus.values
+    }
     assert all(statuses.values()), statuses
     held = statuses["attended"] + statuses["no_show"]
     assert 0.02 < statuses["no_show"] / held < 0.16
