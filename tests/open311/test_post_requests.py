@@ -263,3 +263,28 @@ def test_a_broken_multipart_body_is_a_400(client, app_key):
         content_type="multipart/form-data; boundary=",
     )
     _refused(response)
+
+
+def test_a_petition_nobody_can_be_answered_on_says_so_at_once(client, app_key, media):
+    """Without an e-mail or a phone the petition is registered and closed (要點
+    第14點); the client is told in the service notice, not left waiting."""
+    response = post(client, app_key, description="路燈不亮")
+    assert response.status_code == 201
+    notice = response.json()[0]["service_notice"]
+    assert "不予處理" in notice
+    number = response.json()[0]["service_request_id"]
+    assert client.get(f"{ROOT}/requests/{number}.json").json()[0]["status"] == "closed"
+
+
+def test_hazard_classes_have_english_names_when_asked(client, db):
+    from yankao.dispatch.models import TicketClass
+    from yankao.dispatch.services import dispatch_reference_load
+
+    dispatch_reference_load()
+    named = TicketClass.objects.exclude(name_en="").order_by("code").first()
+    assert named is not None
+    code = f"D-{named.code}"
+    english = client.get(f"{ROOT}/services.json", headers={"accept-language": "en"}).json()
+    chinese = client.get(f"{ROOT}/services.json").json()
+    assert next(s for s in english if s["service_code"] == code)["service_name"] == named.name_en
+    assert next(s for s in chinese if s["service_code"] == code)["service_name"] == named.name

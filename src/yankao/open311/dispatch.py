@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from yankao.dispatch.kinds import KIND
@@ -33,11 +33,16 @@ PREFIX = "D"
 PUBLIC_CHANNELS = (Channel.APP, Channel.OPEN311)
 
 
+def _name(ticket_class: TicketClass) -> str:
+    english = (get_language() or "").startswith("en")
+    return ticket_class.name_en if english and ticket_class.name_en else ticket_class.name
+
+
 def _service(ticket_class: TicketClass) -> Service:
-    values = {"name": ticket_class.name, "hours": ticket_class.hours}
+    values = {"name": _name(ticket_class), "hours": ticket_class.hours}
     return Service(
         code=f"{PREFIX}{SEPARATOR}{ticket_class.code}",
-        name=ticket_class.name,
+        name=_name(ticket_class),
         description=str(
             _(
                 "Hazard report (dispatch): %(name)s. The responsible agency is sent at "
@@ -107,7 +112,7 @@ class DispatchBusiness:
         district = ticket.district
         return Shown(
             service_code=f"{PREFIX}{SEPARATOR}{ticket_class.code}",
-            service_name=ticket_class.name,
+            service_name=_name(ticket_class),
             description=ticket.description,
             service_notice=str(PUBLIC_NOTICE),
             address=ticket.address,

@@ -18,6 +18,7 @@ from yankao.accounts.roles import Role
 from yankao.core import clock
 from yankao.open311.catalogue import Business, RequestInput, Service
 from yankao.open311.models import DEFAULT_RATE_PER_MINUTE, ApiClient, ServiceRequest
+from yankao.tracking.models import ENDED_STATUSES, Status
 
 KEY_PREFIX = "o311_"
 PREFIX_LENGTH = 12
@@ -85,6 +86,7 @@ def client_revoke(*, client: ApiClient) -> ApiClient:
 class Created:
     request: ServiceRequest
     service: Service
+    notice: str  # service_notice: what happens next, or why nothing will
 
 
 @transaction.atomic
@@ -109,4 +111,7 @@ def request_create(
         account_id=account_id[:100],
         received_at=item.received_at,
     )
-    return Created(request=request, service=service)
+    notice = service.notice
+    if item.status in ENDED_STATUSES:  # e.g. a petition nobody can be answered on (要點 第14點)
+        notice = business.shown(item).status_notes or str(Status(item.status).label)
+    return Created(request=request, service=service, notice=notice)

@@ -155,7 +155,7 @@ def _attribute_row(attribute: Attribute) -> dict[str, Any]:
         "code": attribute.code,
         "datatype": attribute.datatype,
         "required": attribute.required,
-        "datatype_description": attribute.datatype_description,
+        "datatype_description": attribute.datatype_description or None,
         "order": attribute.order,
         "description": attribute.description,
     }
@@ -270,7 +270,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         body = {
             "service_request_id": created.request.item.number,
             "token": created.request.token,
-            "service_notice": service.notice,
+            "service_notice": created.notice,
             "account_id": extra["account_id"] or None,
         }
         return Outcome(status=201, body=body)
