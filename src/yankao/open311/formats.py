@@ -10,6 +10,7 @@ is a list of dicts becomes nested elements, None an empty element, booleans are
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -44,10 +45,15 @@ def w3c(moment: datetime | None) -> str | None:
     return timezone.localtime(moment, TAIPEI).isoformat(timespec="seconds")
 
 
+# Characters XML 1.0 cannot carry at all, even escaped; text from other channels
+# may hold one, and a client's parser would then reject the whole document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _fill(parent: ElementTree.Element, name: str, value: Any) -> None:
