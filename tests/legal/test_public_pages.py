@@ -4,6 +4,8 @@ Bad input gets a clear message in zh-Hant, never a 500."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import taipei
@@ -157,3 +159,24 @@ def test_after_the_cut_off_the_page_says_to_call(client, session):
     assert "取消我的預約" not in page
     assert response.status_code == 409
     assert factories.refresh(booked.booking).status == BookingStatus.BOOKED
+
+
+def test_the_pages_cost_the_same_queries_for_one_session_or_many(client, centre, venues):
+    def queries() -> tuple[int, ...]:
+        counts = []
+        for url in (
+            reverse("legal:venues"),
+            reverse("legal:venue", args=[centre.key]),
+            "/api/v1/legal/sessions",
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return tuple(counts)
+
+    factories.session(centre)
+    few = queries()
+    for day in (11, 12, 13, 16, 17, 18, 19, 20):
+        session = factories.session(centre, day=factories.TUESDAY.replace(day=day))
+        factories.booking(session, phone=f"09{day:02d}-000-000")
+    assert queries() == few

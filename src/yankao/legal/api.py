@@ -22,7 +22,7 @@ from yankao.legal import policy, services
 from yankao.legal.codes import code_matches
 from yankao.legal.forms import BookingForm
 from yankao.legal.models import Booking, BookingChannel, Session, Topic, Venue
-from yankao.legal.selectors import Slot, session_slots, sessions_bookable, venues_open
+from yankao.legal.selectors import Slot, sessions_bookable, venues_open
 from yankao.tracking.api import api_user
 
 router = Router(tags=["legal consultations"])
@@ -125,8 +125,7 @@ def _session_out(session: Session) -> dict[str, Any]:
         "ends_at": session.ends_at,
         "free_slots": [
             {"index": slot.index, "starts_at": slot.starts, "ends_at": slot.ends}
-            for slot in session_slots(session)
-            if slot.free
+            for slot in session.free  # type: ignore[attr-defined]
         ],
     }
 

@@ -8,7 +8,8 @@ Definitions (the period is a set of session days, first and last included):
 - utilisation: (bookings − cancelled) / slots, in percent to one decimal. Topics do
   not divide slots, so per topic only the total row has slots and utilisation.
 
-Groups partition the bookings, so the total row is the sum of the rows. Two queries.
+Groups partition the bookings, so the total row is the sum of the rows. Three queries
+(bookings by group, slots by venue, the venues' names), however many bookings.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ def with_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
 
 def sessions_bookable(venue: Venue | None = None, *, now: datetime | None = None) -> list[Session]:
     """Scheduled sessions in the public booking window with at least one slot a
-    citizen may still book, each with `taken` and `free_slots`. Two queries."""
+    citizen may still book, each with `free` (its free slots) and `free_slots` (how
+    many). Two queries, however many sessions."""
     now = now or clock.now()
     first, last = public_window(now)
     sessions = Session.objects.filter(
@@ -63,8 +64,10 @@ def sessions_bookable(venue: Venue | None = None, *, now: datetime | None = None
     result = []
     for session in rows:
         slots = session_slots(session, taken.get(session.pk, set()), now=now, public=True)
-        session.free_slots = sum(slot.free for slot in slots)  # type: ignore[attr-defined]
-        if session.free_slots:  # type: ignore[attr-defined]
+        free = [slot for slot in slots if slot.free]
+        session.free = free  # type: ignore[attr-defined]
+        session.free_slots = len(free)  # type: ignore[attr-defined]
+        if free:
             result.append(session)
     return result
 

@@ -1,0 +1,56 @@
+"""The console against the real knowledge base (the other tests use the fake in
+conftest.py, which these tests hold to the same interface)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from django.urls import reverse
+
+from tests.hotline.conftest import FakeArticle
+from tests.hotline.test_console import post, typed
+from tests.knowledge.conftest import published
+from yankao.hotline import integrations
+from yankao.hotline.models import Call, Outcome
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lamp(staff):
+    return published(
+        "路燈不亮怎麼報修？",
+        "請撥打1999或上網通報，提供路燈桿號，養工處於三日內修復。",
+        staff=staff,
+        keywords="路燈故障 燈桿",
+    )
+
+
+def test_the_knowledge_base_is_installed():
+    assert integrations.knowledge_available()
+
+
+def test_the_console_finds_real_articles_and_records_the_answer(client, staff, lamp):
+    client.force_login(staff.amy)
+    found = post(client, typed(action="search", q="路燈"))
+    html = found.content.decode()
+    assert f'name="article" value="{lamp.pk}"' in html
+    assert "路燈不亮怎麼報修？" in html
+    partial = client.get(reverse("hotline:knowledge"), {"q": "燈桿"})
+    assert f'value="{lamp.pk}"' in partial.content.decode()
+
+    response = post(client, typed(article=str(lamp.pk)))
+    call = Call.objects.get()
+    assert response.status_code == 201
+    assert (call.outcome, call.article_id) == (Outcome.KNOWLEDGE, lamp.pk)
+    assert call.article_question == "路燈不亮怎麼報修？"
+
+
+def test_the_fake_has_the_fields_the_real_hits_give(staff, lamp):
+    (real,) = integrations.article_search("路燈", user=staff.amy)
+    assert {f.name for f in dataclasses.fields(FakeArticle)} <= {
+        f.name for f in dataclasses.fields(real)
+    }
+    assert integrations.article_question(lamp.pk, user=staff.amy) == lamp.question
+    assert integrations.article_question(lamp.pk + 1000, user=staff.amy) is None
