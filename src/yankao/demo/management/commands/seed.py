@@ -67,6 +67,18 @@ class Command(BaseCommand):
             default=0,
             help="Extra knowledge-base articles written in bulk, for scale (e.g. 100000).",
         )
+        parser.add_argument(
+            "--tickets",
+            type=int,
+            default=300,
+            help="Dispatch tickets through the real intake, typhoon weeks included (default 300).",
+        )
+        parser.add_argument(
+            "--bulk-tickets",
+            type=int,
+            default=0,
+            help="Extra dispatch tickets written in bulk, for scale (e.g. 1000000).",
+        )
         parser.add_argument("--seed", type=int, default=1150101)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -104,6 +116,12 @@ class Command(BaseCommand):
                     count=options["bulk_petitions"], seed=options["seed"], progress=bar.update
                 )
             self.stdout.write(f"Bulk petitions: {made}.")
+        from yankao.dispatch.demo import tickets_seed_for_command
+
+        for line in tickets_seed_for_command(
+            tickets=options["tickets"], bulk=options["bulk_tickets"], seed=options["seed"]
+        ):
+            self.stdout.write(line)
         if options["legal_bookings"]:
             from yankao.legal.demo import legal_seed
 
