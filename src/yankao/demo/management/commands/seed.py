@@ -79,6 +79,12 @@ class Command(BaseCommand):
             default=0,
             help="Extra dispatch tickets written in bulk, for scale (e.g. 1000000).",
         )
+        parser.add_argument(
+            "--open311",
+            action=BooleanOptionalAction,
+            default=True,
+            help="In demo mode, an Open311 key for a demo client app, printed once (default on).",
+        )
         parser.add_argument("--seed", type=int, default=1150101)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -140,4 +146,9 @@ class Command(BaseCommand):
             for line in knowledge_seed_for_command(
                 demo=options["knowledge"], bulk=options["articles"], seed=options["seed"]
             ):
+                self.stdout.write(line)
+        if options["open311"]:
+            from yankao.open311.demo import open311_seed_for_command
+
+            for line in open311_seed_for_command():
                 self.stdout.write(line)
