@@ -288,3 +288,12 @@ def test_hazard_classes_have_english_names_when_asked(client, db):
     chinese = client.get(f"{ROOT}/services.json").json()
     assert next(s for s in english if s["service_code"] == code)["service_name"] == named.name_en
     assert next(s for s in chinese if s["service_code"] == code)["service_name"] == named.name
+
+
+def test_jurisdiction_in_the_body_is_checked_too(client, app_key, media):
+    wrong = post(client, app_key, description="路燈", jurisdiction_id="tainan.gov.tw")
+    _refused(wrong, 404)
+    right = post(
+        client, app_key, description="路燈", email="a@example.com", jurisdiction_id="kcg.gov.tw"
+    )
+    assert right.status_code == 201
