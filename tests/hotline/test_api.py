@@ -162,3 +162,10 @@ def test_the_statistics_answer_the_same_figures_as_the_page(client, staff):
     )
     assert bad.status_code == 400
     assert bad["Content-Type"] == "application/problem+json"
+
+
+def test_the_openapi_document_describes_the_calls(client, staff):
+    client.force_login(staff.connie)
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/calls" in schema["paths"]
+    assert "/api/v1/calls/statistics" in schema["paths"]

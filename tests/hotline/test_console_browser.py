@@ -4,6 +4,7 @@ answered from the knowledge base, one that registers a petition."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -110,3 +111,30 @@ def test_an_agent_registers_a_petition_from_a_call_by_keyboard(
     assert (call.outcome, call.item_id) == (Outcome.PETITION, petition.item.pk)
     assert petition.petitioner_phone == "07-746-1234"
     assert petition.subject == "人行道破損"
+
+
+def test_the_call_list_and_statistics_are_named_and_keyboard_reachable(
+    page: Page,  # noqa: F811
+    city: City,  # noqa: F811
+    live_server,
+) -> None:
+    from tests.hotline.factories import call
+    from yankao.core import clock
+
+    for minutes in (1, 2, 3):
+        call(city.staff.amy, started_at=clock.now() - timedelta(minutes=minutes))
+    sign_in(page, city.staff.connie, live_server.url)
+    page.goto(reverse("hotline:calls"))
+    expect(page.locator("table.calls tbody tr")).to_have_count(3)
+    expect(page.locator("table.calls tbody")).to_contain_text("09xx-xxx-123")
+    assert unnamed_controls(page) == []
+    assert dangling_idrefs(page) == []
+    tab_to(page, "a", text="話務統計", limit=40)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("1999 話務統計")
+    expect(page.locator(".total-calls")).to_have_text("3")
+    assert unnamed_controls(page) == []
+    assert dangling_idrefs(page) == []
+    headers = page.locator("table.hour-chart thead th").all_inner_texts()
+    assert len(headers) == 3

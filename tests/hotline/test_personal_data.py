@@ -73,3 +73,24 @@ def test_handlers_do_not_see_the_call_log(client, staff):
     call(staff.amy, started_at=MORNING)
     client.force_login(staff.hank)
     assert client.get(reverse("hotline:calls")).status_code == 403
+
+
+def test_the_call_list_costs_the_same_queries_for_few_or_many_calls(
+    client, staff, django_assert_max_num_queries
+):
+    from tests.factories import agency
+
+    client.force_login(staff.connie)
+    url = reverse("hotline:calls")
+    call(staff.amy, outcome="transfer", transferred_to=agency("police"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(url, {"day": "2026-11-26"})
+    for n in range(20):
+        call(
+            staff.amy,
+            caller_number=f"0912-345-{n:03d}",
+            outcome="transfer",
+            transferred_to=agency("fire"),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url, {"day": "2026-11-26"})
