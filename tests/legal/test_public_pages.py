@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.factories import taipei
 from tests.legal import factories
 from yankao.core import clock
-from yankao.legal.models import Booking, BookingStatus
+from yankao.legal.models import Booking, BookingStatus, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,27 @@ def test_the_pages_cost_the_same_queries_for_one_session_or_many(client, centre,
         session = factories.session(centre, day=factories.TUESDAY.replace(day=day))
         factories.booking(session, phone=f"09{day:02d}-000-000")
     assert queries() == few
+
+
+def test_two_lawyers_at_once_offer_their_times_together(client, centre, lawyers):
+    first = factories.session(centre, lawyer=lawyers[0])
+    second = Session.objects.create(
+        venue=centre,
+        date=first.date,
+        starts_at=first.starts_at,
+        ends_at=first.ends_at,
+        desk=2,
+        slot_minutes=first.slot_minutes,
+        slot_count=first.slot_count,
+        lawyer=lawyers[1],
+        created_at=factories.NOW,
+    )
+    factories.booking(first, 1)  # 14:30 at desk 1
+    days = client.get(reverse("legal:venue", args=[centre.key])).content.decode()
+    assert days.count(reverse("legal:book", args=[first.pk])) == 1
+    assert reverse("legal:book", args=[second.pk]) not in days
+    response = client.post(reverse("legal:book", args=[first.pk]), _form(slot="1"))
+    assert response.status_code == 201  # 14:30 is still free at desk 2
+    assert Booking.objects.get(slot=1, session=second).citizen_name == "林美玲"
+    again = client.post(reverse("legal:book", args=[first.pk]), _form(slot="1", phone="0922222222"))
+    assert again.status_code == 400  # now taken at both desks

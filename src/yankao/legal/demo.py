@@ -194,12 +194,16 @@ def _book_one(
     return True
 
 
+NO_SHOW_SHARE = 0.08
+CANCEL_SHARE = 0.1
+
+
 def _work(rng: random.Random, booking: object, now: datetime, agent: User | None) -> None:
     from yankao.legal.models import Booking
 
     assert isinstance(booking, Booking)
     roll = rng.random()
-    if roll < 0.1:
+    if roll < CANCEL_SHARE:
         cancel_at = booking.starts - timedelta(hours=rng.randint(25, 72))
         if booking.booked_at < cancel_at < now:
             with clock.frozen(cancel_at):
@@ -207,7 +211,7 @@ def _work(rng: random.Random, booking: object, now: datetime, agent: User | None
             return
     if booking.ends > now or agent is None:
         return
-    status = BookingStatus.NO_SHOW if roll > 0.92 else BookingStatus.ATTENDED
+    status = BookingStatus.NO_SHOW if rng.random() < NO_SHOW_SHARE else BookingStatus.ATTENDED
     advice = (
         rng.choices(list(ADVICE_WEIGHTS), weights=list(ADVICE_WEIGHTS.values()))[0]
         if status == BookingStatus.ATTENDED

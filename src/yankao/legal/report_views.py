@@ -40,8 +40,10 @@ class CountsForm(forms.Form):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        months = recent_months(today)[:24]
-        self.default_month = months[0]
+        # Next month too: its bookings are coming in.
+        upcoming = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        months = [upcoming, *recent_months(today)[:24]]
+        self.default_month = months[1]
         self.fields["month"].choices = [  # type: ignore[attr-defined]
             (first.isoformat()[:7], period_label(first, _month_end(first))) for first in months
         ]

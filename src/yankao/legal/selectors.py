@@ -104,6 +104,40 @@ def session_slots(
     return slots
 
 
+def session_group(session: Session) -> list[Session]:
+    """The session and those held beside it at the same venue and time (several
+    lawyers at once), desk order. Citizens choose a time; any desk will do."""
+    return list(
+        Session.objects.filter(
+            venue_id=session.venue_id,
+            date=session.date,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            slot_minutes=session.slot_minutes,
+            status=SessionStatus.SCHEDULED,
+        )
+        .select_related("venue")
+        .order_by("desk", "pk")
+    )
+
+
+def group_slots(
+    group: list[Session], *, now: datetime | None = None, public: bool = True
+) -> tuple[list[Slot], dict[int, list[Session]]]:
+    """The times of a group of sessions, each free when one desk has it free, and
+    for each time the sessions (desks) that have it free, first desk first."""
+    taken = _taken_slots([s.pk for s in group])
+    by_index: dict[int, list[Session]] = {}
+    merged: dict[int, Slot] = {}
+    for session in group:
+        for slot in session_slots(session, taken.get(session.pk, set()), now=now, public=public):
+            if slot.free:
+                by_index.setdefault(slot.index, []).append(session)
+            if slot.index not in merged or slot.free:
+                merged[slot.index] = slot
+    return [merged[i] for i in sorted(merged)], by_index
+
+
 def session_public(pk: int) -> Session:
     """A session the public may open: scheduled, in the booking window, or 404."""
     first, last = public_window()

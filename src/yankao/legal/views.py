@@ -39,8 +39,10 @@ from yankao.legal.models import Booking, BookingChannel, BookingStatus, Session,
 from yankao.legal.selectors import (
     booking_by_number_and_code,
     booking_for_user,
+    group_slots,
     session_day_sheet,
     session_for_user,
+    session_group,
     session_public,
     session_slots,
     sessions_bookable,
@@ -71,8 +73,22 @@ def venues(request: HttpRequest) -> HttpResponse:
 def venue_days(request: HttpRequest, key: str) -> HttpResponse:
     """Step 2: the sessions at one venue with free slots, by day."""
     venue = get_object_or_404(Venue, key=key, is_active=True)
-    context = {"venue": venue, "sessions": sessions_bookable(venue)}
+    context = {"venue": venue, "sessions": _one_per_time(sessions_bookable(venue))}
     return render(request, "legal/venue_days.html", context)
+
+
+def _one_per_time(sessions: list[Session]) -> list[Session]:
+    """Citizens choose a time, not a desk: sessions at the same time (several lawyers
+    at once) show as one row, counting the times free at any desk."""
+    rows: dict[tuple[Any, Any], Session] = {}
+    free: dict[tuple[Any, Any], set[int]] = {}
+    for session in sessions:
+        key = (session.date, session.starts_at)
+        rows.setdefault(key, session)
+        free.setdefault(key, set()).update(slot.index for slot in session.free)  # type: ignore[attr-defined]
+    for key, session in rows.items():
+        session.free_slots = len(free[key])  # type: ignore[attr-defined]
+    return list(rows.values())
 
 
 def _booking_page(
@@ -84,9 +100,11 @@ def _booking_page(
 
 @never_cache
 def book(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step 3: a free slot and the citizen's details."""
+    """Step 3: a free time and the citizen's details. The sessions held at the same
+    time by several lawyers offer their times together; the first desk free at the
+    chosen time takes the booking."""
     session = session_public(pk)
-    slots = session_slots(session)
+    slots, desks = group_slots(session_group(session))
     form = BookingForm(request.POST or None, slots=slots)
     if request.method != "POST":
         return _booking_page(request, session, form)
@@ -95,26 +113,35 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _booking_page(request, session, form, status=400)
     data = form.cleaned_data
-    try:
-        booked = services.booking_create(
-            session=session,
-            slot=data["slot"],
-            name=data["name"],
-            phone=data["phone"],
-            email=data["email"],
-            topic=data["topic"],
-            question=data["question"],
-            consent=data["consent"],
-            channel=BookingChannel.WEB,
-            language=_language(),
-            by=None,
-        )
-    except services.LegalError as error:
-        form = BookingForm(request.POST, slots=session_slots(session))
-        form.is_valid()
-        form.add_error("slot" if isinstance(error, services.SlotTaken) else None, str(error))
-        return _booking_page(request, session, form, status=409)
-    return _booked(request, booked)
+    error: services.LegalError = services.SlotTaken(
+        _("Someone has just booked this slot. Please choose another one.")
+    )
+    for desk in desks.get(data["slot"], []):
+        try:
+            booked = services.booking_create(
+                session=desk,
+                slot=data["slot"],
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                topic=data["topic"],
+                question=data["question"],
+                consent=data["consent"],
+                channel=BookingChannel.WEB,
+                language=_language(),
+                by=None,
+            )
+        except services.SlotTaken as taken:
+            error = taken  # another desk may still have the time
+        except services.LegalError as refused:
+            error = refused
+            break
+        else:
+            return _booked(request, booked)
+    form = BookingForm(request.POST, slots=group_slots(session_group(session))[0])
+    form.is_valid()
+    form.add_error("slot" if isinstance(error, services.SlotTaken) else None, str(error))
+    return _booking_page(request, session, form, status=409)
 
 
 def _booked(request: HttpRequest, booked: services.Booked, **extra: Any) -> HttpResponse:
