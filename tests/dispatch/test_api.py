@@ -77,7 +77,7 @@ def test_a_refused_request_may_be_retried_with_the_same_key(client, staff):
     assert bad.status_code == 400
     assert bad["Content-Type"] == PROBLEM
     assert bad.json()["errors"][0]["location"] == ["body", "latitude"]
-    assert "outside Kaohsiung" in bad.json()["detail"]
+    assert "不在高雄市範圍內" in bad.json()["detail"]
     good = post(client, headers, ticket_json(description="x"), key="k-3")
     assert good.status_code == 201
 

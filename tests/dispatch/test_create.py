@@ -41,7 +41,7 @@ def test_numbers_count_up_within_a_year_and_restart_in_the_next():
 def test_coordinates_outside_kaohsiung_are_refused_with_a_clear_message():
     with pytest.raises(LocationError) as refused:
         factories.ticket(latitude="25.033964", longitude="121.564468")  # Taipei 101
-    assert "outside Kaohsiung" in str(refused.value)
+    assert "不在高雄市範圍內" in str(refused.value)
 
 
 @pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_photos_are_stored_with_the_ticket(media):
 def test_a_pdf_is_not_a_photo(media):
     with pytest.raises(DispatchError) as refused:
         factories.ticket(photos=[files.checked("scan.pdf", files.pdf())])
-    assert "not a photo" in str(refused.value)
+    assert "不是照片" in str(refused.value)
     assert not Ticket.objects.exists()
 
 
