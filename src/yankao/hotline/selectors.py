@@ -132,22 +132,23 @@ def call_statistics(*, user: User, start: date, end: date) -> Statistics:
     """The calls the user may see taken from `start` to `end` (Taipei days, both
     included): totals per day and month, by outcome, language and hour of day."""
     calls = calls_visible_to(user).filter(day__gte=start, day__lte=end)
-    per_day = dict(
-        calls.values_list("day").annotate(n=Count("pk")).order_by("day").values_list("day", "n")
-    )
-    outcome = dict(
-        calls.values_list("outcome").annotate(n=Count("pk")).order_by().values_list("outcome", "n")
-    )
-    language = dict(
-        calls.values_list("language")
-        .annotate(n=Count("pk"))
+    # Two scans of the covering index: (day, outcome, language) groups, at most
+    # 366 × 25 rows, give every total but the hours; the hours are the second.
+    groups = (
+        calls.values_list("day", "outcome", "language")
+        .annotate(n=Count("pk"), seconds=Sum("duration_seconds"))
         .order_by()
-        .values_list("language", "n")
     )
-    hours = dict(
-        calls.values_list("hour").annotate(n=Count("pk")).order_by().values_list("hour", "n")
-    )
-    seconds = calls.aggregate(s=Sum("duration_seconds"))["s"] or 0
+    per_day: Counter[date] = Counter()
+    outcome: Counter[str] = Counter()
+    language: Counter[str] = Counter()
+    seconds = 0
+    for day, call_outcome, call_language, n, group_seconds in groups:
+        per_day[day] += n
+        outcome[call_outcome] += n
+        language[call_language] += n
+        seconds += group_seconds or 0
+    hours = dict(calls.values_list("hour").annotate(n=Count("pk")).order_by())
     days = [(day, per_day.get(day, 0)) for day in _every_day(start, end)]
     months: Counter[date] = Counter()
     for day, n in days:
