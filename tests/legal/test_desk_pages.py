@@ -167,3 +167,25 @@ def test_the_desk_lists_the_coming_sessions(client, staff, session, booked):
         page = client.get(reverse("legal:desk")).content.decode()
     assert reverse("legal:sheet", args=[session.pk]) in page
     assert "1 / 4" in page
+
+
+def test_the_desk_adds_a_lawyer_and_a_duplicate_licence_is_explained(client, staff):
+    client.force_login(staff.amy)
+    url = reverse("legal:lawyers")
+    data = {
+        "name": "吳律師",
+        "bar_association": "高雄律師公會",
+        "licence_number": "(108)台檢證字第1234號",
+        "phone": "07-211-0000",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 400
+    assert "已有相同律師證書字號的律師。" in again.content.decode()
+    page = client.get(url).content.decode()
+    assert "吳律師" in page and "07-211-0000" in page
+
+
+def test_lawyers_contact_details_are_not_for_other_staff(client, staff):
+    client.force_login(staff.hank)
+    assert client.get(reverse("legal:lawyers")).status_code == 403

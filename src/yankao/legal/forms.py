@@ -255,6 +255,32 @@ class OutcomeForm(forms.Form):
     )
 
 
+class LawyerAddForm(forms.Form):
+    name = _text(_("Name"), 60, required=_("Enter the lawyer's name."))
+    bar_association = _text(_("Bar association"), 60, required=_("Enter the bar association."))
+    licence_number = _text(
+        _("Licence number"), 40, required=_("Enter the lawyer's licence number.")
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        error_messages={
+            "invalid": _("Enter a valid e-mail address, for example name@example.com.")
+        },
+    )
+
+    def clean_phone(self) -> str:
+        phone = str(self.cleaned_data.get("phone", "")).strip()
+        if phone and not phone_is_valid(phone):
+            raise forms.ValidationError(
+                _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333."),
+                code="invalid",
+            )
+        return phone
+
+
 class PersonalDataForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you need the personal data?"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("session/<int:pk>/", views.book, name="book"),
     path("desk/", views.desk, name="desk"),
     path("desk/rota/", views.rota, name="rota"),
+    path("desk/lawyers/", views.lawyers, name="lawyers"),
     path("desk/counts/", report_views.counts, name="counts"),
     path("desk/session/<int:pk>/", views.sheet, name="sheet"),
     path("desk/session/<int:pk>/personal-data/", views.sheet_personal_data, name="personal-data"),

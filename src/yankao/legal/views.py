@@ -27,6 +27,7 @@ from yankao.legal import policy, services
 from yankao.legal.forms import (
     BookingForm,
     CancelForm,
+    LawyerAddForm,
     LawyerForm,
     LookUpForm,
     OutcomeForm,
@@ -35,7 +36,7 @@ from yankao.legal.forms import (
     SessionCancelForm,
     StaffBookingForm,
 )
-from yankao.legal.models import Booking, BookingChannel, BookingStatus, Session, Venue
+from yankao.legal.models import Booking, BookingChannel, BookingStatus, Lawyer, Session, Venue
 from yankao.legal.selectors import (
     booking_by_number_and_code,
     booking_for_user,
@@ -457,3 +458,24 @@ def rota(request: HttpRequest) -> HttpResponse:
         return render(request, "legal/rota.html", {"form": form}, status=400)
     context = {"form": form, "result": result}
     return render(request, "legal/rota.html", context, status=201)
+
+
+@login_required
+def lawyers(request: HttpRequest) -> HttpResponse:
+    """The bar association's volunteer lawyers on the rota, and adding one. Their
+    contact details are for the desk only."""
+    _desk_user(request)
+    form = LawyerAddForm(request.POST or None, initial={"bar_association": "高雄律師公會"})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                lawyer = services.lawyer_create(**form.cleaned_data)
+            except services.LegalError as error:
+                form.add_error("licence_number", str(error))
+            else:
+                messages.success(request, _("%(name)s is added to the lawyers.") % {"name": lawyer})
+                return redirect("legal:lawyers")
+    context = {"form": form, "lawyers": Lawyer.objects.all()}
+    return render(request, "legal/lawyers.html", context, status=status)

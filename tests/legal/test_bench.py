@@ -1,0 +1,23 @@
+"""The bench functions run at a small size (the lead runs the large one)."""
+
+from datetime import date
+
+import pytest
+
+from yankao.legal.bench import legal_bench_seed, legal_figures
+from yankao.legal.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bench_seeds_bookings_and_times_the_three_figures(staff):
+    assert legal_bench_seed(count=500, today=date(2026, 11, 26)) == 500
+    assert Booking.objects.count() == 500
+    figures = legal_figures(user=staff.connie, today=date(2026, 11, 26), runs=1)
+    assert [f.metric for f in figures] == [
+        "legal: free sessions listing",
+        "legal: one booking (service)",
+        "legal: monthly counts",
+    ]
+    assert all(f.seconds > 0 for f in figures)
+    assert Booking.objects.count() == 500  # the timed booking was rolled back
