@@ -153,3 +153,10 @@ def test_cancelling_after_the_cut_off_with_a_code_is_a_409(client, session):
         response = _post(client, f"{BASE}/bookings/{one.booking.number}/cancel", body, app)
     assert response.status_code == 409
     assert "24" in response.json()["detail"]
+
+
+def test_the_openapi_document_describes_the_legal_router(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {f"{BASE}/sessions", f"{BASE}/bookings", f"{BASE}/bookings/{{number}}/cancel"} <= set(
+        paths
+    )

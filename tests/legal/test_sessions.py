@@ -43,3 +43,22 @@ def test_swapping_the_lawyer_tells_the_booked_citizens_their_time_stays(centre, 
     assert session.lawyer == lawyers[1]
     message = OutboxMessage.objects.get(dedupe_key__startswith=f"legal-booking-{booking.pk}-lawyer")
     assert "14:00" in message.body
+
+
+def test_a_typhoon_day_declared_off_cancels_its_sessions_and_tells_the_citizens(
+    centre, django_capture_on_commit_callbacks
+):
+    from yankao.calendar.services import calendar_declare_day_off
+
+    session = factories.session(centre)
+    other_day = factories.session(centre, day=factories.TUESDAY.replace(day=11))
+    booking = factories.booking(session, 0).booking
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_declare_day_off(day=factories.TUESDAY, reason="颱風停止上班")
+    session.refresh_from_db()
+    other_day.refresh_from_db()
+    assert (session.status, session.cancel_reason) == (SessionStatus.CANCELLED, "颱風停止上班")
+    assert other_day.status == SessionStatus.SCHEDULED
+    assert factories.refresh(booking).status == BookingStatus.CANCELLED
+    told = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booking.pk}-session-cancelled")
+    assert "颱風停止上班" in told.body

@@ -233,7 +233,7 @@ def _active_bookings(session: Session) -> list[Booking]:
 
 
 @transaction.atomic
-def session_cancel(*, session: Session, by: User, reason: str) -> int:
+def session_cancel(*, session: Session, by: User | None, reason: str) -> int:
     """Cancel a session and every booking in it; the citizens are told by e-mail
     (those without one are on the day sheet, for a phone call). Returns how many
     bookings were cancelled."""
@@ -254,6 +254,22 @@ def session_cancel(*, session: Session, by: User, reason: str) -> int:
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         notifications.session_cancelled(booking, session.cancel_reason)
     return len(bookings)
+
+
+@transaction.atomic
+def sessions_cancel_for_day_off(*, day: date) -> int:
+    """Cancel the scheduled sessions of a day the calendar now has off (a typhoon day
+    declared by the city), giving the calendar's note as the reason. Returns how many
+    bookings were cancelled. A day off revoked later leaves them cancelled: the
+    citizens have been told."""
+    from yankao.calendar.models import CalendarDay
+
+    if is_working_day(day):
+        return 0
+    note = CalendarDay.objects.filter(date=day).values_list("note", flat=True).first()
+    reason = note or str(_("The offices are closed that day."))
+    sessions = Session.objects.filter(date=day, status=SessionStatus.SCHEDULED)
+    return sum(session_cancel(session=s, by=None, reason=reason) for s in sessions)
 
 
 @transaction.atomic
