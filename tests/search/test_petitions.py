@@ -9,6 +9,7 @@ from yankao.demo.bulk_petitions import bulk_petitions_seed
 from yankao.petitions.models import Petition
 from yankao.search.cases import similar_cases
 from yankao.search.models import SearchDocument
+from yankao.search.scope import fts_key
 from yankao.search.selectors import EVERYTHING, search
 from yankao.search.services import reindex
 from yankao.tracking import services as tracking
@@ -93,7 +94,9 @@ def test_reindex_covers_petitions_written_in_bulk(staff):
 
 
 def test_reindex_replaces_rather_than_duplicates_and_drops_orphans(cases):
-    SearchDocument.objects.create(source="petition", object_id=10**9, title="gone")
+    SearchDocument.objects.create(
+        source="petition", object_id=10**9, title="gone", fts_key=fts_key("petition", 10**9)
+    )
     result = reindex(source="petition")
     assert result.indexed == 2 and result.removed == 1
     assert SearchDocument.objects.filter(source="petition").count() == 2

@@ -138,10 +138,39 @@ def test_visibility_by_agency_subtree_and_by_id(db):
     put(50, "路燈", agency_id=1, path="/kcg/pw/")
     put(51, "路燈", agency_id=2, path="/kcg/pw/maint/")
     put(52, "路燈", agency_id=3, path="/kcg/police/")
-    assert set(found("路燈", visibility=Visibility(agency_ids=(1,)))) == {50}
-    assert set(found("路燈", visibility=Visibility(agency_paths=("/kcg/pw/",)))) == {50, 51}
-    assert set(found("路燈", visibility=Visibility(agency_ids=(3,), object_ids=(50,)))) == {50, 52}
+    assert set(found("路燈", visibility=Visibility(agencies=("pw",)))) == {50}
+    assert set(found("路燈", visibility=Visibility(subtrees=("pw",)))) == {50, 51}
+    assert set(found("路燈", visibility=Visibility(agencies=("police",), object_ids=(50,)))) == {
+        50,
+        52,
+    }
+    assert found("路燈", visibility=Visibility(object_ids=(51,))) == [51]
     assert found("路燈", visibility=NOTHING) == []
+
+
+def test_an_agency_key_that_prefixes_another_does_not_widen_the_scope(db):
+    put(53, "路燈", agency_id=4, path="/kcg/pw/")
+    put(54, "路燈", agency_id=5, path="/kcg/pw-extra/")
+    assert found("路燈", visibility=Visibility(subtrees=("pw",))) == [53]
+
+
+def test_typing_a_scope_token_reaches_nothing_outside_the_scope(db):
+    from yankao.search.scope import owner_token
+
+    put(55, "路燈", agency_id=3, path="/kcg/police/")
+    token = owner_token("police")
+    assert found(token, visibility=Visibility(agencies=("pw",))) == []
+
+
+def test_only_the_newest_matches_are_ranked_so_common_words_stay_fast(db, monkeypatch):
+    from yankao.search import selectors
+
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    put(56, "噪音問題", "噪音噪音噪音")  # the best match, but the oldest
+    for n in range(57, 61):
+        put(n, "其他", "附近有噪音。")
+    assert 56 not in found("噪音")
+    assert len(found("噪音")) == 3
 
 
 def test_sources_are_kept_apart(db):
@@ -173,8 +202,8 @@ def test_removed_documents_are_not_found(db):
 def test_moving_a_document_to_another_agency_changes_who_finds_it(db):
     put(95, "路燈", agency_id=1, path="/kcg/pw/")
     document_move(source="note", object_id=95, agency_id=3, agency_path="/kcg/police/")
-    assert found("路燈", visibility=Visibility(agency_ids=(1,))) == []
-    assert found("路燈", visibility=Visibility(agency_ids=(3,))) == [95]
+    assert found("路燈", visibility=Visibility(agencies=("pw",))) == []
+    assert found("路燈", visibility=Visibility(agencies=("police",))) == [95]
 
 
 def test_limit_and_offset_page_through_results(db):

@@ -1,6 +1,11 @@
-"""The database side of full-text search, per vendor. The migration installs it;
-a later migration that rebuilds the search_document table on SQLite (Django
-copies the table to alter it, dropping its triggers) must call `install` again."""
+"""The database side of full-text search, per vendor, as migration 0003 installs
+it. A later migration that rebuilds the search_document table on SQLite (Django
+copies a table to alter it, dropping its triggers) must call `install` again.
+
+Three token columns are indexed: the title's (with keywords), the text's, and the
+scope's (the owning agency with its ancestors, yankao.search.scope). On SQLite
+the index's rowid is `fts_key`, which groups each source in one range, newest
+first."""
 
 from __future__ import annotations
 
@@ -11,21 +16,21 @@ SQLITE_INSTALL = [
     # its inverted index. The ascii tokenizer splits on ASCII spaces and punctuation
     # and keeps every other character, so our own tokens pass through unchanged.
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    "title_tokens, body_tokens, content='search_document', content_rowid='id', "
-    "tokenize='ascii')",
+    "title_tokens, body_tokens, scope_tokens, content='search_document', "
+    "content_rowid='fts_key', tokenize='ascii')",
     "CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN "
-    "INSERT INTO search_fts(rowid, title_tokens, body_tokens) "
-    "VALUES (new.id, new.title_tokens, new.body_tokens); END",
+    "INSERT INTO search_fts(rowid, title_tokens, body_tokens, scope_tokens) "
+    "VALUES (new.fts_key, new.title_tokens, new.body_tokens, new.scope_tokens); END",
     "CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens) "
-    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens); END",
+    "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens, scope_tokens) "
+    "VALUES ('delete', old.fts_key, old.title_tokens, old.body_tokens, old.scope_tokens); END",
     "CREATE TRIGGER IF NOT EXISTS search_document_au "
-    "AFTER UPDATE OF title_tokens, body_tokens ON search_document BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens) "
-    "VALUES ('delete', old.id, old.title_tokens, old.body_tokens); "
-    "INSERT INTO search_fts(rowid, title_tokens, body_tokens) "
-    "VALUES (new.id, new.title_tokens, new.body_tokens); END",
-    # Rows already in the table (none in a fresh install) join the index.
+    "AFTER UPDATE OF title_tokens, body_tokens, scope_tokens ON search_document BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens, scope_tokens) "
+    "VALUES ('delete', old.fts_key, old.title_tokens, old.body_tokens, old.scope_tokens); "
+    "INSERT INTO search_fts(rowid, title_tokens, body_tokens, scope_tokens) "
+    "VALUES (new.fts_key, new.title_tokens, new.body_tokens, new.scope_tokens); END",
+    # Rows already in the table join the index.
     "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
 ]
 SQLITE_REMOVE = [
@@ -36,7 +41,8 @@ SQLITE_REMOVE = [
 ]
 
 # Positions: the title from 1, the text from 1001, so no phrase spans the two;
-# tsvector positions stop at 16383. Title tokens weigh A, text tokens D.
+# tsvector positions stop at 16383. Title tokens weigh A, text D, scope B (the
+# scope is matched, never ranked: ranking uses a query without it).
 POSTGRESQL_INSTALL = [
     """
     CREATE OR REPLACE FUNCTION search_tokens_vector(tokens text, weight text, first integer)
@@ -48,7 +54,9 @@ POSTGRESQL_INSTALL = [
     $$
     """,
     "ALTER TABLE search_document ADD COLUMN vector tsvector GENERATED ALWAYS AS ("
-    "search_tokens_vector(title_tokens, 'A', 1) || search_tokens_vector(body_tokens, 'D', 1001)"
+    "search_tokens_vector(title_tokens, 'A', 1) "
+    "|| search_tokens_vector(body_tokens, 'D', 1001) "
+    "|| search_tokens_vector(scope_tokens, 'B', 16300)"
     ") STORED",
     "CREATE INDEX search_document_vector ON search_document USING gin (vector)",
 ]

@@ -27,6 +27,10 @@ class SearchDocument(models.Model):
     # The tokens (yankao.search.text) joined by spaces: what the full-text index reads.
     title_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)
+    # The owning agency as tokens, and the row's key in the full-text index
+    # (yankao.search.scope).
+    scope_tokens = models.TextField(blank=True)
+    fts_key = models.BigIntegerField(unique=True)
 
     class Meta:
         db_table = "search_document"

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from yankao.search import sources
 from yankao.search.models import SearchDocument
+from yankao.search.scope import fts_key, scope_tokens
 from yankao.search.sources import Document
 from yankao.search.text import token_text
 
@@ -32,6 +33,8 @@ def _row(source: str, document: Document) -> SearchDocument:
         valid_until=document.valid_until,
         title_tokens=token_text(f"{title} {document.keywords}"),
         body_tokens=token_text(document.body),
+        scope_tokens=scope_tokens(document.agency_path),
+        fts_key=fts_key(source, document.object_id),
     )
 
 
@@ -60,7 +63,11 @@ def document_move(*, source: str, object_id: int, agency_id: int, agency_path: s
     return (
         SearchDocument.objects.filter(source=source, object_id=object_id)
         .exclude(agency_id=agency_id, agency_path=agency_path)
-        .update(agency_id=agency_id, agency_path=agency_path)
+        .update(
+            agency_id=agency_id,
+            agency_path=agency_path,
+            scope_tokens=scope_tokens(agency_path),
+        )
     )
 
 

@@ -18,27 +18,33 @@ tokens, and the phrases are AND-ed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Bounds on a query, so that a pasted essay costs no more than a sentence.
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 MAX_PHRASE_TOKENS = 24
 
-_CJK_RANGES = (
-    (0x3040, 0x30FF),  # hiragana, katakana
-    (0x3400, 0x4DBF),  # CJK extension A
-    (0x4E00, 0x9FFF),  # CJK unified ideographs
-    (0xAC00, 0xD7AF),  # hangul syllables
-    (0xF900, 0xFAFF),  # CJK compatibility ideographs
-    (0x20000, 0x3FFFF),  # CJK extensions B and later
+_CJK = (
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\U00020000-\U0003ffff"  # CJK extensions B and later
 )
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+# A word: letters and digits (not the underscore, which \\w also matches).
+_WORD = re.compile(r"[^\W_]+")
+# Within a word: a run of CJK characters, or a run of anything else.
+_RUN = re.compile(f"([{_CJK}]+)|([^{_CJK}]+)")
 
 
 def is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return bool(_CJK_RUN.fullmatch(char))
 
 
 def normalise(text: str) -> str:
@@ -47,35 +53,20 @@ def normalise(text: str) -> str:
 
 def _runs(word: str) -> list[tuple[bool, str]]:
     """Split a word (letters and digits only) into runs of CJK / other characters."""
-    runs: list[tuple[bool, str]] = []
-    for char in word:
-        cjk = is_cjk(char)
-        if runs and runs[-1][0] == cjk:
-            runs[-1] = (cjk, runs[-1][1] + char)
-        else:
-            runs.append((cjk, char))
-    return runs
+    return [(bool(cjk), cjk or other) for cjk, other in _RUN.findall(word)]
 
 
 def words(text: str) -> list[str]:
     """The normalised text cut at every character that is neither letter nor digit."""
-    out: list[str] = []
-    current: list[str] = []
-    for char in normalise(text):
-        if char.isalnum():
-            current.append(char)
-        elif current:
-            out.append("".join(current))
-            current = []
-    if current:
-        out.append("".join(current))
-    return out
+    return _WORD.findall(normalise(text))
 
 
 def _cjk_tokens(run: str) -> list[str]:
     if len(run) == 1:
         return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+    out = [a + b for a, b in pairwise(run)]
+    out.append(run[-1])
+    return out
 
 
 def tokens(text: str) -> list[str]:
