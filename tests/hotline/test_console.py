@@ -142,6 +142,13 @@ def test_a_petition_is_registered_from_what_the_agent_typed_and_linked(client, s
     assert response["Cache-Control"] == "no-store"
 
 
+def test_a_call_in_english_registers_a_petition_answered_in_english(client, staff):
+    client.force_login(staff.amy)
+    data = typed(action="petition", category=category("0103").pk, language=Language.ENGLISH)
+    assert post(client, data).status_code == 201
+    assert Petition.objects.get().language == "en"
+
+
 def test_a_petition_needs_a_category_and_content(client, staff):
     client.force_login(staff.amy)
     response = post(client, typed(action="petition"))

@@ -14,6 +14,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yankao.accounts.models import User
 from yankao.calendar.forms import ROCDateField
 from yankao.core import clock
 from yankao.hotline import integrations
@@ -222,7 +223,7 @@ class ConsoleForm(DescribedErrorsForm):
 class CallFilterForm(DescribedErrorsForm):
     day = ROCDateField(label=_("Day"), required=False)
     agent = forms.ModelChoiceField(
-        label=_("Agent"), queryset=Agency.objects.none(), required=False, empty_label=_("Any")
+        label=_("Agent"), queryset=User.objects.none(), required=False, empty_label=_("Any")
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("Any")), *Outcome.choices], required=False

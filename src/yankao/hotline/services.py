@@ -218,6 +218,8 @@ def call_raise_petition(*, agent: User, facts: CallFacts, category: Category) ->
             address=facts.address,
             petitioner_name=facts.caller_name,
             petitioner_phone=facts.caller_number,
+            # The petitioner hears from the city in English if they called in English.
+            language="en" if facts.language == Language.ENGLISH else "zh-hant",
             by=agent,
         )
     except PetitionError as error:
