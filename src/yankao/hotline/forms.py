@@ -65,6 +65,10 @@ def _text(label: Any, max_length: int, *, textarea: bool = False, **attrs: Any) 
     )
 
 
+def _short_name(agency: Agency) -> str:
+    return agency.short_name or agency.name
+
+
 class OptionalCategoryField(CategoryField):
     """The petition category, needed only when the call ends with a petition."""
 
@@ -149,6 +153,9 @@ class ConsoleForm(DescribedErrorsForm):
         category = self.fields["category"]
         assert isinstance(category, CategoryField)
         category.load_choices(codes=True)
+        # Short names (警察局, 鳳山區公所) so that typing a few characters in the
+        # closed list finds the agency: the full names all begin 高雄市政府.
+        self.fields["agency"].label_from_instance = _short_name  # type: ignore[attr-defined]
         self.fields["ticket_class"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *((c.pk, str(c)) for c in integrations.ticket_classes()),
