@@ -119,6 +119,43 @@ class BookingForm(forms.Form):
         return phone
 
 
+class WaitlistForm(forms.Form):
+    day = forms.TypedChoiceField(
+        label=_("Day you want"),
+        coerce=date.fromisoformat,
+        error_messages={
+            "required": _("Choose the day you want."),
+            "invalid_choice": _("Choose one of the listed days."),
+        },
+    )
+    name = _text(_("Your name"), NAME_MAX, required=_("Enter your name."))
+    phone = forms.CharField(
+        label=_("Your phone"),
+        max_length=30,
+        error_messages={"required": _("Enter a phone number we can reach you at.")},
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("We write when a time of that day becomes free; without it, we call."),
+        error_messages={
+            "invalid": _("Enter a valid e-mail address, for example name@example.com.")
+        },
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": _("Please agree to the use of your data for the booking.")},
+    )
+
+    def __init__(self, *args: Any, days: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "wait_%s")  # beside other forms on the page
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [("", "—"), *days]  # type: ignore[attr-defined]
+
+    clean_phone = BookingForm.clean_phone
+
+
 class StaffBookingForm(BookingForm):
     """The desk books for a caller: the same fields, the channel, and the consent
     the caller gave on the phone or at the counter."""

@@ -297,6 +297,37 @@ class Booking(models.Model):
         return self.session.slot_end(self.slot)
 
 
+class WaitlistEntry(models.Model):
+    """A citizen waiting for a time at a venue on a day that is full. When a booking
+    of that day is cancelled, everyone waiting is told (by e-mail, or by the desk on
+    the phone) and the first to book gets the time: a waiting list holds no slot."""
+
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="waitlist"
+    )
+    date = models.DateField(_("date"))
+    citizen_name = models.CharField(_("name"), max_length=60)
+    citizen_phone = models.CharField(_("phone"), max_length=30)
+    citizen_email = models.EmailField(_("e-mail"), blank=True)
+    phone_digits = models.CharField(max_length=30)
+    language = models.CharField(_("language"), max_length=10, default="zh-hant")
+    created_at = models.DateTimeField(_("created at"))
+    notified_at = models.DateTimeField(_("told of a free time at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list entries")
+        ordering = ["date", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "date", "phone_digits"], name="legal_waitlist_once_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue_id} {self.date} #{self.pk}"
+
+
 class PersonalDataAccess(models.Model):
     """One look at citizens' unmasked personal data (個資法 施行細則 §12): a day
     sheet of a session shown unmasked, or one booking."""

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yankao.calendar.roc import format_roc_long
-from yankao.legal.models import Booking
+from yankao.legal.models import Booking, WaitlistEntry
 from yankao.messaging.services import outbox_enqueue
 
 
@@ -115,3 +115,30 @@ def booking_reminder(booking: Booking) -> None:
         )
         subject = _("Reminder: legal consultation on %(date)s") % values
         _send(booking, subject, body, "reminder")
+
+
+def waitlist_free_time(entry: WaitlistEntry) -> None:
+    if not entry.citizen_email:
+        return
+    with translation.override(entry.language):
+        values = {
+            "venue": entry.venue.name,
+            "date": format_roc_long(entry.date),
+            "link": _absolute(reverse("legal:venue", args=[entry.venue.key])),
+        }
+        body = (
+            _(
+                "A time has become free for the free legal consultation at %(venue)s on "
+                "%(date)s, the day you are waiting for. The first to book it gets it:\n%(link)s"
+            )
+            % values
+        )
+        subject = _("A free time on %(date)s at %(venue)s") % values
+        outbox_enqueue(
+            to=[entry.citizen_email],
+            subject=subject,
+            body=body,
+            dedupe_key=f"legal-waitlist-{entry.pk}-free",
+            ref_type="legal.waitlist",
+            ref_id=str(entry.pk),
+        )

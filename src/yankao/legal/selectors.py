@@ -20,6 +20,7 @@ from yankao.legal.models import (
     Session,
     SessionStatus,
     Venue,
+    WaitlistEntry,
 )
 from yankao.legal.services import rule
 from yankao.organisation.scoping import agency_scope_q
@@ -183,3 +184,20 @@ def booking_by_number_and_code(number: str, code: str) -> Booking | None:
     )
     digest = booking.code_digest if booking else ""
     return booking if code_matches(code, digest) else None
+
+
+def full_days(venue: Venue, bookable: list[Session], *, now: datetime | None = None) -> list[date]:
+    """The days in the booking window with a session at the venue but no free time
+    left: the days one may wait for. `bookable` is sessions_bookable(venue)."""
+    today, last = public_window(now)
+    first = today + timedelta(days=1)  # today's times are passing; nobody waits for them
+    held = set(
+        Session.objects.filter(
+            venue=venue, status=SessionStatus.SCHEDULED, date__gte=first, date__lte=last
+        ).values_list("date", flat=True)
+    )
+    return sorted(held - {session.date for session in bookable})
+
+
+def waitlist_of(session: Session) -> list[WaitlistEntry]:
+    return list(WaitlistEntry.objects.filter(venue_id=session.venue_id, date=session.date))

@@ -35,6 +35,7 @@ from yankao.legal.models import (
     SessionStatus,
     Topic,
     Venue,
+    WaitlistEntry,
     slot_count_for,
 )
 from yankao.organisation.models import Agency, District
@@ -468,6 +469,8 @@ def booking_cancel(*, booking: Booking, by: User | None) -> Booking:
     booking.cancelled_by = CancelledBy.CITIZEN if by is None else CancelledBy.STAFF
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     notifications.booking_cancelled(booking)
+    if now < booking.starts:
+        waitlist_tell(venue=booking.session.venue, day=booking.session.date, now=now)
     return booking
 
 
@@ -495,6 +498,73 @@ def booking_outcome_set(*, booking: Booking, status: str, by: User, advice: str 
     booking.outcome_by = by
     booking.save(update_fields=["status", "advice", "outcome_at", "outcome_by"])
     return booking
+
+
+# --- the waiting list ----------------------------------------------------------------------
+
+
+def _day_has_free_time(venue: Venue, day: date, now: datetime) -> bool:
+    from yankao.legal.selectors import sessions_bookable
+
+    return any(session.date == day for session in sessions_bookable(venue, now=now))
+
+
+@transaction.atomic
+def waitlist_join(
+    *,
+    venue: Venue,
+    day: date,
+    name: str,
+    phone: str,
+    consent: bool,
+    email: str = "",
+    language: str = "zh-hant",
+) -> WaitlistEntry:
+    """Put a citizen on the waiting list of a full day at a venue."""
+    if not consent:
+        raise LegalError(_("Please agree to the use of your data for the booking."))
+    if not name.strip():
+        raise LegalError(_("Enter your name."))
+    if not phone_is_valid(phone):
+        raise LegalError(
+            _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333.")
+        )
+    now = clock.now()
+    held = Session.objects.filter(
+        venue=venue, date=day, status=SessionStatus.SCHEDULED, date__gte=to_taipei(now).date()
+    )
+    if not held.exists():
+        raise LegalError(_("There is no session at this venue on that day."))
+    if _day_has_free_time(venue, day, now):
+        raise LegalError(_("That day still has free times: please book one."))
+    digits = phone_digits(phone)
+    if WaitlistEntry.objects.filter(venue=venue, date=day, phone_digits=digits).exists():
+        raise LegalError(_("This phone number is already on the waiting list for that day."))
+    return WaitlistEntry.objects.create(
+        venue=venue,
+        date=day,
+        citizen_name=name.strip(),
+        citizen_phone=phone.strip(),
+        citizen_email=email.strip(),
+        phone_digits=digits,
+        language=language,
+        created_at=now,
+    )
+
+
+def waitlist_tell(*, venue: Venue, day: date, now: datetime) -> int:
+    """A time of the day has become free: tell those waiting who have not been told
+    yet (by e-mail; the desk calls the others from the day sheet). Call inside the
+    cancelling transaction. Returns how many were told."""
+    waiting = list(
+        WaitlistEntry.objects.select_for_update()
+        .filter(venue=venue, date=day, notified_at__isnull=True)
+        .select_related("venue")
+    )
+    for entry in waiting:
+        notifications.waitlist_free_time(entry)
+    WaitlistEntry.objects.filter(pk__in=[e.pk for e in waiting]).update(notified_at=now)
+    return len(waiting)
 
 
 # --- personal data -------------------------------------------------------------------------

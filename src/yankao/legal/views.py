@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from yankao.accounts.models import User
 from yankao.calendar.taipei import to_taipei
+from yankao.calendar.templatetags.roc import roc_date
 from yankao.core import clock
 from yankao.legal import policy, services
 from yankao.legal.forms import (
@@ -35,11 +36,21 @@ from yankao.legal.forms import (
     RotaForm,
     SessionCancelForm,
     StaffBookingForm,
+    WaitlistForm,
 )
-from yankao.legal.models import Booking, BookingChannel, BookingStatus, Lawyer, Session, Venue
+from yankao.legal.models import (
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    Lawyer,
+    Session,
+    Venue,
+    WaitlistEntry,
+)
 from yankao.legal.selectors import (
     booking_by_number_and_code,
     booking_for_user,
+    full_days,
     group_slots,
     session_day_sheet,
     session_for_user,
@@ -49,6 +60,7 @@ from yankao.legal.selectors import (
     sessions_bookable,
     sessions_visible_to,
     venues_open,
+    waitlist_of,
     with_taken,
 )
 from yankao.petitions import masking
@@ -71,11 +83,43 @@ def venues(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/venues.html", {"rows": rows})
 
 
+def _waitlist_form(venue: Venue, bookable: list[Session], data: Any = None) -> WaitlistForm:
+    days = [(day.isoformat(), roc_date(day)) for day in full_days(venue, bookable)]
+    return WaitlistForm(data, days=days)
+
+
+@never_cache
 def venue_days(request: HttpRequest, key: str) -> HttpResponse:
-    """Step 2: the sessions at one venue with free slots, by day."""
+    """Step 2: the sessions at one venue with free slots, by day; and the waiting
+    list for the days that are full."""
     venue = get_object_or_404(Venue, key=key, is_active=True)
-    context = {"venue": venue, "sessions": _one_per_time(sessions_bookable(venue))}
-    return render(request, "legal/venue_days.html", context)
+    bookable = sessions_bookable(venue)
+    form = _waitlist_form(venue, bookable, request.POST or None)
+    context: dict[str, Any] = {
+        "venue": venue,
+        "sessions": _one_per_time(bookable),
+        "waitlist_form": form,
+    }
+    if request.method != "POST":
+        return render(request, "legal/venue_days.html", context)
+    if not form.is_valid():
+        return render(request, "legal/venue_days.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        entry = services.waitlist_join(
+            venue=venue,
+            day=data["day"],
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            consent=data["consent"],
+            language=_language(),
+        )
+    except services.LegalError as error:
+        form.add_error(None, str(error))
+        return render(request, "legal/venue_days.html", context, status=409)
+    context.update(waiting=entry, waitlist_form=_waitlist_form(venue, bookable))
+    return render(request, "legal/venue_days.html", context, status=201)
 
 
 def _one_per_time(sessions: list[Session]) -> list[Session]:
@@ -236,7 +280,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "legal/desk.html", context)
 
 
-def _masked(booking: Booking) -> dict[str, str]:
+def _masked(booking: Booking | WaitlistEntry) -> dict[str, str]:
     return {
         "name": masking.mask_name(booking.citizen_name),
         "phone": masking.mask_phone(booking.citizen_phone),
@@ -244,7 +288,7 @@ def _masked(booking: Booking) -> dict[str, str]:
     }
 
 
-def _unmasked(booking: Booking) -> dict[str, str]:
+def _unmasked(booking: Booking | WaitlistEntry) -> dict[str, str]:
     return {
         "name": booking.citizen_name,
         "phone": booking.citizen_phone,
@@ -265,10 +309,12 @@ def _sheet(
     bookings = session_day_sheet(session)
     show = _unmasked if unmasked else _masked
     rows = [(booking, show(booking)) for booking in bookings]
+    waiting = [(entry, show(entry)) for entry in waitlist_of(session)]
     active = [b for b in bookings if b.status != BookingStatus.CANCELLED]
     context = {
         "session": session,
         "rows": rows,
+        "waiting": waiting,
         "taken": len(active),
         "unmasked": unmasked,
         "may_unmask": policy.may_see_personal_data(user, session) and not unmasked,
@@ -303,7 +349,9 @@ def sheet_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonalDataForm(request.POST)
     if not form.is_valid():
         return _sheet(request, session, forms={"personal": form}, status=400)
-    shown = session.bookings.exclude(status=BookingStatus.CANCELLED).count()
+    shown = session.bookings.exclude(status=BookingStatus.CANCELLED).count() + len(
+        waitlist_of(session)
+    )
     services.personal_data_access_log(
         session=session,
         by=user,
