@@ -180,3 +180,9 @@ def test_a_field_with_an_error_points_at_its_message(client, staff):
         _form(Category.objects.get(key="traffic"), owner=staff.hank.agency.pk, valid_until="x"),
     ).content.decode()
     assert 'aria-describedby="id_valid_until_helptext id_valid_until_error"' in html
+
+
+def test_pages_speak_traditional_chinese_by_default(client, kb, staff):
+    client.force_login(staff.amy)
+    html = client.get("/knowledge/", {"q": "路燈"}).content.decode()
+    assert "搜尋知識庫" in html and "篇文章" in html

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yankao.calendar.forms import ROCDateField
 from yankao.knowledge.models import Category
@@ -33,9 +34,10 @@ class ArticleForm(forms.Form):
 
     owner = forms.ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True)
+        label=pgettext_lazy("knowledge", "Category"),
+        queryset=Category.objects.filter(is_active=True),
     )
-    question = forms.CharField(label=_("Question"), max_length=200)
+    question = forms.CharField(label=pgettext_lazy("knowledge", "Question"), max_length=200)
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 10}))
     keywords = forms.CharField(
         label=_("Keywords"),
