@@ -15,11 +15,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Model
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
@@ -287,8 +288,46 @@ def _work(rng: random.Random, ticket: Ticket, cast: _Cast, today: datetime, *, s
 
 # --- bulk, for scale ------------------------------------------------------------------------
 
-BULK_BATCH = 5_000
+BULK_BATCH = 20_000
 BULK_SPAN_DAYS = 730
+ITEM_COLUMNS = (
+    "kind",
+    "number",
+    "title",
+    "owner_agency_id",
+    "status",
+    "received_at",
+    "clock_started_at",
+    "clock",
+    "time_limit",
+    "due_at",
+    "original_due_at",
+    "remind_at",
+    "commission_escalation_at",
+    "escalation",
+    "closed_at",
+    "outcome",
+    "extension_count",
+    "transfer_count",
+    "version",
+    "created_at",
+    "updated_at",
+)
+TICKET_COLUMNS = (
+    "item_id",
+    "ticket_class_id",
+    "description",
+    "latitude",
+    "longitude",
+    "district_id",
+    "address",
+    "reporter_name",
+    "reporter_phone",
+    "channel",
+    "acknowledged_at",
+    "reported_back_at",
+    "hours_to_report",
+)
 
 
 def _reserve_numbers(year: int, n: int) -> int:
@@ -300,94 +339,144 @@ def _reserve_numbers(year: int, n: int) -> int:
     return Sequence.objects.values_list("value", flat=True).get(key=key) - n + 1
 
 
-def _bulk_batch(
-    rng: random.Random,
-    moments: list[datetime],
-    classes: list[TicketClass],
-    weights: list[int],
-    agencies: dict[str, int],
-    districts: list[District],
-    now: datetime,
-) -> None:
-    drawn = rng.choices(classes, weights=weights, k=len(moments))
-    by_year: dict[int, int] = {}
-    for moment in moments:
-        year = roc_year(to_taipei(moment).date())
-        by_year[year] = by_year.get(year, 0) + 1
-    next_number = {year: _reserve_numbers(year, n) for year, n in sorted(by_year.items())}
+def _writer(model: type[Model], names: tuple[str, ...]) -> Callable[[list[tuple[Any, ...]]], None]:
+    """One batch of rows (values in `names` order) in one statement per batch:
+    COPY on PostgreSQL, executemany of one INSERT elsewhere."""
+    meta, quote = model._meta, connection.ops.quote_name
+    column_of = {f.attname: f.column for f in meta.concrete_fields}
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(column_of[name]) for name in names)
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                cursor.executemany(insert, rows)
+                return
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    return write
+
+
+@dataclass(frozen=True)
+class _Bulk:
+    classes: list[TicketClass]
+    weights: list[int]
+    agencies: dict[str, int]
+    districts: list[District]
+    now: datetime
+    write_items: Callable[[list[tuple[Any, ...]]], None]
+    write_tickets: Callable[[list[tuple[Any, ...]]], None]
+
+
+def _numbers(moments: list[datetime]) -> list[str]:
+    years = [roc_year(to_taipei(moment).date()) for moment in moments]
+    following = {y: _reserve_numbers(y, years.count(y)) for y in sorted(set(years))}
+    numbers = []
+    for year in years:
+        numbers.append(f"派{year}-{following[year]:06d}")
+        following[year] += 1
+    return numbers
+
+
+def _adapter() -> Callable[[datetime], Any]:
+    """Moments (all in UTC here) as the database takes them: Django's own adapter
+    costs more than the rest of a row on SQLite, which stores naive UTC text."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+
+    def as_text(moment: datetime) -> str:
+        return str(moment.replace(tzinfo=None))
+
+    return as_text
+
+
+def _verdict(done: datetime, due: datetime) -> str:
+    return Outcome.ON_TIME.value if done <= due else Outcome.LATE.value
+
+
+def _bulk_batch(rng: random.Random, moments: list[datetime], bulk: _Bulk) -> None:
+    """Items and tickets received at `moments`, in one transaction, with the services'
+    rules: due = received + the class's hours, reminder at 75 %, the commission's alert
+    4 hours after the deadline, the verdict against the deadline."""
+    adapt = _adapter()
+    stamp = adapt(bulk.now)
+    drawn = rng.choices(bulk.classes, weights=bulk.weights, k=len(moments))
     items, facts = [], []
-    for received, ticket_class in zip(moments, drawn, strict=True):
-        year = roc_year(to_taipei(received).date())
-        number = f"派{year}-{next_number[year]:06d}"
-        next_number[year] += 1
-        hours = ticket_class.hours
-        due = received + timedelta(hours=hours)
-        share = rng.uniform(1.05, 2.0) if rng.random() < 0.12 else rng.uniform(0.15, 0.97)
-        done = received + timedelta(hours=hours) * share
-        closed = done < now and rng.random() < 0.97
-        district = rng.choice(districts)
-        lat, lon = _point(rng, district)
-        items.append(
-            TrackedItem(
-                kind=KIND,
-                number=number,
-                title=f"{ticket_class.name} {district.name}",
-                owner_agency_id=agencies[ticket_class.agency_key],
-                status=Status.CLOSED if closed else Status.IN_PROGRESS,
-                received_at=received,
-                clock_started_at=received,
-                clock=Clock.HOURS,
-                time_limit=hours,
-                due_at=due,
-                original_due_at=due,
-                remind_at=received + (due - received) * 0.75,
-                reminded_at=None,
-                commission_escalation_at=due + timedelta(hours=TICKET.commission_escalation_after),
-                escalation=Escalation.NONE,
-                closed_at=done if closed else None,
-                outcome=(Outcome.ON_TIME if done <= due else Outcome.LATE) if closed else "",
-            )
-        )
-        facts.append((ticket_class, district, lat, lon, closed, done))
     with transaction.atomic():
-        TrackedItem.objects.bulk_create(items)
-        Ticket.objects.bulk_create(
-            [
-                Ticket(
-                    item_id=item.pk,
-                    ticket_class=ticket_class,
-                    description=rng.choice(WHAT.get(ticket_class.code, ["現場狀況危險"])),
-                    latitude=lat,
-                    longitude=lon,
-                    district=district,
-                    address=f"{rng.choice(ROADS)}{rng.randrange(1, 600)}號前",
-                    channel=Channel.PHONE,
-                    acknowledged_at=item.received_at + timedelta(minutes=20),
-                    reported_back_at=done if closed else None,
-                    hours_to_report=hours_between(item.received_at, done) if closed else None,
+        numbers = _numbers(moments)
+        for received, ticket_class, number in zip(moments, drawn, numbers, strict=True):
+            limit = timedelta(hours=ticket_class.hours)
+            due = received + limit
+            late = rng.random() < 0.12
+            done = received + limit * (rng.uniform(1.05, 2.0) if late else rng.uniform(0.15, 0.97))
+            # Work left open lingers for days at most: older tickets are all reported.
+            closed = done < bulk.now - timedelta(days=3) or (done < bulk.now and rng.random() < 0.9)
+            district = rng.choice(bulk.districts)
+            items.append(
+                (
+                    KIND, number, f"{ticket_class.name} {district.name}",
+                    bulk.agencies[ticket_class.agency_key],
+                    Status.CLOSED.value if closed else Status.IN_PROGRESS.value,
+                    adapt(received), adapt(received), Clock.HOURS.value, ticket_class.hours,
+                    adapt(due), adapt(due), adapt(received + limit * 0.75),
+                    adapt(due + timedelta(hours=TICKET.commission_escalation_after)),
+                    Escalation.NONE.value, adapt(done) if closed else None,
+                    _verdict(done, due) if closed else "",
+                    0, 0, 1, stamp, stamp,
                 )
-                for item, (ticket_class, district, lat, lon, closed, done) in zip(
-                    items, facts, strict=True
+            )  # fmt: skip
+            lat, lon = _point(rng, district)
+            facts.append(
+                (
+                    ticket_class.pk,
+                    rng.choice(WHAT.get(ticket_class.code, ["現場狀況危險"])),
+                    lat, lon, district.pk,
+                    f"{rng.choice(ROADS)}{rng.randrange(1, 600)}號前", "", "",
+                    Channel.PHONE.value,
+                    adapt(received + timedelta(minutes=rng.randint(3, 60))),
+                    adapt(done) if closed else None,
+                    hours_between(received, done) if closed else None,
                 )
-            ]
+            )  # fmt: skip
+        bulk.write_items(items)
+        ids = dict(
+            TrackedItem.objects.filter(kind=KIND, number__in=numbers).values_list("number", "pk")
+        )
+        bulk.write_tickets(
+            [(ids[number], *fact) for number, fact in zip(numbers, facts, strict=True)]
         )
 
 
 def bulk_tickets_seed(
     *, count: int, seed: int = 1150101, progress: Callable[[int], object] = lambda n: None
 ) -> int:
-    """Write `count` tickets received over the last two years, in batches, with the
-    same deadline and verdict rules as the services (clock hours)."""
+    """Write `count` tickets received over the last two years, in batches of one
+    transaction each (memory bounded by the batch), with the same deadline and verdict
+    rules as the services (clock hours) and the intake's numbering counters."""
     dispatch_reference_load()
     rng = random.Random(seed)  # noqa: S311 - demo data must be repeatable, not secret
-    classes = list(TicketClass.objects.filter(is_active=True).order_by("code"))
     agencies = dict(Agency.objects.values_list("key", "pk"))
-    classes = [c for c in classes if c.agency_key in agencies]
+    classes = [
+        c
+        for c in TicketClass.objects.filter(is_active=True).order_by("code")
+        if c.agency_key in agencies
+    ]
     districts = list(District.objects.order_by("sort_order"))
     if not classes or not districts:
         raise ValueError("There are no dispatch classes or districts; load the city first.")
-    weights = [ORDINARY.get(c.code, 1) for c in classes]
-    now = clock.now().replace(microsecond=0)
+    now = clock.now().astimezone(UTC).replace(microsecond=0)
+    bulk = _Bulk(
+        classes=classes,
+        weights=[ORDINARY.get(c.code, 1) for c in classes],
+        agencies=agencies,
+        districts=districts,
+        now=now,
+        write_items=_writer(TrackedItem, ITEM_COLUMNS),
+        write_tickets=_writer(Ticket, TICKET_COLUMNS),
+    )
     span = BULK_SPAN_DAYS * 86_400
     start = now - timedelta(seconds=span)
     for offset in range(0, count, BULK_BATCH):
@@ -397,7 +486,7 @@ def bulk_tickets_seed(
             start + timedelta(seconds=60 * ((low + rng.randrange(max(1, high - low))) // 60))
             for _ in range(size)
         )
-        _bulk_batch(rng, moments, classes, weights, agencies, districts, now)
+        _bulk_batch(rng, moments, bulk)
         progress(size)
     return count
 
