@@ -189,3 +189,21 @@ def test_the_desk_adds_a_lawyer_and_a_duplicate_licence_is_explained(client, sta
 def test_lawyers_contact_details_are_not_for_other_staff(client, staff):
     client.force_login(staff.hank)
     assert client.get(reverse("legal:lawyers")).status_code == 403
+
+
+def test_the_desk_shows_two_weeks_from_a_chosen_day_and_explains_a_bad_date(
+    client, staff, centre, venues
+):
+    later = factories.session(centre, day=date(2026, 12, 1))
+    fengshan = factories.session(venues["fengshan"], day=date(2026, 12, 1))
+    client.force_login(staff.amy)
+    url = reverse("legal:desk")
+    with clock.frozen(factories.NOW):
+        default = client.get(url).content.decode()
+        chosen = client.get(url, {"start": "115/11/30", "venue": centre.pk}).content.decode()
+        bad = client.get(url, {"start": "115/13/40"})
+    assert reverse("legal:sheet", args=[later.pk]) not in default
+    assert reverse("legal:sheet", args=[later.pk]) in chosen
+    assert reverse("legal:sheet", args=[fengshan.pk]) not in chosen
+    assert bad.status_code == 400
+    assert "請輸入正確的日期，例如 115/11/26（民國年）或 2026-11-26。" in bad.content.decode()

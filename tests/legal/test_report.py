@@ -130,3 +130,27 @@ def test_the_counts_page_and_its_files(client, staff, month):
 def test_a_bad_month_is_a_400_not_a_500(client, staff):
     client.force_login(staff.connie)
     assert client.get(reverse("legal:counts"), {"month": "2026-13"}).status_code == 400
+
+
+@pytest.mark.parametrize("grouping", [Grouping.CHANNEL, Grouping.ADVICE])
+def test_every_grouping_partitions_the_bookings(staff, month, grouping):
+    counts = monthly_counts(
+        user=staff.connie, first=date(2026, 10, 1), last=date(2026, 10, 31), group_by=grouping
+    )
+    venue_total = monthly_counts(
+        user=staff.connie, first=date(2026, 10, 1), last=date(2026, 10, 31)
+    ).total
+    assert counts.total.bookings == venue_total.bookings == sum(r.bookings for r in counts.rows)
+    assert counts.total.attended == venue_total.attended
+
+
+def test_per_kind_of_advice_the_bookings_without_one_have_their_own_row(staff, month):
+    first = Booking.objects.filter(status="attended").order_by("pk").first()
+    first.advice = "mediation"
+    first.save()
+    counts = monthly_counts(
+        user=staff.connie, first=date(2026, 10, 1), last=date(2026, 10, 31), group_by="advice"
+    )
+    rows = {row.label: row for row in counts.rows}
+    assert rows["建議調解"].bookings == 1
+    assert rows["未記錄諮詢建議"].bookings == counts.total.bookings - 1

@@ -267,6 +267,13 @@ class RotaForm(forms.Form):
         return data
 
 
+class DeskForm(forms.Form):
+    start = ROCDateField(label=_("From"), required=False)
+    venue = forms.ModelChoiceField(
+        label=_("Venue"), queryset=Venue.objects.all(), required=False, empty_label="—"
+    )
+
+
 class SessionCancelForm(forms.Form):
     reason = _text(_("Why is the session cancelled?"), 200, required=_("Give the reason."))
 

@@ -1,12 +1,15 @@
-"""Monthly counts of free legal consultations, per venue or per topic.
+"""Monthly counts of free legal consultations, per venue, topic, channel or kind of
+advice.
 
 Definitions (the period is a set of session days, first and last included):
 - bookings: every booking for a session in the period, whatever became of it;
 - attended, did not come, cancelled, awaiting: bookings by their status now
   (awaiting = booked, outcome not yet recorded), so the four add up to bookings;
 - slots: the slots of the sessions held (not cancelled) in the period;
-- utilisation: (bookings − cancelled) / slots, in percent to one decimal. Topics do
-  not divide slots, so per topic only the total row has slots and utilisation.
+- utilisation: (bookings − cancelled) / slots, in percent to one decimal. Topics,
+  channels and kinds of advice do not divide slots, so grouped by them only the total
+  row has slots and utilisation. Grouped by the kind of advice, bookings without one
+  (not held, or not noted) form their own row.
 
 Groups partition the bookings, so the total row is the sum of the rows. Three queries
 (bookings by group, slots by venue, the venues' names), however many bookings.
@@ -27,7 +30,16 @@ from django.utils.translation import gettext_lazy
 
 from yankao.accounts.models import User
 from yankao.core.exports.table import Cell, Table
-from yankao.legal.models import Booking, BookingStatus, Session, SessionStatus, Topic, Venue
+from yankao.legal.models import (
+    Advice,
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    Session,
+    SessionStatus,
+    Topic,
+    Venue,
+)
 from yankao.organisation.scoping import agency_scope_q
 from yankao.petitions.reports.tables import period_label
 
@@ -37,12 +49,26 @@ TENTH = Decimal("0.1")
 class Grouping(StrEnum):
     VENUE = "venue"
     TOPIC = "topic"
+    CHANNEL = "channel"
+    ADVICE = "advice"
 
 
 GROUPING_LABELS: dict[Grouping, Promise] = {
     Grouping.VENUE: gettext_lazy("Venue"),
     Grouping.TOPIC: gettext_lazy("Topic"),
+    Grouping.CHANNEL: gettext_lazy("Channel"),
+    Grouping.ADVICE: gettext_lazy("Kind of advice"),
 }
+NO_ADVICE = gettext_lazy("No advice recorded")
+
+
+def _choices(grouping: Grouping) -> list[tuple[str, Any]]:
+    """The rows of a grouping other than venues, in their order."""
+    if grouping is Grouping.TOPIC:
+        return list(Topic.choices)
+    if grouping is Grouping.CHANNEL:
+        return list(BookingChannel.choices)
+    return [*Advice.choices, ("", NO_ADVICE)]
 
 
 @dataclass(frozen=True)
@@ -98,7 +124,7 @@ def monthly_counts(
         status=SessionStatus.SCHEDULED,
     )
     slots = dict(held.order_by().values_list("venue_id").annotate(n=Sum("slot_count")))
-    key = "session__venue_id" if grouping is Grouping.VENUE else "topic"
+    key = "session__venue_id" if grouping is Grouping.VENUE else grouping.value
     grouped = {
         row[key]: row for row in bookings.order_by().values(key).annotate(**_figures()).order_by()
     }
@@ -107,7 +133,7 @@ def monthly_counts(
         for venue in Venue.objects.filter(pk__in=set(grouped) | set(slots)):
             rows.append(_row(venue.name, grouped.get(venue.pk, {}), slots.get(venue.pk, 0)))
     else:
-        for value, label in Topic.choices:
+        for value, label in _choices(grouping):
             if value in grouped:
                 rows.append(_row(str(label), grouped[value], None))
     sums = {name: sum(getattr(row, name) for row in rows) for name in FIGURES}

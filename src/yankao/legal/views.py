@@ -28,6 +28,7 @@ from yankao.legal import policy, services
 from yankao.legal.forms import (
     BookingForm,
     CancelForm,
+    DeskForm,
     LawyerAddForm,
     LawyerForm,
     LookUpForm,
@@ -264,20 +265,28 @@ def _desk_user(request: HttpRequest) -> User:
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
-    """The sessions of the next two weeks (or from a chosen day) at the venues in
-    the user's scope, with how many slots are taken."""
+    """Two weeks of sessions from a chosen day (yesterday by default) at the venues
+    in the user's scope, with how many slots are taken. One query."""
     user = _desk_user(request)
     today = to_taipei(clock.now()).date()
+    form = DeskForm(request.GET or None)
+    start, venue = today - timedelta(days=1), None
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        venue = form.cleaned_data["venue"]
     sessions = (
         sessions_visible_to(user)
-        .filter(date__gte=today - timedelta(days=1), date__lte=today + timedelta(days=14))
+        .filter(date__gte=start, date__lte=start + timedelta(days=14))
         .select_related("venue", "lawyer")
     )
+    if venue is not None:
+        sessions = sessions.filter(venue=venue)
     context = {
+        "form": form,
         "sessions": with_taken(sessions).order_by("date", "starts_at", "venue__sort_order"),
-        "today": today,
+        "start": start,
     }
-    return render(request, "legal/desk.html", context)
+    return render(request, "legal/desk.html", context, status=400 if form.errors else 200)
 
 
 def _masked(booking: Booking | WaitlistEntry) -> dict[str, str]:
