@@ -271,3 +271,32 @@ def test_statistics_with_a_bad_date_say_so(client, staff):
 def test_statistics_need_the_reports_capability(client, staff):
     client.force_login(staff.holly)
     assert client.get(reverse("dispatch:statistics")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ],
+)
+def test_statistics_export_as_spreadsheets(client, staff, tickets, fmt, content_type):
+    client.force_login(staff.connie)
+    query = {"start": "2026-11-01", "end": "2026-11-30", "format": fmt}
+    response = client.get(reverse("dispatch:statistics"), query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response.content[:2] == b"PK"  # both are zip containers
+    assert f"dispatch-statistics.{fmt}" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_statistics_as_pdf_or_a_clear_refusal_without_a_chinese_font(client, staff, tickets):
+    client.force_login(staff.connie)
+    response = client.get(reverse("dispatch:statistics"), {"format": "pdf"})
+    assert response.status_code in (200, 503)
+    if response.status_code == 200:
+        assert response.content.startswith(b"%PDF")
+    else:
+        assert "PDF" in response.content.decode()
