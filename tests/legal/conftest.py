@@ -35,3 +35,14 @@ def lawyers(db) -> list[Lawyer]:
 def monday_morning() -> Iterator[None]:
     with clock.frozen(factories.NOW):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """The public pages count requests per address in the cache; every test starts
+    with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

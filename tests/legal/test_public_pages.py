@@ -204,3 +204,12 @@ def test_two_lawyers_at_once_offer_their_times_together(client, centre, lawyers)
     assert Booking.objects.get(slot=1, session=second).citizen_name == "林美玲"
     again = client.post(reverse("legal:book", args=[first.pk]), _form(slot="1", phone="0922222222"))
     assert again.status_code == 400  # now taken at both desks
+
+
+def test_one_address_posting_too_often_is_stopped(client, session):
+    url = reverse("legal:book", args=[session.pk])
+    answers = [client.post(url, _form(phone="x")) for _ in range(21)]
+    assert [a.status_code for a in answers[:20]] == [400] * 20
+    assert answers[20].status_code == 429
+    assert answers[20]["Retry-After"] == "60"
+    assert "請稍候一分鐘再試" in answers[20].content.decode()
