@@ -18,12 +18,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from yankao.accounts.models import User
 from yankao.calendar.taipei import to_taipei
 from yankao.calendar.templatetags.roc import roc_date
 from yankao.core import clock
+from yankao.core.ratelimits import public_rate_limited
 from yankao.legal import policy, services
 from yankao.legal.forms import (
     BookingForm,
@@ -67,13 +67,6 @@ from yankao.legal.selectors import (
 from yankao.petitions import masking
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    """One address sent too many forms in a minute: say so, and when to try again."""
-    response = render(request, "legal/too_many.html", status=429)
-    response["Retry-After"] = "60"
-    return response
-
-
 def _language() -> str:
     return "en" if (translation.get_language() or "").startswith("en") else "zh-hant"
 
@@ -97,12 +90,10 @@ def _waitlist_form(venue: Venue, bookable: list[Session], data: Any = None) -> W
 
 
 @never_cache
-@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+@public_rate_limited("legal-waitlist")
 def venue_days(request: HttpRequest, key: str) -> HttpResponse:
     """Step 2: the sessions at one venue with free slots, by day; and the waiting
     list for the days that are full."""
-    if getattr(request, "limited", False):
-        return _too_many(request)
     venue = get_object_or_404(Venue, key=key, is_active=True)
     bookable = sessions_bookable(venue)
     form = _waitlist_form(venue, bookable, request.POST or None)
@@ -155,13 +146,11 @@ def _booking_page(
 
 
 @never_cache
-@ratelimit(key="ip", rate="20/m", method="POST", block=False)
+@public_rate_limited("legal-book")
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 3: a free time and the citizen's details. The sessions held at the same
     time by several lawyers offer their times together; the first desk free at the
     chosen time takes the booking."""
-    if getattr(request, "limited", False):
-        return _too_many(request)
     session = session_public(pk)
     slots, desks = group_slots(session_group(session))
     form = BookingForm(request.POST or None, slots=slots)
@@ -227,11 +216,9 @@ def _booking_context(booking: Booking, code: str) -> dict[str, Any]:
 
 
 @never_cache
-@ratelimit(key="ip", rate="30/m", method="POST", block=False)
+@public_rate_limited("legal-look-up")
 def look_up(request: HttpRequest) -> HttpResponse:
     """A booking for its number and private code: its time, and cancelling it."""
-    if getattr(request, "limited", False):
-        return _too_many(request)
     form = LookUpForm(request.POST or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -246,10 +233,8 @@ def look_up(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-@ratelimit(key="ip", rate="30/m", method="POST", block=False)
+@public_rate_limited("legal-cancel")
 def cancel(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return _too_many(request)
     form = CancelForm(request.POST)
     number, code = request.POST.get("number", ""), request.POST.get("code", "")
     booking = booking_by_number_and_code(number, code) if form.is_valid() else None
