@@ -2,6 +2,7 @@
 cancelling; errors are RFC 9457 problem documents in the request's language."""
 
 import json
+from datetime import time
 
 import pytest
 
@@ -160,3 +161,13 @@ def test_the_openapi_document_describes_the_legal_router(client):
     assert {f"{BASE}/sessions", f"{BASE}/bookings", f"{BASE}/bookings/{{number}}/cancel"} <= set(
         paths
     )
+
+
+def test_the_citys_app_books_on_the_citizens_rules_and_the_desk_on_its_own(client, staff, centre):
+    app = User.objects.create_user(username="app", role=Role.SYSTEM)
+    today = factories.NOW.date()
+    soon = factories.session(centre, day=today, starts=time(9, 30), ends=time(10, 30))
+    refused = _post(client, f"{BASE}/bookings", _body(soon, slot=0), app)  # starts in 30 min
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "這個時段已過或即將開始，無法線上預約，請改選較晚的時段。"
+    assert _post(client, f"{BASE}/bookings", _body(soon, slot=0), staff.amy).status_code == 201

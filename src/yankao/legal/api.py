@@ -182,6 +182,8 @@ def _book(user: Any, payload: BookingIn) -> Outcome:
             consent=payload.consent,
             channel=BookingChannel.API,
             by=user,
+            # The city's app books for the citizen on the citizen's rules; the desk not.
+            as_citizen=not policy.may_run_desk(user),
         )
     except services.SlotTaken as error:
         raise ApiProblem(409, str(error)) from error

@@ -176,17 +176,20 @@ def _book_one(
     booked_at = min(booked_at, now - timedelta(minutes=5))
     topic = rng.choices(list(TOPIC_WEIGHTS), weights=list(TOPIC_WEIGHTS.values()))[0]
     by_phone = rng.random() < 0.35 and agent is not None
+    citizen = _citizen(rng, number)
     try:
         with clock.frozen(booked_at):
             booked = services.booking_create(
                 session=session,
                 slot=index,
+                name=citizen["name"],
+                phone=citizen["phone"],
+                email=citizen["email"],
                 topic=topic,
                 question=rng.choice(QUESTIONS[topic]),
                 consent=True,
                 channel=BookingChannel.PHONE if by_phone else BookingChannel.WEB,
                 by=agent if by_phone else None,
-                **_citizen(rng, number),
             )
     except services.LegalError:
         return False

@@ -344,13 +344,13 @@ def _check_limit(digits: str, session: Session) -> None:
         )
 
 
-def _check_time(session: Session, slot: int, *, by: User | None, now: datetime) -> None:
+def _check_time(session: Session, slot: int, *, as_citizen: bool, now: datetime) -> None:
     if session.is_cancelled:
         raise LegalError(_("This session is cancelled; please choose another."))
     if not 0 <= slot < session.slot_count:
         raise LegalError(_("That slot does not exist in this session."))
     starts = session.slot_start(slot)
-    if by is None:
+    if as_citizen:
         closes = starts - timedelta(minutes=rule("YANKAO_LEGAL_BOOKING_CLOSE_MINUTES"))
         if now >= closes:
             raise LegalError(
@@ -392,8 +392,12 @@ def booking_create(
     email: str = "",
     language: str = "zh-hant",
     by: User | None = None,
+    as_citizen: bool | None = None,
 ) -> Booked:
     """Book one slot for a citizen: on the web (by=None) or by staff for a caller.
+    The citizen's rules (the booking window, closing before the slot) apply on the
+    web and to `as_citizen` callers such as the city's app; the desk may book a
+    walk-in until the slot ends.
 
     The session row is locked, so bookings of one session queue; the partial
     unique constraint on (session, slot) is the guarantee even so: a second
@@ -403,7 +407,8 @@ def booking_create(
     _check_details(name, phone, topic, question, consent)
     now = clock.now()
     session = _locked_session(session)
-    _check_time(session, slot, by=by, now=now)
+    citizen_rules = by is None if as_citizen is None else as_citizen
+    _check_time(session, slot, as_citizen=citizen_rules, now=now)
     if Booking.objects.filter(session=session, slot=slot, status__in=ACTIVE_STATUSES).exists():
         raise SlotTaken(_("Someone has just booked this slot. Please choose another one."))
     digits = phone_digits(phone)
