@@ -213,3 +213,9 @@ def test_one_address_posting_too_often_is_stopped(client, session, settings):
     assert [a.status_code for a in answers[:5]] == [400] * 5
     assert answers[5].status_code == 429
     assert answers[5]["Retry-After"] == "60"
+
+
+def test_the_pages_speak_english_when_asked(client, centre, session):
+    page = client.get(reverse("legal:venue", args=[centre.key]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Free legal consultation at" in page.content.decode()
+    assert "2026-11-10" in page.content.decode()
