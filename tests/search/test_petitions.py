@@ -133,3 +133,12 @@ def test_the_cases_page_survives_bad_queries(client, cases, staff, query):
 
 def test_signed_out_visitors_cannot_search_cases(client, cases):
     assert client.get("/search/cases/", {"q": "路燈"}).status_code == 302
+
+
+def test_an_agency_asked_to_co_handle_finds_the_petition(cases, staff):
+    lamp, _ = cases
+    assert petition_ids("光復路", staff.dora) == []
+    tracking.item_add_cohandler(
+        item=lamp.item, agency=staff.dora.agency, by=staff.holly, reason="協助路段確認"
+    )
+    assert petition_ids("光復路", staff.dora) == [lamp.pk]

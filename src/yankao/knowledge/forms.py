@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,7 +20,19 @@ class SearchForm(forms.Form):
         label=_("Search the knowledge base"),
         required=False,
         max_length=2000,
-        widget=forms.SearchInput(attrs={"autofocus": True, "autocomplete": "off"}),
+        widget=forms.SearchInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                # With htmx, results follow the typing; without it, the form submits.
+                "hx-get": reverse_lazy("knowledge:index"),
+                "hx-trigger": "input changed delay:250ms, search",
+                "hx-target": "#kb-results",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-push-url": "true",
+            }
+        ),
     )
     include_expired = forms.BooleanField(label=_("Include expired articles"), required=False)
 
