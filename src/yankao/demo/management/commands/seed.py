@@ -136,10 +136,7 @@ class Command(BaseCommand):
                     bookings=options["legal_bookings"], seed=options["seed"], progress=bar.update
                 )
             self.stdout.write(f"Legal consultation bookings: {made}.")
-        from yankao.hotline.demo import calls_seed_for_command
-
-        if made := calls_seed_for_command(count=options["calls"], seed=options["seed"]):
-            self.stdout.write(f"1999 calls: {made}.")
+        # Before the calls: the demo's calls answered from the knowledge base name its articles.
         if options["knowledge"] or options["articles"]:
             from yankao.knowledge.demo import knowledge_seed_for_command
 
@@ -147,6 +144,10 @@ class Command(BaseCommand):
                 demo=options["knowledge"], bulk=options["articles"], seed=options["seed"]
             ):
                 self.stdout.write(line)
+        from yankao.hotline.demo import calls_seed_for_command
+
+        if made := calls_seed_for_command(count=options["calls"], seed=options["seed"]):
+            self.stdout.write(f"1999 calls: {made}.")
         if options["open311"]:
             from yankao.open311.demo import open311_seed_for_command
 
