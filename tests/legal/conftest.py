@@ -46,3 +46,13 @@ def fresh_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def city_language() -> Iterator[None]:
+    """Each test starts in the city's language, whatever a request before it chose
+    (the locale middleware leaves the last request's language active)."""
+    from django.utils import translation
+
+    with translation.override("zh-hant"):
+        yield
