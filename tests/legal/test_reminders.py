@@ -71,3 +71,17 @@ def test_the_scheduled_task_sends_the_due_reminders(monday_booking):
     with clock.frozen(taipei(2026, 11, 13, 9, 5)):
         send_booking_reminders.call_local()
     assert _reminders().count() == 1
+
+
+def test_with_an_sms_gateway_a_citizen_without_e_mail_gets_an_sms(centre, settings):
+    settings.YANKAO_SMS_GATEWAY = "tests.legal.test_reminders.fake_gateway"
+    session = factories.session(centre, day=date(2026, 11, 16))
+    booking = factories.booking(session, email="", phone="0912-345-678").booking
+    assert reminders_send(now=taipei(2026, 11, 13, 9, 5)) == 1
+    sms = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booking.pk}-reminder-sms")
+    assert (sms.channel, sms.to) == ("sms", ["0912-345-678"])
+    assert booking.number in sms.body and len(sms.body) < 160
+
+
+def fake_gateway(*, to, body, message_id):  # pragma: no cover - delivery is not tested here
+    return None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from yankao.calendar.roc import format_roc_long
 from yankao.legal.models import Booking, WaitlistEntry
+from yankao.messaging.models import Channel
 from yankao.messaging.services import outbox_enqueue
 
 
@@ -102,9 +103,34 @@ def lawyer_changed(booking: Booking, change_id: str) -> None:
         _send(booking, subject, body, f"lawyer-{change_id}")
 
 
+def sms_available() -> bool:
+    """Whether the deployment has an SMS gateway (YANKAO_SMS_GATEWAY)."""
+    return bool(getattr(settings, "YANKAO_SMS_GATEWAY", ""))
+
+
 def booking_reminder(booking: Booking) -> None:
+    """By e-mail; to a citizen who gave none, by SMS to the phone when the
+    deployment has an SMS gateway."""
     with translation.override(booking.language):
         values = {**_when(booking), "link": _absolute(reverse("legal:look-up"))}
+        if not booking.citizen_email and sms_available():
+            text = (
+                _(
+                    "Reminder: free legal consultation %(number)s, %(venue)s, %(date)s "
+                    "%(start)s. If you cannot come, please cancel: %(link)s"
+                )
+                % values
+            )
+            outbox_enqueue(
+                channel=Channel.SMS,
+                to=[booking.citizen_phone],
+                subject="",
+                body=text,
+                dedupe_key=f"legal-booking-{booking.pk}-reminder-sms",
+                ref_type="legal.booking",
+                ref_id=str(booking.pk),
+            )
+            return
         body = (
             _(
                 "A reminder of your free legal consultation %(number)s: %(venue)s, %(date)s, "

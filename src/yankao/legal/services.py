@@ -619,24 +619,23 @@ def reminder_window(now: datetime) -> tuple[date, date] | None:
 
 @transaction.atomic
 def reminders_send(*, now: datetime | None = None) -> int:
-    """E-mail a reminder, once, to each citizen booked in the reminder window.
-    Returns how many reminders were queued."""
+    """Remind each citizen booked in the reminder window, once: by e-mail, or by SMS
+    to those without one when an SMS gateway is configured. Returns how many
+    reminders were queued."""
     now = now or clock.now()
     window = reminder_window(now)
     if window is None:
         return 0
-    due = list(
-        Booking.objects.select_for_update(of=("self",))
-        .filter(
-            status=BookingStatus.BOOKED,
-            reminded_at__isnull=True,
-            session__status=SessionStatus.SCHEDULED,
-            session__date__gte=window[0],
-            session__date__lte=window[1],
-        )
-        .exclude(citizen_email="")
-        .select_related("session__venue")
+    candidates = Booking.objects.select_for_update(of=("self",)).filter(
+        status=BookingStatus.BOOKED,
+        reminded_at__isnull=True,
+        session__status=SessionStatus.SCHEDULED,
+        session__date__gte=window[0],
+        session__date__lte=window[1],
     )
+    if not notifications.sms_available():
+        candidates = candidates.exclude(citizen_email="")  # the desk calls them instead
+    due = list(candidates.select_related("session__venue"))
     for booking in due:
         notifications.booking_reminder(booking)
     Booking.objects.filter(pk__in=[b.pk for b in due]).update(reminded_at=now)
