@@ -42,7 +42,8 @@ SQLITE_REMOVE = [
 
 # Positions: the title from 1, the text from 1001, so no phrase spans the two;
 # tsvector positions stop at 16383. Title tokens weigh A, text D, scope B (the
-# scope is matched, never ranked: ranking uses a query without it).
+# scope is matched, never ranked: ranking uses a query without it). The source is
+# a lexeme too ('srcpetition'), so the GIN index alone narrows to one source.
 POSTGRESQL_INSTALL = [
     """
     CREATE OR REPLACE FUNCTION search_tokens_vector(tokens text, weight text, first integer)
@@ -56,7 +57,8 @@ POSTGRESQL_INSTALL = [
     "ALTER TABLE search_document ADD COLUMN vector tsvector GENERATED ALWAYS AS ("
     "search_tokens_vector(title_tokens, 'A', 1) "
     "|| search_tokens_vector(body_tokens, 'D', 1001) "
-    "|| search_tokens_vector(scope_tokens, 'B', 16300)"
+    "|| search_tokens_vector(scope_tokens, 'B', 16300) "
+    "|| search_tokens_vector('src' || source, 'B', 16383)"
     ") STORED",
     "CREATE INDEX search_document_vector ON search_document USING gin (vector)",
 ]

@@ -20,6 +20,11 @@ def _hex(key: str) -> str:
     return key.encode().hex()
 
 
+def source_lexeme(source: str) -> str:
+    """The source as PostgreSQL's vector holds it (see fulltext.py)."""
+    return "src" + source
+
+
 def source_code(source: str) -> int:
     return zlib.crc32(source.encode()) & 0x7FFF
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Scope
-from yankao.search.scope import fts_key_range, owner_token, tree_token
+from yankao.search.scope import fts_key_range, owner_token, source_lexeme, tree_token
 from yankao.search.text import Phrase, normalise, query_phrases, query_words
 
 MAX_LIMIT = 100
@@ -216,7 +216,7 @@ class _PostgreSQL:
         match = f"({words})"
         if agency_terms:
             match += " & (" + " | ".join(f"'{t}'" for t in agency_terms) + ")"
-        ids = self._candidates(source, match)
+        ids = self._candidates(source, match, wanted)
         if not ids:
             return []
         where, params = _expiry(expiry)
@@ -228,25 +228,32 @@ class _PostgreSQL:
         )
         return _fetch(sql, [words, ids, *params, wanted])
 
-    def _candidates(self, source: str, match: str) -> list[int]:
-        """The ids of the newest CANDIDATES matches. First among the newest WINDOW
-        rows, read backwards by key (cheap when the words are common); when that
-        is not enough, through the GIN index over all rows (cheap when they are
-        rare). Leaving the choice to the planner was slow either way when the
-        words and the agency are correlated (all street lights are one office's)."""
+    def _candidates(self, source: str, match: str, wanted: int) -> list[int]:
+        """The ids of at most CANDIDATES matches, the newest first. First among the
+        newest WINDOW rows, read backwards by key: cheap, whatever the words. Only
+        when that does not fill the page, through the GIN index over all rows
+        (the words are then rare, so that is cheap too). The planner is kept off a
+        sequential scan there: words and source or agency are correlated in ways
+        its estimates miss (1999 is in most articles and in few petitions)."""
         recent = _fetch(
             "SELECT w.id FROM (SELECT id, vector FROM search_document WHERE source = %s "
             "ORDER BY object_id DESC LIMIT %s) w "
             "WHERE w.vector @@ CAST(%s AS tsquery) LIMIT %s",
             [source, WINDOW, match, CANDIDATES],
         )
-        if len(recent) >= CANDIDATES:
+        if len(recent) >= wanted:
             return [row[0] for row in recent]
-        everywhere = _fetch(
-            "SELECT id FROM search_document WHERE source = %s "
-            "AND vector @@ CAST(%s AS tsquery) ORDER BY object_id + 0 DESC LIMIT %s",
-            [source, match, CANDIDATES],
-        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            # SET LOCAL outlives a savepoint: put it back for the caller's transaction.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            try:
+                everywhere = _fetch(
+                    "SELECT id FROM search_document WHERE source = %s "
+                    "AND vector @@ CAST(%s AS tsquery) ORDER BY object_id + 0 DESC LIMIT %s",
+                    [source, f"({match}) & '{source_lexeme(source)}'", CANDIDATES],
+                )
+            finally:
+                cursor.execute("RESET enable_seqscan")
         return [row[0] for row in everywhere]
 
     def by_ids(
