@@ -207,6 +207,8 @@ class CancelForm(LookUpForm):
     code = forms.CharField(widget=forms.HiddenInput, max_length=20)
 
 
+DATE_HINT = _("ROC or ISO date, e.g. 115/10/01 or 2026-10-01")
+
 WEEKDAYS = [
     (0, _("Monday")),
     (1, _("Tuesday")),
@@ -225,8 +227,14 @@ class RotaForm(forms.Form):
         empty_label="—",
         error_messages={"required": _("Choose the venue.")},
     )
-    first = ROCDateField(label=_("From"), error_messages={"required": _("Enter the first day.")})
-    last = ROCDateField(label=_("To"), error_messages={"required": _("Enter the last day.")})
+    first = ROCDateField(
+        label=_("From"),
+        help_text=DATE_HINT,
+        error_messages={"required": _("Enter the first day.")},
+    )
+    last = ROCDateField(
+        label=_("To"), help_text=DATE_HINT, error_messages={"required": _("Enter the last day.")}
+    )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Weekdays"),
         choices=WEEKDAYS,
@@ -268,7 +276,7 @@ class RotaForm(forms.Form):
 
 
 class DeskForm(forms.Form):
-    start = ROCDateField(label=_("From"), required=False)
+    start = ROCDateField(label=_("From"), required=False, help_text=DATE_HINT)
     venue = forms.ModelChoiceField(
         label=_("Venue"), queryset=Venue.objects.all(), required=False, empty_label="—"
     )
