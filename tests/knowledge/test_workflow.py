@@ -124,3 +124,17 @@ def test_the_review_list_holds_articles_due_within_30_days_or_expired(staff):
     listed = list(review_due(staff.hank, today=today))
     assert set(listed) == {due, gone}
     assert other not in list(review_due(staff.sue, today=today))
+
+
+def test_reindex_keeps_only_published_articles(staff):
+    from yankao.search.models import SearchDocument
+    from yankao.search.services import reindex
+
+    draft = new_draft(staff, question="草稿問題")
+    live = new_draft(staff, question="已發布問題")
+    services.article_approve(article=live, by=staff.sue)
+    SearchDocument.objects.filter(source="article").delete()
+    result = reindex(source="article")
+    assert result.indexed == 1
+    assert list(SearchDocument.objects.values_list("object_id", flat=True)) == [live.pk]
+    assert draft.pk != live.pk

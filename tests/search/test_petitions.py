@@ -142,3 +142,10 @@ def test_an_agency_asked_to_co_handle_finds_the_petition(cases, staff):
         item=lamp.item, agency=staff.dora.agency, by=staff.holly, reason="協助路段確認"
     )
     assert petition_ids("光復路", staff.dora) == [lamp.pk]
+
+
+def test_the_reindex_command_refuses_an_unknown_source(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown source"):
+        call_command("search", "reindex", "--source", "nonsense")

@@ -51,7 +51,9 @@ class ArticleForm(forms.Form):
         queryset=Category.objects.filter(is_active=True),
     )
     question = forms.CharField(label=pgettext_lazy("knowledge", "Question"), max_length=200)
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 10}))
+    answer = forms.CharField(
+        label=_("Answer"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10})
+    )
     keywords = forms.CharField(
         label=_("Keywords"),
         max_length=200,
