@@ -19,7 +19,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search the knowledge base"),
         required=False,
-        max_length=2000,
+        max_length=10000,
         widget=forms.SearchInput(
             attrs={
                 "autofocus": True,
