@@ -21,3 +21,15 @@ def test_the_bench_seeds_bookings_and_times_the_three_figures(staff):
     ]
     assert all(f.seconds > 0 for f in figures)
     assert Booking.objects.count() == 500  # the timed booking was rolled back
+
+
+def test_the_bench_leaves_slots_already_booked_alone():
+    from tests.legal import factories
+    from yankao.legal.models import Venue
+    from yankao.legal.services import venues_load
+
+    venues_load()
+    session = factories.session(Venue.objects.get(key="fengshan"), day=date(2026, 11, 3))
+    factories.booking(session, 0, at=factories.NOW)
+    made = legal_bench_seed(count=100_000, today=date(2026, 11, 26))
+    assert Booking.objects.count() == made + 1

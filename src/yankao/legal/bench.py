@@ -58,16 +58,20 @@ def legal_bench_seed(*, count: int, today: date, seed: int = 1) -> int:
                     by=None,
                 )
     past = list(Session.objects.filter(date__lt=today).values_list("pk", "slot_count", "date"))
-    slots = [(pk, index, day) for pk, n, day in past for index in range(n)]
+    held = set(
+        Booking.objects.exclude(status=BookingStatus.CANCELLED).values_list("session_id", "slot")
+    )  # the demo city may have booked some already
+    slots = [(pk, i, day) for pk, n, day in past for i in range(n) if (pk, i) not in held]
     rng.shuffle(slots)
     digest = code_digest("BENCHBENCH")
     topics, statuses = Topic.values, [BookingStatus.ATTENDED] * 9 + [BookingStatus.NO_SHOW]
+    first_number = Booking.objects.filter(number__startswith="B").count()  # a second run
     rows = []
     for number, (pk, index, day) in enumerate(slots[:count]):
         at = datetime.combine(day - timedelta(days=3), time(10), tzinfo=TAIPEI)
         rows.append(
             Booking(
-                number=f"B{number:09d}",
+                number=f"B{first_number + number:09d}",
                 session_id=pk,
                 slot=index,
                 status=rng.choice(statuses),
@@ -87,6 +91,20 @@ def legal_bench_seed(*, count: int, today: date, seed: int = 1) -> int:
     return len(rows)
 
 
+def _free_slot(today: date) -> tuple[Session | None, int]:
+    """A session after today with a slot nobody holds, for the timed booking."""
+    held = set(
+        Booking.objects.filter(session__date__gt=today)
+        .exclude(status=BookingStatus.CANCELLED)
+        .values_list("session_id", "slot")
+    )
+    for session in Session.objects.filter(date__gt=today, status="scheduled").order_by("date"):
+        for index in range(session.slot_count):
+            if (session.pk, index) not in held:
+                return session, index
+    return None, 0
+
+
 def _median(action: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -100,7 +118,7 @@ def legal_figures(*, user: object, today: date, runs: int = 5) -> list[LegalFigu
     """Median seconds of: the public listing of free sessions, one booking through
     the service (rolled back), and one month's counts per venue."""
     now = datetime.combine(today, time(9), tzinfo=TAIPEI)
-    upcoming = Session.objects.filter(date__gt=today).order_by("date", "desk").first()
+    upcoming, free_slot = _free_slot(today)
     month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     month_end = today.replace(day=1) - timedelta(days=1)
 
@@ -115,7 +133,7 @@ def legal_figures(*, user: object, today: date, runs: int = 5) -> list[LegalFigu
         with clock.frozen(now), transaction.atomic():
             services.booking_create(
                 session=upcoming,
-                slot=0,
+                slot=free_slot,
                 name="測試",
                 phone=f"07-{next(counter):07d}",
                 topic="civil",
