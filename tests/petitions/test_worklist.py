@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.factories import agency, taipei
 from tests.petitions.factories import THURSDAY, category, district, petition
 from yankao.core import clock
+from yankao.core.paging import CappedPaginator
 from yankao.petitions.models import Channel, Petition
 from yankao.petitions.services import agency_petition_settings_set
 from yankao.tracking.models import Status
@@ -286,3 +287,15 @@ def test_after_a_bulk_action_the_supervisor_returns_to_the_same_filters(client, 
     }
     response = client.post(BULK, data)
     assert response["Location"] == f"{URL}?channel=phone&page=1"
+
+
+def test_beyond_a_thousand_open_petitions_the_page_says_more_than_a_thousand(
+    client, staff, monkeypatch
+):
+    monkeypatch.setattr("yankao.core.paging.WORKLIST_COUNT_CAP", 3)
+    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 3})
+    for _ in range(5):
+        petition()
+    response = look(client, staff.sue)
+    assert response.context["page"].paginator.capped
+    assert "More than 3 open petitions" in response.content.decode()

@@ -17,8 +17,9 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
-from yankao.petitions.models import Petition
+from yankao.petitions.models import Category, Petition
 
 WINDOW = timedelta(days=30)
 REPEAT_WINDOW = timedelta(days=180)
@@ -47,14 +48,22 @@ def text_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _main_and_subitems(main_id: int) -> list[int]:
+    """A main category (主項) and its sub-items (子項), as ids: an IN over a few ids
+    lets the database read its indexes instead of joining categories."""
+    rows = Category.objects.filter(Q(pk=main_id) | Q(parent_id=main_id))
+    return list(rows.values_list("pk", flat=True))
+
+
 def _candidates(petition: Petition, district_id: int) -> list[Petition]:
     received = petition.item.received_at
-    same_matter = Q(category_id=petition.category_id)
-    if petition.category.parent_id:
-        same_matter |= Q(category__parent_id=petition.category.parent_id)
+    # The same matter: the category or a sibling under the same main item, listed
+    # here (a few ids) so the database reads the (category, district) index.
+    parent = petition.category.parent_id
+    same_matter = _main_and_subitems(parent) if parent else [petition.category_id]
     rows = (
         Petition.objects.filter(
-            same_matter,
+            category_id__in=same_matter,
             district_id=district_id,
             item__received_at__gte=received - WINDOW,
             item__received_at__lte=received + WINDOW,
@@ -98,7 +107,8 @@ def possible_repeats(petition: Petition) -> list[Suggestion]:
     """Earlier petitions of the same petitioner on the same main category."""
     contact = Q()
     if petition.petitioner_email:
-        contact |= Q(petitioner_email__iexact=petition.petitioner_email)
+        # Matched on the lower-cased address, which the petition_email index holds.
+        contact |= Q(email_lower=petition.petitioner_email.lower())
     if petition.petitioner_phone:
         contact |= Q(petitioner_phone=petition.petitioner_phone)
     if not contact:
@@ -106,8 +116,9 @@ def possible_repeats(petition: Petition) -> list[Suggestion]:
     parent = petition.category.parent_id or petition.category_id
     received = petition.item.received_at
     earlier = (
-        Petition.objects.filter(contact)
-        .filter(Q(category_id=parent) | Q(category__parent_id=parent))
+        Petition.objects.alias(email_lower=Lower("petitioner_email"))
+        .filter(contact)
+        .filter(category_id__in=_main_and_subitems(parent))
         .filter(item__received_at__lt=received, item__received_at__gte=received - REPEAT_WINDOW)
         .exclude(pk=petition.pk)
         .select_related("item", "category")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from yankao.tracking.models import TrackedItem
@@ -178,6 +179,7 @@ class Petition(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="repeats",
+        db_index=False,  # a partial index below: most petitions have none
     )
     # Another citizen's petition on the same matter, handled and answered in one case.
     merged_into = models.ForeignKey(
@@ -187,6 +189,7 @@ class Petition(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged",
+        db_index=False,  # a partial index below: most petitions have none
     )
     # Petitions the handler marked as about the same or a connected matter.
     related = models.ManyToManyField("self", verbose_name=_("related petitions"), blank=True)
@@ -212,7 +215,24 @@ class Petition(models.Model):
                 name="petition_merge_link_only_for_merged",
             ),
         ]
-        indexes = [models.Index(fields=["category", "district"], name="petition_category")]
+        indexes = [
+            models.Index(fields=["category", "district"], name="petition_category"),
+            # Repeats: the same petitioner, found by e-mail (any case) or phone.
+            models.Index(Lower("petitioner_email"), name="petition_email"),
+            models.Index(fields=["petitioner_phone"], name="petition_phone"),
+            # Almost every petition links to none: partial indexes stay small, and the
+            # planner's statistics do not mistake the column for useless.
+            models.Index(
+                fields=["merged_into"],
+                name="petition_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
+            models.Index(
+                fields=["repeat_of"],
+                name="petition_repeat_of",
+                condition=Q(repeat_of__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.item.number

@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability, Role
 from yankao.core import clock
+from yankao.core.paging import CappedPaginator
 from yankao.organisation.models import District
 from yankao.organisation.scoping import agencies_in_scope, agency_in_scope, agency_scope_q
 from yankao.petitions.kinds import PETITION
@@ -324,7 +324,9 @@ def petition_worklist_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = PetitionFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else PetitionFilters()
-    page = Paginator(petition_worklist(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(petition_worklist(user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = _rows(user, list(page))
     context = {
         "page": page,

@@ -131,7 +131,18 @@ class TrackedItem(models.Model):
             models.Index(fields=["owner_agency", "status", "due_at"], name="item_worklist"),
             models.Index(fields=["status", "due_at"], name="item_status_due"),
             models.Index(fields=["received_at"], name="item_received"),
-            models.Index(fields=["closed_at"], name="item_closed"),
+            # Closed items by closing time (reports). Partial, like the next one, so
+            # that "closed_at is null" is never read from it: SQLite's statistics would
+            # take the nulls for one row each.
+            models.Index(
+                fields=["closed_at"], name="item_closed", condition=Q(closed_at__isnull=False)
+            ),
+            # Open items (closed_at is null) by deadline: worklists walk it in order and
+            # stop after a page, whatever the size of the table; being partial, it
+            # holds open items only, and the planner's statistics see how many.
+            models.Index(
+                fields=["due_at"], name="item_open_due", condition=Q(closed_at__isnull=True)
+            ),
             models.Index(
                 fields=["remind_at"], name="item_remind", condition=Q(reminded_at__isnull=True)
             ),

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.core import clock
+from yankao.core.paging import CappedPaginator
 from yankao.organisation.scoping import agencies_in_scope
 from yankao.tracking.actions import ACTIONS, build_form
 from yankao.tracking.forms import WorklistFilterForm
@@ -63,7 +63,7 @@ def worklist_context(request: HttpRequest) -> dict[str, Any]:
     agencies = agencies_in_scope(user)
     form = WorklistFilterForm(request.GET or None, agencies=agencies)
     filters = _filters(form) if request.GET else WorklistFilters()
-    page = Paginator(worklist(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(worklist(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "filter_form": form, "query": query.urlencode(), "now": clock.now()}

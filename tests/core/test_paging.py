@@ -1,0 +1,31 @@
+"""Counting a long list stops at the cap: the page says "more than 1,000" instead
+of counting every row."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from yankao.core.paging import CappedPaginator
+from yankao.organisation.models import District
+
+pytestmark = pytest.mark.django_db
+
+
+def test_below_the_cap_the_count_is_exact():
+    paginator = CappedPaginator(District.objects.order_by("pk"), 10, cap=100)
+    assert paginator.count == District.objects.count() == 38
+    assert not paginator.capped
+    assert paginator.num_pages == 4
+
+
+def test_above_the_cap_the_count_stops_and_says_so():
+    paginator = CappedPaginator(District.objects.order_by("pk"), 5, cap=20)
+    with CaptureQueriesContext(connection) as counted:
+        assert paginator.count == 20
+    assert paginator.capped
+    assert paginator.num_pages == 4
+    assert "LIMIT 21" in counted.captured_queries[0]["sql"]
+    assert "ORDER BY" not in counted.captured_queries[0]["sql"]  # any index may count
+    assert [d.pk for d in paginator.page(4)] == list(
+        District.objects.order_by("pk").values_list("pk", flat=True)[15:20]
+    )
