@@ -5,6 +5,9 @@ import pytest
 
 from tests import factories
 
+# The browser fixtures (one Chromium for the whole run), for every app's browser tests.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

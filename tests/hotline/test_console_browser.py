@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import browser, city, page  # noqa: F401 - the browser fixtures
 from tests.browser.pages import (
     City,
     dangling_idrefs,
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def agent_city(city: City, page: Page, live_server) -> City:  # noqa: F811 - fixtures
+def agent_city(city: City, page: Page, live_server) -> City:
     from yankao.knowledge.loading import category_rows
     from yankao.knowledge.models import Category
     from yankao.petitions.services import petition_reference_load
@@ -50,7 +49,7 @@ def agent_city(city: City, page: Page, live_server) -> City:  # noqa: F811 - fix
 
 
 def test_an_agent_answers_a_call_from_the_knowledge_base_by_keyboard(
-    page: Page,  # noqa: F811
+    page: Page,
     agent_city: City,
 ) -> None:
     page.goto(reverse("hotline:console"))
@@ -83,7 +82,7 @@ def test_an_agent_answers_a_call_from_the_knowledge_base_by_keyboard(
 
 
 def test_an_agent_registers_a_petition_from_a_call_by_keyboard(
-    page: Page,  # noqa: F811
+    page: Page,
     agent_city: City,
 ) -> None:
     page.goto(reverse("hotline:console"))
@@ -114,8 +113,8 @@ def test_an_agent_registers_a_petition_from_a_call_by_keyboard(
 
 
 def test_the_call_list_and_statistics_are_named_and_keyboard_reachable(
-    page: Page,  # noqa: F811
-    city: City,  # noqa: F811
+    page: Page,
+    city: City,
     live_server,
 ) -> None:
     from tests.hotline.factories import call

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 
-# The browser tests' fixtures (Chromium, a page, the city on a live server).
-from tests.browser.conftest import browser, city, page  # noqa: F401
 from tests.legal import factories
 from yankao.core import clock
 from yankao.legal.models import Lawyer, Venue

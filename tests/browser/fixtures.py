@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: Debian's Chromium driven by Playwright's sync API
+"""Fixtures of every browser test (registered for the whole suite by tests/conftest.py,
+so the one Chromium is shared): Debian's Chromium driven by Playwright's sync API
 against pytest-django's live server, with the real zh-Hant interface.
 
 Chromium comes from the system (scripts/install-system-packages.sh); Playwright is
