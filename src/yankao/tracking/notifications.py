@@ -42,8 +42,26 @@ def _handlers_of(item: TrackedItem) -> list[str]:
     return agency_staff_emails(item.owner_agency, [Role.HANDLER, Role.SUPERVISOR])
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    """ "/kcg/pw/pw-maintenance/" → ["/kcg/", "/kcg/pw/", "/kcg/pw/pw-maintenance/"]."""
+    parts = [part for part in path.split("/") if part]
+    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
 def _supervisors_of(agency: Agency) -> list[str]:
-    return agency_staff_emails(agency, [Role.SUPERVISOR])
+    """The supervisors nearest the agency: its own, or else those of the closest
+    agency above it (a supervisor oversees the agencies below theirs)."""
+    supervisors = list(
+        User.objects.filter(
+            role=Role.SUPERVISOR, is_active=True, agency__path__in=_ancestor_paths(agency.path)
+        )
+        .exclude(email="")
+        .values_list("email", "agency__path")
+    )
+    if not supervisors:
+        return []
+    nearest = max(len(path) for _email, path in supervisors)
+    return sorted({email for email, path in supervisors if len(path) == nearest})
 
 
 def _commission() -> list[str]:

@@ -7,7 +7,7 @@ grow with Python loops over rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -72,6 +72,9 @@ def _open_visibility_q(user: User, prefix: str) -> Q:
     return owned | Q(**{f"{prefix}pk__in": cohandled}) if cohandled else owned
 
 
+DUE_SOON_HOURS = timedelta(hours=2)
+
+
 @dataclass(frozen=True)
 class WorklistFilters:
     text: str = ""
@@ -106,7 +109,11 @@ def worklist_q(user: User, filters: WorklistFilters | None = None, prefix: str =
     if filters.due == "overdue":
         rule &= Q(**{f"{f}due_at__lt": now})
     elif filters.due == "soon":
-        rule &= Q(**{f"{f}due_at__gte": now, f"{f}due_at__lte": add_working_days(now, 1)})
+        # By the end of the next working day, or within DUE_SOON_HOURS on the hours clock.
+        rule &= Q(**{f"{f}due_at__gte": now}) & (
+            Q(**{f"{f}clock": Clock.WORKING_DAYS, f"{f}due_at__lte": add_working_days(now, 1)})
+            | Q(**{f"{f}clock": Clock.HOURS, f"{f}due_at__lte": now + DUE_SOON_HOURS})
+        )
     return rule
 
 

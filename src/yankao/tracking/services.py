@@ -24,6 +24,7 @@ from yankao.tracking.kinds import ItemKind, get_kind
 from yankao.tracking.models import (
     OPEN_STATUSES,
     Action,
+    Clock,
     CoHandler,
     CoHandlerState,
     Escalation,
@@ -407,7 +408,13 @@ def _close(
     before = _move(kind, item, Action.CLOSE)
     item.closed_at = at
     item.outcome = Outcome.ON_TIME if at <= item.due_at else Outcome.LATE
-    item.working_days_taken = office_calendar.working_days_between(item.received_at, at)
+    # Working days taken mean something on the working-day clock only; an item on the
+    # hours clock is measured by its received and closed times.
+    item.working_days_taken = (
+        office_calendar.working_days_between(item.received_at, at)
+        if item.clock == Clock.WORKING_DAYS
+        else None
+    )
     _save(item, "status", "closed_at", "outcome", "working_days_taken")
     _record(
         kind,
