@@ -207,9 +207,15 @@ MAP_TILES = env_str("YANKAO_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/
 MAP_ATTRIBUTION = env_str("YANKAO_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 MAP_CENTER = (22.6273, 120.3014)  # Kaohsiung City Hall (Lingya)
 MAP_ZOOM = 12
-# The city's bounding box, from Kaohsiung's mountain districts to its islands' main
-# harbour area: coordinates outside it are refused as a likely slip.
-MAP_BOUNDS = ((22.45, 120.17), (23.48, 121.05))
+# The city's bounding box, "south,west,north,east" in decimal degrees (Kaohsiung's
+# mainland, from 林園 to 桃源): points outside it are refused as a likely slip, on every
+# form and API (yankao.organisation.geography).
+_bounds = env_str("YANKAO_CITY_BOUNDS", "22.40,120.10,23.50,121.10").split(",")
+try:
+    _south, _west, _north, _east = (float(part) for part in _bounds)
+except ValueError as _error:
+    raise ImproperlyConfigured("YANKAO_CITY_BOUNDS must be four numbers: S,W,N,E") from _error
+MAP_BOUNDS = ((_south, _west), (_north, _east))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -313,14 +319,6 @@ YANKAO_OPEN311_JURISDICTION = env_str("YANKAO_OPEN311_JURISDICTION", "kcg.gov.tw
 YANKAO_OPEN311_CONTACT = env_str("YANKAO_OPEN311_CONTACT", "高雄市政府研究發展考核委員會 1999")
 # Requests per minute from one address without an api_key (keys carry their own rate).
 YANKAO_OPEN311_ANONYMOUS_RATE = env_int("YANKAO_OPEN311_ANONYMOUS_RATE", 120)
-# Where a request may be: "south,west,north,east" in decimal degrees (Kaohsiung's mainland).
-_bounds = env_str("YANKAO_OPEN311_BOUNDS", "22.40,120.10,23.50,121.10").split(",")
-try:
-    YANKAO_OPEN311_BOUNDS = tuple(float(part) for part in _bounds)
-except ValueError:
-    YANKAO_OPEN311_BOUNDS = ()
-if len(YANKAO_OPEN311_BOUNDS) != 4:
-    raise ImproperlyConfigured("YANKAO_OPEN311_BOUNDS must be four numbers: S,W,N,E")
 
 # --- free legal consultations (docs/adr/0008) -------------------------------------------
 # Booking rules: no published rule fixes them, so each is a setting.

@@ -34,6 +34,7 @@ from yankao.dispatch.models import (
     TicketPersonalDataAccess,
     TicketPhoto,
 )
+from yankao.organisation.geography import city_bounds, in_city
 from yankao.organisation.models import Agency, District
 from yankao.tracking.models import Action, ItemEvent, Status, TrackedItem
 from yankao.tracking.services import item_accept, item_close, item_create, item_note
@@ -84,8 +85,8 @@ def check_location(latitude: object, longitude: object) -> tuple[Decimal | None,
         raise LocationError(_("Give both the latitude and the longitude, or neither."))
     lat = _decimal(latitude, str(_("latitude")))
     lon = _decimal(longitude, str(_("longitude")))
-    (south, west), (north, east) = settings.MAP_BOUNDS
-    if not (south <= float(lat) <= north and west <= float(lon) <= east):
+    if not in_city(lat, lon):
+        south, west, north, east = city_bounds()
         raise LocationError(
             _(
                 "The point %(lat)s, %(lon)s is outside Kaohsiung City (latitude "

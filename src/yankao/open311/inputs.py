@@ -34,6 +34,7 @@ from yankao.open311.catalogue import (
 )
 from yankao.open311.errors import Open311Error
 from yankao.open311.selectors import MAX_PAGE_SIZE, STATUS_Q, RequestFilters
+from yankao.organisation.geography import city_bounds, in_city
 from yankao.organisation.models import District
 
 DESCRIPTION_MAX = 4000
@@ -100,8 +101,8 @@ def _place(data: dict[str, Any]) -> tuple[Decimal | None, Decimal | None]:
                 400, str(_("Say where: lat and long, address_string or address_id."))
             )
         return None, None
-    south, west, north, east = settings.YANKAO_OPEN311_BOUNDS
-    if not (south <= lat <= north and west <= lon <= east):
+    if not in_city(lat, lon):
+        south, west, north, east = city_bounds()
         raise Open311Error(
             400,
             str(

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check_file
+from yankao.organisation.geography import in_city
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, Channel, Disposition
 from yankao.petitions.selectors import categories_for_choice
@@ -25,12 +24,6 @@ ADDRESS_MAX = 200
 PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 # Control characters other than tab and line breaks have no place in a petition.
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
-
-
-def in_city(latitude: Decimal, longitude: Decimal) -> bool:
-    """Whether a point lies inside the city's bounding box (settings.MAP_BOUNDS)."""
-    (south, west), (north, east) = settings.MAP_BOUNDS
-    return south <= float(latitude) <= north and west <= float(longitude) <= east
 
 
 class PlainTextField(forms.CharField):

@@ -2,6 +2,7 @@ from argparse import ArgumentParser, BooleanOptionalAction
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 from tqdm import tqdm
 
 from yankao.calendar.services import calendar_load_shipped
@@ -148,6 +149,13 @@ class Command(BaseCommand):
 
         if made := calls_seed_for_command(count=options["calls"], seed=options["seed"]):
             self.stdout.write(f"1999 calls: {made}.")
+        bulk = ("items", "bulk_petitions", "bulk_tickets", "articles")
+        if any(options[name] for name in bulk):
+            # After a bulk load the query planner needs fresh statistics, as an operator
+            # would run ANALYZE after loading data (PostgreSQL's autovacuum would, later).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write("Statistics refreshed for the query planner (ANALYZE).")
         if options["open311"]:
             from yankao.open311.demo import open311_seed_for_command
 
