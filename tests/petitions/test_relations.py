@@ -157,3 +157,15 @@ def test_the_case_page_says_by_when_a_misrouted_petition_must_be_transferred(cli
     assert "移文期限" in text
     assert "115/11/27 23:59" in text  # Friday, the next working day
     assert "已逾期" in text
+
+
+def test_the_case_page_loads_similar_past_cases_from_the_search(client, staff):
+    main, later = two_lamp_petitions()
+    client.force_login(staff.holly)
+    html = client.get(reverse("petitions:petition", args=[later.pk])).content.decode()
+    partial = (
+        f"/search/cases/partial/?q=%E8%B7%AF%E7%87%88%E4%B8%8D%E4%BA%AE&amp;exclude={later.pk}"
+    )
+    assert partial in html  # loaded by htmx; the link below works without script
+    found = client.get(partial.replace("&amp;", "&")).content.decode()
+    assert main.item.number in found and later.item.number not in found
