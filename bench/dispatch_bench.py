@@ -12,11 +12,11 @@ figures(...)]` gives the table's rows.
 
 from __future__ import annotations
 
-import statistics
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+
+from bench.measure import median_seconds, percentile, row
 
 RUNS = 5
 SEED = 1999
@@ -26,47 +26,6 @@ LIST_REQUESTS = 60  # dispatcher list pages rendered, one at a time, after warm-
 LIST_TARGET_MS = 100.0
 STATISTICS_TARGET_SECONDS = 1.0
 SEED_TARGET_PER_SECOND = 1000.0
-
-
-def _row(
-    database: str,
-    items: int,
-    metric: str,
-    value: float,
-    unit: str,
-    target: float | None,
-    runs: int = 1,
-    *,
-    above: bool = False,
-    of: str = "median of",
-) -> dict[str, Any]:
-    return {
-        "metric": metric,
-        "value": value,
-        "unit": unit,
-        "database": database,
-        "items": items,
-        "target": target,
-        "runs": runs,
-        "of": of,
-        "above": above,
-    }
-
-
-def _median(action: Callable[[], object], runs: int) -> float:
-    """The median wall-clock seconds of `runs` calls, after one untimed warm-up."""
-    action()
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
 
 
 def _seeded(database: str, items: int) -> list[dict[str, Any]]:
@@ -80,7 +39,7 @@ def _seeded(database: str, items: int) -> list[dict[str, Any]]:
     bulk_tickets_seed(count=missing, seed=SEED)
     rate = missing / (time.perf_counter() - began)
     return [
-        _row(database, items, f"seed {missing:,} tickets (bulk)", round(rate), "tickets/s",
+        row(database, items, f"seed {missing:,} tickets (bulk)", round(rate), "tickets/s",
              SEED_TARGET_PER_SECOND, missing, above=True, of="tickets:")
     ]  # fmt: skip
 
@@ -122,7 +81,7 @@ def _create_figure(database: str, items: int, count: int) -> dict[str, Any]:
         )
     rate = count / (time.perf_counter() - began)
     vendor = connection.vendor
-    return _row(database, items, f"ticket_create in-process ({vendor}, with its outbox messages)",
+    return row(database, items, f"ticket_create in-process ({vendor}, with its outbox messages)",
                 round(rate, 1), "tickets/s", CREATE_TARGET_PER_SECOND, count,
                 above=True, of="tickets:")  # fmt: skip
 
@@ -155,8 +114,8 @@ def _list_figure(database: str, items: int, requests: int) -> dict[str, Any]:
         render(queries[n % len(queries)])
         times.append((time.perf_counter() - began) * 1000)
     metric = "dispatcher list page (/dispatch/, view only)"
-    return _row(database, items, metric, round(_p95(times), 1), "ms", LIST_TARGET_MS, requests,
-                of="p95 of")  # fmt: skip
+    p95 = round(percentile(times, 0.95), 1)
+    return row(database, items, metric, p95, "ms", LIST_TARGET_MS, requests, of="p95 of")
 
 
 def _statistics_figure(database: str, items: int) -> dict[str, Any]:
@@ -165,9 +124,9 @@ def _statistics_figure(database: str, items: int) -> dict[str, Any]:
 
     end = clock.now()
     start = end - timedelta(days=90)
-    seconds = _median(lambda: ticket_statistics(start, end), RUNS)
+    seconds = median_seconds(lambda: ticket_statistics(start, end), RUNS)
     total = ticket_statistics(start, end).total.count
-    return _row(database, items, f"ticket statistics by class, 90 days ({total:,} tickets)",
+    return row(database, items, f"ticket statistics by class, 90 days ({total:,} tickets)",
                 round(seconds, 3), "s", STATISTICS_TARGET_SECONDS, RUNS)  # fmt: skip
 
 

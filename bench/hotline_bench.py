@@ -13,11 +13,11 @@ so `[Figure(**row) for row in figures(...)]` gives the table's rows.
 from __future__ import annotations
 
 import json
-import statistics
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
+
+from bench.measure import median_seconds, row
 
 RUNS = 5
 SEED = 1999
@@ -28,42 +28,6 @@ CREATE_TARGET_PER_SECOND = 100.0
 API_CALLS = 200
 API_TARGET_PER_SECOND = 50.0
 SEED_TARGET_CALLS_PER_SECOND = 4000.0
-
-
-def _median(action: Callable[[], object], runs: int) -> float:
-    """The median wall-clock seconds of `runs` calls, after one untimed warm-up."""
-    action()
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
-
-
-def _row(
-    database: str,
-    items: int,
-    metric: str,
-    value: float,
-    unit: str,
-    target: float | None,
-    runs: int = 1,
-    *,
-    above: bool = False,
-    of: str = "median of",
-) -> dict[str, Any]:
-    return {
-        "metric": metric,
-        "value": value,
-        "unit": unit,
-        "database": database,
-        "items": items,
-        "target": target,
-        "runs": runs,
-        "of": of,
-        "above": above,
-    }
 
 
 def _seeded(database: str, items: int) -> list[dict[str, Any]]:
@@ -78,7 +42,7 @@ def _seeded(database: str, items: int) -> list[dict[str, Any]]:
     rate = missing / (time.perf_counter() - began)
     metric = f"seed {missing:,} calls (bulk_create)"
     return [
-        _row(database, items, metric, round(rate), "calls/s", SEED_TARGET_CALLS_PER_SECOND,
+        row(database, items, metric, round(rate), "calls/s", SEED_TARGET_CALLS_PER_SECOND,
              above=True, of="calls:", runs=missing)
     ]  # fmt: skip
 
@@ -109,14 +73,14 @@ def _statistics_figures(database: str, items: int) -> list[dict[str, Any]]:
     last = Call.objects.aggregate(last=Max("day"))["last"] or date.today()
     month_start = last.replace(day=1)
     year_start = last - timedelta(days=364)
-    month = _median(lambda: call_statistics(user=reader, start=month_start, end=last), RUNS)
+    month = median_seconds(lambda: call_statistics(user=reader, start=month_start, end=last), RUNS)
     year_stats = call_statistics(user=reader, start=year_start, end=last)
-    year = _median(lambda: call_statistics(user=reader, start=year_start, end=last), RUNS)
+    year = median_seconds(lambda: call_statistics(user=reader, start=year_start, end=last), RUNS)
     total = Call.objects.count()
     return [
-        _row(database, items, f"call statistics, one month ({total:,} calls in the log)",
+        row(database, items, f"call statistics, one month ({total:,} calls in the log)",
              round(month, 3), "s", MONTH_TARGET_SECONDS, RUNS),
-        _row(database, items, f"call statistics, one year ({year_stats.total:,} calls in it)",
+        row(database, items, f"call statistics, one year ({year_stats.total:,} calls in it)",
              round(year, 3), "s", YEAR_TARGET_SECONDS, RUNS),
     ]  # fmt: skip
 
@@ -169,9 +133,9 @@ def _create_figures(database: str, items: int) -> list[dict[str, Any]]:
         raise SystemExit(f"POST /api/v1/calls failed {failures} times of {API_CALLS}")
     api_rate = API_CALLS / (time.perf_counter() - began)
     return [
-        _row(database, items, "call_record (service, one at a time)", round(service_rate),
+        row(database, items, "call_record (service, one at a time)", round(service_rate),
              "calls/s", CREATE_TARGET_PER_SECOND, CREATE_CALLS, above=True, of="calls:"),
-        _row(database, items, "POST /api/v1/calls with Idempotency-Key (in-process client)",
+        row(database, items, "POST /api/v1/calls with Idempotency-Key (in-process client)",
              round(api_rate), "req/s", API_TARGET_PER_SECOND, API_CALLS, above=True,
              of="requests:"),
     ]  # fmt: skip

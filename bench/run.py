@@ -15,12 +15,10 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +26,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the bench package lives at the root
+    sys.path.insert(0, str(ROOT))
+
+from bench.measure import median_seconds, percentile  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 DEFAULT_ITEMS = 1_000_000
 QUICK_ITEMS = 50_000
@@ -47,6 +50,16 @@ PAGE_REQUESTS = 100  # timed requests per page, one at a time, after warm-up one
 PAGE_TARGET_MS = 50.0
 REPORT_RUNS = 5
 REPORT_TARGET_SECONDS = 2.0
+# `yankao seed` without its demo city's businesses: the bench seeds its own volumes.
+NO_DEMO_DATA = (
+    "--directives", "0", "--petitions", "0", "--tickets", "0", "--legal-bookings", "0",
+    "--calls", "0", "--no-knowledge", "--no-open311",
+)  # fmt: skip
+# The other businesses at the report's proportions to a year of 1M petitions and calls:
+# dispatch tickets about a tenth, legal bookings about a fiftieth.
+TICKETS_SHARE = 10
+LEGAL_BOOKINGS_SHARE = 50
+CALLS_SHARE = 2  # 500,000 calls: the report's seven months (488,697)
 
 
 @dataclass
@@ -82,17 +95,6 @@ class Figure:
 # --- measuring ------------------------------------------------------------------------
 
 
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    """The median wall-clock time of `runs` calls, after one untimed warm-up call."""
-    action()
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
-
-
 def timed_command(command: list[str], env: dict[str, str]) -> tuple[float, float | None]:
     """Wall-clock seconds and peak resident memory (MiB) of a command."""
     gnu_time = shutil.which("time", path="/usr/bin")
@@ -111,12 +113,17 @@ def timed_command(command: list[str], env: dict[str, str]) -> tuple[float, float
 # --- the worker: in-process figures, run with Django set up for one database -----------
 
 
-def worker(items: int, database: str, arithmetic: bool, petitions: bool = False) -> None:
+def worker(
+    items: int, database: str, arithmetic: bool, petitions: bool = False, extras: bool = False
+) -> None:
     import django
 
     django.setup()
     if petitions:
         print(json.dumps([asdict(figure) for figure in petition_figures(database, items)]))
+        return
+    if extras:
+        print(json.dumps([asdict(figure) for figure in business_figures(database, items)]))
         return
     figures = []
     if arithmetic:
@@ -193,14 +200,6 @@ def query_figures(database: str, items: int) -> list[Figure]:
 
 
 # --- petitions: the API under gunicorn, the staff pages, the monthly report ------------
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile: the value at position ceil(share × n) in order."""
-    import math
-
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def free_port() -> int:
@@ -461,10 +460,49 @@ def petition_figures(database: str, items: int) -> list[Figure]:
 # --- the orchestrator ------------------------------------------------------------------
 
 
+def business_figures(database: str, items: int) -> list[Figure]:
+    """The other businesses, each measured by its own module in bench/ (or its app):
+    Open311 and full-text search over the petitions already seeded, then dispatch
+    tickets, 1999 calls and legal bookings seeded at their share of `items`."""
+    from datetime import date
+
+    from bench import dispatch_bench, hotline_bench, open311_bench, search_bench
+
+    from yankao.accounts.models import User
+    from yankao.legal.bench import legal_bench_seed, legal_figures
+
+    rows: list[dict[str, Any]] = []
+    for label, measure in (
+        ("Open311 under gunicorn", lambda: open311_bench.figures(database, items)),
+        ("search: reindex and queries", lambda: search_bench.figures(database, items)),
+        ("dispatch tickets", lambda: dispatch_bench.figures(database, items // TICKETS_SHARE)),
+        ("1999 calls", lambda: hotline_bench.figures(database, items // CALLS_SHARE)),
+    ):
+        print(f"[{database}] {label} …", file=sys.stderr, flush=True)
+        rows += measure()
+    figures = [Figure(**row) for row in rows]
+    print(f"[{database}] legal consultations …", file=sys.stderr, flush=True)
+    today = date.today()
+    bookings = items // LEGAL_BOOKINGS_SHARE
+    legal_bench_seed(count=bookings, today=today)
+    agent = User.objects.filter(role="agent", is_active=True).order_by("pk").first()
+    figures += [
+        Figure(f.metric, round(f.seconds * 1000, 1), "ms", database, bookings,
+               round(f.target * 1000, 1), f.runs)
+        for f in legal_figures(user=agent, today=today)
+    ]  # fmt: skip
+    return figures
+
+
 def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
     env = dict(os.environ)
+    # Demo mode for its generated secret key, but not its DEBUG: Django would keep
+    # every query in memory and the figures would not be production's.
     env.update(
-        DJANGO_SETTINGS_MODULE="yankao.settings", YANKAO_DEMO="1", YANKAO_DATA_DIR=str(data_dir)
+        DJANGO_SETTINGS_MODULE="yankao.settings",
+        YANKAO_DEMO="1",
+        YANKAO_DEBUG="0",
+        YANKAO_DATA_DIR=str(data_dir),
     )
     env.pop("DATABASE_URL", None)
     if database_url:
@@ -485,7 +523,7 @@ def measure_database(
     print(f"[{database}] migrating a fresh database …", flush=True)
     subprocess.run(yankao("migrate", "-v", "0"), env=env, check=True)
     print(f"[{database}] seeding {items:,} tracked items …", flush=True)
-    seconds, peak = timed_command(yankao("seed", "--directives", "0", "--items", str(items)), env)
+    seconds, peak = timed_command(yankao("seed", *NO_DEMO_DATA, "--items", str(items)), env)
     target = SEED_TARGET_SECONDS if database == "sqlite" else None
     figures = [Figure(f"seed --items {items:,}", round(seconds, 1), "s", database, items, target)]
     if peak is not None:
@@ -493,7 +531,7 @@ def measure_database(
     print(f"[{database}] timing queries …", flush=True)
     figures += run_worker(database, items, env, ["--arithmetic"] if arithmetic else [])
     print(f"[{database}] seeding {items:,} petitions in bulk …", flush=True)
-    command = ["seed", "--directives", "0", "--petitions", "0", "--bulk-petitions", str(items)]
+    command = ["seed", *NO_DEMO_DATA, "--bulk-petitions", str(items)]
     seconds, peak = timed_command(yankao(*command), env)
     target = PETITION_SEED_TARGET_SECONDS if database == "sqlite" else None
     figures.append(
@@ -504,7 +542,9 @@ def measure_database(
             Figure("bulk petitions seed peak memory", round(peak), "MiB", database, items)
         )
     print(f"[{database}] timing petitions: API under gunicorn, pages, report …", flush=True)
-    return figures + run_worker(database, items, env, ["--petitions"])
+    figures += run_worker(database, items, env, ["--petitions"])
+    print(f"[{database}] timing the other businesses …", flush=True)
+    return figures + run_worker(database, items, env, ["--extras"])
 
 
 def run_worker(database: str, items: int, env: dict[str, str], extra: list[str]) -> list[Figure]:
@@ -524,7 +564,7 @@ def seed_base_figure() -> Figure:
     with tempfile.TemporaryDirectory(prefix="yankao-bench-") as folder:
         env = environment(Path(folder), None)
         subprocess.run(yankao("migrate", "-v", "0"), env=env, check=True)
-        seconds, _ = timed_command(yankao("seed", "--directives", "0", "--items", "0"), env)
+        seconds, _ = timed_command(yankao("seed", *NO_DEMO_DATA, "--items", "0"), env)
     return Figure("seed --items 0 (its fixed part)", round(seconds, 1), "s", "sqlite", 0)
 
 
@@ -648,9 +688,10 @@ def main() -> int:
     parser.add_argument("--database", default="sqlite", help=argparse.SUPPRESS)
     parser.add_argument("--arithmetic", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--petitions", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--extras", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.items, args.database, args.arithmetic, args.petitions)
+        worker(args.items, args.database, args.arithmetic, args.petitions, args.extras)
         return 0
     return orchestrate(args)
 

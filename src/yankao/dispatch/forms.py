@@ -14,7 +14,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
-from yankao.core.uploads import JPEG, PNG, AttachmentRefused, CheckedFile, check_file
+from yankao.core.forms import CheckedFilesField
+from yankao.core.uploads import JPEG, PNG
 from yankao.dispatch.models import Channel, TicketClass
 from yankao.dispatch.services import LocationError, check_location
 from yankao.organisation.models import District
@@ -25,51 +26,23 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 LONGEST_RANGE_DAYS = 366
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
+class PhotosField(CheckedFilesField):
     """Up to five JPEG or PNG pictures, checked by their content and re-encoded
     without metadata (yankao.core.uploads); a PDF or anything else is refused."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png"}))
         kwargs.setdefault("label", _("Photos"))
         kwargs.setdefault(
             "help_text",
             _("Up to 5 photos (JPEG or PNG), 10 MB each. Location and camera data are removed."),
         )
-        super().__init__(required=False, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
-        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(uploads) > MAX_PHOTOS:
-            raise forms.ValidationError(
-                _("Attach at most %(limit)d photos (you chose %(count)d).")
-                % {"limit": MAX_PHOTOS, "count": len(uploads)},
-                code="too_many",
-            )
-        checked, refused = [], []
-        for upload in uploads:
-            try:
-                photo = check_file(upload)
-            except AttachmentRefused as error:
-                refused.append(forms.ValidationError(str(error), code="refused"))
-                continue
-            if photo.content_type not in (JPEG, PNG):
-                refused.append(
-                    forms.ValidationError(
-                        _("“%(name)s” is not a photo. Only JPEG or PNG pictures can be attached.")
-                        % {"name": photo.name},
-                        code="not_a_photo",
-                    )
-                )
-                continue
-            checked.append(photo)
-        if refused:
-            raise forms.ValidationError(refused)
-        return checked
+        super().__init__(
+            max_files=MAX_PHOTOS,
+            content_types=(JPEG, PNG),
+            too_many=_("Attach at most %(limit)d photos (you chose %(count)d)."),
+            wrong_type=_("“%(name)s” is not a photo. Only JPEG or PNG pictures can be attached."),
+            **kwargs,
+        )
 
 
 class TicketClassField(forms.ModelChoiceField):

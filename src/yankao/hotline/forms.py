@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from yankao.accounts.models import User
 from yankao.calendar.forms import ROCDateField
 from yankao.core import clock
+from yankao.core.forms import PlainTextField, plain_text
 from yankao.hotline import integrations
 from yankao.hotline.models import MAX_DURATION_SECONDS, Language, Outcome
 from yankao.hotline.services import NOTES_MAX, NUMBER_PATTERN, CallFacts
@@ -26,7 +27,6 @@ from yankao.petitions.forms import (
     NAME_MAX,
     SUBJECT_MAX,
     CategoryField,
-    PlainTextField,
 )
 
 TOKEN_SALT = "yankao.hotline.console"  # noqa: S105 - a signing salt, not a secret
@@ -49,20 +49,7 @@ def new_call_token() -> str:
 
 
 def _text(label: Any, max_length: int, *, textarea: bool = False, **attrs: Any) -> PlainTextField:
-    widget = (
-        forms.Textarea(attrs={"rows": 4, **attrs}) if textarea else forms.TextInput(attrs=attrs)
-    )
-    return PlainTextField(
-        label=label,
-        max_length=max_length,
-        required=False,
-        widget=widget,
-        error_messages={
-            "max_length": _(
-                "This can be at most %(limit_value)d characters (it has %(show_value)d)."
-            )
-        },
-    )
+    return plain_text(label, max_length, rows=4 if textarea else 0, **attrs)
 
 
 def _short_name(agency: Agency) -> str:

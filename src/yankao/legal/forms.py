@@ -10,10 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
+from yankao.core.forms import plain_text as _text
 from yankao.legal.models import Advice, BookingChannel, BookingStatus, Lawyer, Topic, Venue
 from yankao.legal.selectors import Slot
 from yankao.legal.services import phone_is_valid
-from yankao.petitions.forms import PlainTextField
 
 NAME_MAX = 50
 QUESTION_MAX = 500
@@ -24,22 +24,6 @@ CONSENT_TEXT = _(
     "consultation, under the Personal Data Protection Act. Only the service staff and the "
     "lawyer on duty see them."
 )
-
-
-def _text(label: Any, max_length: int, required: Any = None, rows: int = 0) -> PlainTextField:
-    messages = {
-        "max_length": _("This can be at most %(limit_value)d characters (it has %(show_value)d).")
-    }
-    if required is not None:
-        messages["required"] = required
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return PlainTextField(
-        label=label,
-        max_length=max_length,
-        required=required is not None,
-        widget=widget,
-        error_messages=messages,
-    )
 
 
 class SlotChoiceField(forms.TypedChoiceField):

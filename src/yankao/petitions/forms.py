@@ -5,13 +5,12 @@ escaped wherever it is shown."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check_file
+from yankao.core.forms import CheckedFilesField, PlainTextField, plain_text
 from yankao.organisation.geography import in_city
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, Channel, Disposition
@@ -22,36 +21,12 @@ CONTENT_MAX = 4000
 NAME_MAX = 50
 ADDRESS_MAX = 200
 PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
-# Control characters other than tab and line breaks have no place in a petition.
-_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
-
-
-class PlainTextField(forms.CharField):
-    """Text as the citizen typed it, normalised (NFC) and without control characters."""
-
-    def to_python(self, value: Any) -> str:
-        text = unicodedata.normalize("NFC", super().to_python(value) or "")
-        return "".join(char for char in text if char not in _CONTROL)
 
 
 def _text(
     label: Any, max_length: int, *, required: Any = None, textarea: bool = False
 ) -> PlainTextField:
-    """A plain-text field; `required` is the message shown when it is left empty
-    (None: the field is optional)."""
-    widget = forms.Textarea(attrs={"rows": 8}) if textarea else forms.TextInput()
-    messages = {
-        "max_length": _("This can be at most %(limit_value)d characters (it has %(show_value)d).")
-    }
-    if required is not None:
-        messages["required"] = required
-    return PlainTextField(
-        label=label,
-        max_length=max_length,
-        required=required is not None,
-        widget=widget,
-        error_messages=messages,
-    )
+    return plain_text(label, max_length, required=required, rows=8 if textarea else 0)
 
 
 class CategoryField(forms.TypedChoiceField):
@@ -71,42 +46,9 @@ class CategoryField(forms.TypedChoiceField):
         return category
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    """Up to MAX_FILES pictures (JPEG, PNG) or PDF documents, each checked by its
-    content (see attachments.py). Cleans to the list of files to store."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
-        )
-        super().__init__(required=False, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
-        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(uploads) > MAX_FILES:
-            raise forms.ValidationError(
-                _("Attach at most %(limit)d files (you chose %(count)d).")
-                % {"limit": MAX_FILES, "count": len(uploads)},
-                code="too_many",
-            )
-        checked, refused = [], []
-        for upload in uploads:
-            try:
-                checked.append(check_file(upload))
-            except AttachmentRefused as error:
-                refused.append(forms.ValidationError(str(error), code="refused"))
-        if refused:
-            raise forms.ValidationError(refused)
-        return checked
-
-
-def _attachments(help_text: Any) -> AttachmentsField:
-    return AttachmentsField(label=_("Attachments"), help_text=help_text)
+def _attachments(help_text: Any) -> CheckedFilesField:
+    """Up to MAX_FILES pictures (JPEG, PNG) or PDF documents."""
+    return CheckedFilesField(label=_("Attachments"), help_text=help_text)
 
 
 class PetitionFieldsForm(forms.Form):

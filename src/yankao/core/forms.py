@@ -1,0 +1,105 @@
+"""Form fields every business uses: text as a person typed it, and uploaded files
+checked by their content (yankao.core.uploads). Messages are whole translatable
+sentences; text is kept as plain text and escaped wherever it is shown."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check_file
+
+# Control characters other than tab and line breaks have no place in what people write.
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
+
+
+class PlainTextField(forms.CharField):
+    """Text as the person typed it, normalised (NFC) and without control characters."""
+
+    def to_python(self, value: Any) -> str:
+        text = unicodedata.normalize("NFC", super().to_python(value) or "")
+        return "".join(char for char in text if char not in _CONTROL)
+
+
+def plain_text(
+    label: Any,
+    max_length: int,
+    *,
+    required: Any = None,
+    rows: int = 0,
+    **attrs: Any,
+) -> PlainTextField:
+    """A plain-text field: `required` is the message shown when it is left empty
+    (None: optional); `rows` makes it a text area; `attrs` go on the widget."""
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
+    messages = {
+        "max_length": _("This can be at most %(limit_value)d characters (it has %(show_value)d).")
+    }
+    if required is not None:
+        messages["required"] = required
+    return PlainTextField(
+        label=label,
+        max_length=max_length,
+        required=required is not None,
+        widget=widget,
+        error_messages=messages,
+    )
+
+
+TOO_MANY_FILES = _("Attach at most %(limit)d files (you chose %(count)d).")
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class CheckedFilesField(forms.FileField):
+    """Up to `max_files` files, each checked by its content and images re-encoded
+    without metadata; with `content_types`, other kinds are refused with
+    `wrong_type` (a message with %(name)s). Cleans to the list of files to store."""
+
+    def __init__(
+        self,
+        *,
+        max_files: int = MAX_FILES,
+        content_types: Collection[str] | None = None,
+        too_many: str | Promise = TOO_MANY_FILES,
+        wrong_type: str | Promise = "",
+        **kwargs: Any,
+    ) -> None:
+        accept = ",".join(content_types or ("image/jpeg", "image/png", "application/pdf"))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        super().__init__(required=False, **kwargs)
+        self.max_files = max_files
+        self.content_types = set(content_types) if content_types else None
+        self.too_many = too_many
+        self.wrong_type = wrong_type
+
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > self.max_files:
+            raise forms.ValidationError(
+                self.too_many % {"limit": self.max_files, "count": len(uploads)},
+                code="too_many",
+            )
+        checked, refused = [], []
+        for upload in uploads:
+            try:
+                file = check_file(upload)
+            except AttachmentRefused as error:
+                refused.append(forms.ValidationError(str(error), code="refused"))
+                continue
+            if self.content_types is not None and file.content_type not in self.content_types:
+                refused.append(
+                    forms.ValidationError(self.wrong_type % {"name": file.name}, code="wrong_type")
+                )
+                continue
+            checked.append(file)
+        if refused:
+            raise forms.ValidationError(refused)
+        return checked
