@@ -1,5 +1,8 @@
 """The demo city: staff per role, replayed directives with true histories."""
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -8,6 +11,7 @@ from django.utils import timezone
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.control.models import Directive
+from yankao.core import clock
 from yankao.core.models import Sequence
 from yankao.demo.directives import directives_seed
 from yankao.demo.staff import DEMO_PASSWORD, agency_staff_create, staff_create
@@ -106,3 +110,28 @@ def test_demo_petitions_go_through_the_real_intake_and_are_worked():
     potholes = petitions.filter(category__code="0101")
     assert potholes.exists()
     assert {p.item.owner_agency.key for p in potholes} == {"pw-maintenance"}
+
+
+def test_demo_petitions_spike_in_the_typhoon_weeks_with_flooding_matters():
+    from collections import Counter
+
+    from yankao.demo.petitions import TYPHOON_WEEKS, petitions_seed
+    from yankao.petitions.models import Petition
+
+    staff_create(demo_passwords=False)
+    agency_staff_create(demo_passwords=False)
+    now = clock.now()
+    petitions_seed(count=200, seed=3, now=now)
+    start = (now - timedelta(days=365)).astimezone(ZoneInfo("Asia/Taipei"))
+    start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    weeks: Counter[str] = Counter()
+    flooding = Counter()
+    for petition in Petition.objects.select_related("item", "category"):
+        day = (petition.item.received_at - start).days
+        storm = any(first <= day < last for first, last in TYPHOON_WEEKS)
+        weeks["storm" if storm else "other"] += 1
+        if petition.category.code in ("3301", "3302"):
+            flooding["storm" if storm else "other"] += 1
+    # Two weeks of 52 hold well over their share (4 %) of the year, mostly water matters.
+    assert weeks["storm"] / 200 > 0.12
+    assert flooding["storm"] / weeks["storm"] > 2 * flooding["other"] / weeks["other"]

@@ -71,9 +71,27 @@ def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([k for k, _ in pairs], weights=[w for _, w in pairs])[0]
 
 
+# Typhoon weeks in the demo year (days after its start): flooding, blocked drains and
+# potholes after the storm come in at several times the usual rate.
+TYPHOON_WEEKS = ((215, 222), (265, 272))
+TYPHOON_SHARE = 0.12  # of the year's petitions, on top of the season's curve
+STORM_MATTERS = [("3302", 5), ("3301", 4), ("0101", 3), ("0103", 1)]
+
+
+def _in_typhoon_week(start: datetime, moment: datetime) -> bool:
+    day = (moment - start).days
+    return any(first <= day < last for first, last in TYPHOON_WEEKS)
+
+
 def _received_moments(rng: random.Random, start: datetime, count: int) -> list[datetime]:
-    """Receipts over a year, busier in the summer typhoon and rain season."""
+    """Receipts over a year, busier in the summer typhoon and rain season, with the
+    spikes of two typhoon weeks."""
     moments: list[datetime] = []
+    storm = round(count * TYPHOON_SHARE)
+    for _ in range(storm):
+        first, last = rng.choice(TYPHOON_WEEKS)
+        day = start + timedelta(days=rng.randrange(first, last))
+        moments.append(day.replace(hour=rng.randrange(6, 24), minute=rng.randrange(60)))
     while len(moments) < count:
         day = start + timedelta(days=rng.randrange(365))
         if day.month not in (6, 7, 8, 9) and rng.random() < 0.35:
@@ -96,8 +114,10 @@ def petitions_seed(
     weights = [(code, MATTERS[code][0]) for code in categories]
     districts = list(District.objects.order_by("sort_order"))
     agent = User.objects.filter(role=Role.AGENT).order_by("pk").first()
+    storm_weights = [(code, weight) for code, weight in STORM_MATTERS if code in categories]
     for received in _received_moments(rng, start, count):
-        code = _weighted(rng, weights)
+        storm = _in_typhoon_week(start, received) and rng.random() < 0.7
+        code = _weighted(rng, storm_weights if storm else weights)
         road = rng.choice(ROADS)
         subject = rng.choice(MATTERS[code][1]).format(road=road)
         district = rng.choice(districts)
