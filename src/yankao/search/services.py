@@ -84,13 +84,15 @@ def reindex(
     source: str,
     batch_size: int = DEFAULT_BATCH,
     progress: Callable[[int], object] | None = None,
+    after: int = 0,
 ) -> ReindexResult:
     """Rebuild one source's entries from its rows, a batch per transaction, reading
     by primary key so memory stays bounded however many rows there are. Entries
-    whose row is gone are removed at the end."""
+    whose row is gone are removed at the end. `after` resumes past a primary key
+    (the rows up to it are left as they are, and nothing is removed)."""
     spec = sources.get(source)
     started = time.perf_counter()
-    after, indexed = 0, 0
+    resumed, indexed = after > 0, 0
     while True:
         batch = spec.batch(after, batch_size)
         if batch.last_id is None:
@@ -99,7 +101,7 @@ def reindex(
         after = batch.last_id
         if progress is not None:
             progress(len(batch.ids))
-    removed = _remove_orphans(source, spec)
+    removed = 0 if resumed else _remove_orphans(source, spec)
     return ReindexResult(source, indexed, removed, time.perf_counter() - started)
 
 
