@@ -55,6 +55,7 @@ def test_merging_closes_the_duplicate_and_the_main_reply_reaches_both_petitioner
     assert "路燈已於今日修復。" in messages_to("first@example.com")[-1].body
     second = messages_to("second@example.com")[-1]
     assert "路燈已於今日修復。" in second.body
+    assert f"已與同一事項之案號 {main.item.number} 併案處理" in second.body
     assert later.item.number in second.subject
 
 
@@ -144,6 +145,7 @@ def test_the_petitioner_is_told_of_an_approved_extension_with_the_new_date(staff
     assert len(notice) == before + 1
     item.refresh_from_db()
     assert "需會勘現場" in notice[-1].body
+    assert "展延理由：需會勘現場" in notice[-1].body  # the notice is written in zh-Hant
     roc = f"{item.due_at.year - 1911}/{item.due_at.month:02d}/{item.due_at.day:02d}"
     assert roc in notice[-1].body
 
