@@ -25,7 +25,11 @@ WINDOW = timedelta(days=30)
 REPEAT_WINDOW = timedelta(days=180)
 RADIUS_METRES = 100.0
 TEXT_SIMILARITY = 0.6
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 100
+MAX_SUGGESTIONS = 20
+# Wording is compared on the subject and the start of the text: enough to recognise
+# the same matter, and the comparison's cost stays bounded however long a text is.
+COMPARED_CHARACTERS = 300
 EARTH_RADIUS_METRES = 6_371_000.0
 
 
@@ -44,8 +48,19 @@ def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(a))
 
 
-def text_similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+def text_similarity(a: str, b: str, *, at_least: float = 0.0) -> float:
+    """The share of the two texts that match (difflib's ratio, 0–1). Pairs whose
+    cheap upper bounds already fall below `at_least` are answered with that bound,
+    without the full comparison (which costs milliseconds for long texts)."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if at_least:
+        bound = matcher.real_quick_ratio()
+        if bound < at_least:
+            return bound
+        bound = matcher.quick_ratio()
+        if bound < at_least:
+            return bound
+    return matcher.ratio()
 
 
 def _main_and_subitems(main_id: int) -> list[int]:
@@ -88,14 +103,17 @@ def possible_duplicates(petition: Petition) -> list[Suggestion]:
     district_id = petition.district_id
     if district_id is None:
         return []
-    text = f"{petition.subject}\n{petition.content}"
+    text = f"{petition.subject}\n{petition.content[:COMPARED_CHARACTERS]}"
     found: list[Suggestion] = []
     for other in _candidates(petition, district_id):
+        if len(found) >= MAX_SUGGESTIONS:
+            break
         metres = _nearby(petition, other)
         if metres is not None:
             found.append(Suggestion(other, "nearby", metres))
             continue
-        similarity = text_similarity(text, f"{other.subject}\n{other.content}")
+        other_text = f"{other.subject}\n{other.content[:COMPARED_CHARACTERS]}"
+        similarity = text_similarity(text, other_text, at_least=TEXT_SIMILARITY)
         if similarity >= TEXT_SIMILARITY:
             found.append(Suggestion(other, "similar_text", similarity))
     return sorted(
