@@ -34,3 +34,15 @@ def fresh_office_calendar():
     invalidate_cache()
     yield
     invalidate_cache()
+
+
+@pytest.fixture(autouse=True)
+def city_language():
+    """Each test starts in the city's language (zh-Hant), whatever an earlier test in
+    the same worker switched to: messages made outside a request follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
