@@ -29,3 +29,14 @@ def test_above_the_cap_the_count_stops_and_says_so():
     assert [d.pk for d in paginator.page(4)] == list(
         District.objects.order_by("pk").values_list("pk", flat=True)[15:20]
     )
+
+
+def test_a_page_is_read_as_keys_in_order_then_rows_by_key():
+    districts = District.objects.order_by("-sort_order", "pk")
+    paginator = CappedPaginator(districts, 5, cap=100)
+    with CaptureQueriesContext(connection) as read:
+        page = list(paginator.page(2))
+    assert [d.pk for d in page] == list(districts.values_list("pk", flat=True)[5:10])
+    keys, rows = (q["sql"] for q in read.captured_queries if "COUNT" not in q["sql"])
+    assert '"organisation_district"."name"' not in keys  # the sort reads keys only
+    assert '"organisation_district"."name"' in rows
