@@ -34,8 +34,8 @@ def agency_scope_q(user: User, field: str) -> Q:
         return Q(**{f"{field}_id": user.agency.pk})
     # The agencies of the tree as ids (an IN over a small subquery), so the database
     # reads indexes on the agency column instead of joining agencies row by row.
-    tree = Agency.objects.filter(path__startswith=user.agency.path).values("pk")
-    return Q(**{f"{field}__in": tree})
+    tree = Agency.objects.filter(path__startswith=user.agency.path).values_list("pk", flat=True)
+    return Q(**{f"{field}__in": list(tree)})
 
 
 def agency_in_scope(user: User, agency_id: int, agency_path: str) -> bool:
