@@ -24,6 +24,5 @@ def maps(request: HttpRequest) -> dict[str, Any]:
             "attribution": settings.MAP_ATTRIBUTION,
             "center": settings.MAP_CENTER,
             "zoom": settings.MAP_ZOOM,
-            "bounds": settings.MAP_BOUNDS,
         }
     }
