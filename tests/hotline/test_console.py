@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import signing
 from django.urls import reverse
 
+from tests.dispatch import files as photo_files
 from tests.factories import agency, taipei
 from tests.petitions.factories import category, district
 from yankao.core import clock
@@ -182,6 +184,83 @@ def test_a_dispatch_ticket_is_raised_and_linked_or_clearly_refused(client, staff
     assert ticket.reporter_phone == "0912-345-678"
     assert "三天不亮" in ticket.description
     assert call.item.number in response.content.decode()
+
+
+def _ticket_class_pk() -> str:
+    if not integrations.dispatch_available():
+        pytest.skip("dispatch is not installed in this tree")
+    return str(integrations.ticket_classes()[0].pk)
+
+
+def test_the_console_offers_a_map_pin_and_photos_for_a_ticket(client, staff):
+    _ticket_class_pk()
+    client.force_login(staff.amy)
+    html = client.get(URL).content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    # The inputs are the keyboard's way in; the map fills them in on a click.
+    assert re.search(r'<input[^>]*name="latitude"[^>]*id="id_latitude"', html)
+    assert re.search(r'<input[^>]*name="longitude"[^>]*id="id_longitude"', html)
+    assert 'data-pick-lat="id_latitude" data-pick-lon="id_longitude"' in html
+    assert "yankao/map.js" in html
+    assert re.search(r'<input type="file" name="photos"[^>]*accept="image/jpeg,image/png"', html)
+
+
+def test_a_ticket_from_a_call_carries_its_map_point_and_photos(client, staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    chosen = _ticket_class_pk()
+    client.force_login(staff.amy)
+    data = typed(action="ticket", ticket_class=chosen, latitude="22.6273", longitude="120.3014")
+    data["photos"] = [photo_files.upload("tree.jpg", photo_files.jpeg())]
+    response = post(client, data)
+    assert response.status_code == 201, response.content.decode()[:2000]
+    ticket = Call.objects.select_related("item").get().item.ticket
+    assert (ticket.latitude, ticket.longitude) == (Decimal("22.627300"), Decimal("120.301400"))
+    photo = ticket.photos.get()
+    assert photo.report_back_id is None  # an intake photo, as on the dispatch form
+    assert photo.content_type == "image/jpeg"
+    assert (tmp_path / photo.file.name).exists()
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "says"),
+    [
+        ("25.0330", "121.5654", "高雄市"),  # Taipei: outside the city's box
+        ("22.6273", "", "經度"),  # one without the other
+        ("north", "120.3014", "緯度"),
+    ],
+)
+def test_a_wrong_map_point_is_refused_at_the_field_and_records_nothing(
+    client, staff, latitude, longitude, says
+):
+    chosen = _ticket_class_pk()
+    client.force_login(staff.amy)
+    data = typed(action="ticket", ticket_class=chosen, latitude=latitude, longitude=longitude)
+    response = post(client, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "latitude" in errors and says in " ".join(errors["latitude"])
+    assert Call.objects.count() == 0
+    # What the agent typed is still there to correct.
+    assert f'value="{latitude}"' in response.content.decode()
+
+
+def test_a_pdf_is_refused_as_a_ticket_photo_and_records_nothing(client, staff):
+    chosen = _ticket_class_pk()
+    client.force_login(staff.amy)
+    data = typed(action="ticket", ticket_class=chosen)
+    data["photos"] = [photo_files.upload("a.pdf", photo_files.pdf())]
+    response = post(client, data)
+    assert response.status_code == 400
+    assert "photos" in response.context["form"].errors
+    assert Call.objects.count() == 0
+
+
+def test_a_call_too_large_to_read_is_refused_before_its_body_is_read(client, staff):
+    client.force_login(staff.amy)
+    with clock.frozen(STARTED):
+        response = client.post(URL, typed(action="other"), CONTENT_LENGTH=str(60 * 1024 * 1024))
+    assert response.status_code == 413
+    assert Call.objects.count() == 0
 
 
 def test_a_transfer_names_the_agency(client, staff):

@@ -118,6 +118,22 @@ class ConsoleForm(DescribedErrorsForm):
     ticket_class = forms.TypedChoiceField(
         label=_("Dispatch class"), required=False, coerce=int, empty_value=None
     )
+    # The hazard's map point, for a dispatch ticket: typed, or set by clicking the
+    # map next to them (the inputs are the keyboard's way in).
+    latitude = forms.CharField(
+        label=_("Latitude"),
+        max_length=20,
+        required=False,
+        help_text=_("Click the map to set both, or type them, e.g. 22.627300."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    longitude = forms.CharField(
+        label=_("Longitude"),
+        max_length=20,
+        required=False,
+        help_text=_("e.g. 120.301400."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     agency = forms.ModelChoiceField(
         label=_("Agency line"),
         queryset=Agency.objects.filter(is_active=True),
@@ -147,6 +163,9 @@ class ConsoleForm(DescribedErrorsForm):
             ("", "—"),
             *((c.pk, str(c)) for c in integrations.ticket_classes()),
         ]
+        photos = integrations.ticket_photos_field()
+        if photos is not None:
+            self.fields["photos"] = photos
 
     def clean_call(self) -> dict[str, Any]:
         try:
@@ -188,7 +207,26 @@ class ConsoleForm(DescribedErrorsForm):
             if chosen is None:
                 self.add_error("ticket_class", _("Choose one of the listed dispatch classes."))
             data["ticket_class"] = chosen
+        if self.action == "ticket":
+            self._clean_location(data)
         return data
+
+    def _clean_location(self, data: dict[str, Any]) -> None:
+        try:
+            found = integrations.ticket_location(data.get("latitude", ""), data.get("longitude", ""))
+        except integrations.ticket_errors() as error:
+            self.add_error("latitude", str(error))
+        else:
+            data["latitude"], data["longitude"] = found
+
+    def ticket_extras(self) -> dict[str, Any]:
+        """The ticket's map point and photos, as cleaned."""
+        data = self.cleaned_data
+        return {
+            "latitude": data.get("latitude") or None,
+            "longitude": data.get("longitude") or None,
+            "photos": data.get("photos") or (),
+        }
 
     def facts(self) -> CallFacts:
         data = self.cleaned_data

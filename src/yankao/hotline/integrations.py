@@ -95,6 +95,26 @@ def ticket_class(pk: int) -> Any | None:
     return model.objects.filter(pk=pk, is_active=True).first()
 
 
+def ticket_photos_field() -> Any | None:
+    """The dispatch ticket form's own photos field (JPEG or PNG, up to five, checked
+    by content), or None while dispatch is not installed."""
+    if not dispatch_available():
+        return None
+    from yankao.dispatch.forms import PhotosField  # type: ignore[import-not-found,unused-ignore]
+
+    return PhotosField()
+
+
+def ticket_location(latitude: str, longitude: str) -> tuple[Any, Any]:
+    """The map point as dispatch checks it (both or neither, inside the city);
+    raises one of `ticket_errors()` with a message that says what is wrong."""
+    if not dispatch_available():
+        return None, None
+    from yankao.dispatch.services import check_location  # type: ignore[import-not-found,unused-ignore]
+
+    return check_location(latitude, longitude)
+
+
 def ticket_create(
     *,
     by: User,
@@ -104,6 +124,9 @@ def ticket_create(
     address: str,
     reporter_name: str,
     reporter_phone: str,
+    latitude: Any = None,
+    longitude: Any = None,
+    photos: Sequence[Any] = (),
 ) -> Any:
     """Raise a dispatch ticket for a 1999 call; returns the ticket (with `.item`)."""
     from yankao.dispatch.services import ticket_create as create  # type: ignore[import-not-found,unused-ignore]
@@ -112,11 +135,14 @@ def ticket_create(
         by=by,
         ticket_class=ticket_class,
         description=description,
+        latitude=latitude,
+        longitude=longitude,
         district=district,
         address=address,
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
         channel="phone",
+        photos=photos,
     )
 
 

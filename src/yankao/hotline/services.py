@@ -5,6 +5,7 @@ the caller (policy.py, the views and the API)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -229,9 +230,17 @@ def call_raise_petition(*, agent: User, facts: CallFacts, category: Category) ->
 
 
 @transaction.atomic
-def call_raise_ticket(*, agent: User, facts: CallFacts, ticket_class: Any) -> Recorded:
-    """Raise a dispatch ticket (channel 1999 phone) from the call and end the call,
-    linked to it."""
+def call_raise_ticket(
+    *,
+    agent: User,
+    facts: CallFacts,
+    ticket_class: Any,
+    latitude: Any = None,
+    longitude: Any = None,
+    photos: Sequence[Any] = (),
+) -> Recorded:
+    """Raise a dispatch ticket (channel 1999 phone) from the call, with its map point
+    and the photos the caller sent if any, and end the call, linked to it."""
     if not integrations.dispatch_available():
         raise CallError(_("Dispatch tickets cannot be raised here yet. Register a petition."))
     if not facts.notes.strip():
@@ -246,6 +255,9 @@ def call_raise_ticket(*, agent: User, facts: CallFacts, ticket_class: Any) -> Re
             address=facts.address,
             reporter_name=facts.caller_name,
             reporter_phone=facts.caller_number,
+            latitude=latitude,
+            longitude=longitude,
+            photos=photos,
         )
     except integrations.ticket_errors() as error:
         raise CallError(str(error)) from error

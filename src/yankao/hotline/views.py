@@ -15,11 +15,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yankao.accounts.models import User
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.hotline import integrations, masking_view, services
 from yankao.hotline.forms import (
     ACTIONS,
@@ -36,6 +39,10 @@ from yankao.hotline.statistics import export_response, statistics_context
 from yankao.tracking.services import TrackingError
 
 PAGE_SIZE = 50
+TOO_LARGE = gettext_lazy(
+    "The call was not recorded: the photos together are too large. Attach at most 5 "
+    "photos of 10 MB each and end the call again."
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -80,6 +87,7 @@ def _new_call_form() -> ConsoleForm:
 
 
 @login_required
+@csrf_exempt  # checked by _console_post, once the upload handlers are in place
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest) -> HttpResponse:
     """A new call on GET; on POST, a knowledge search within the call, or the end of
@@ -87,6 +95,16 @@ def console(request: HttpRequest) -> HttpResponse:
     agent = _agent(request)
     if request.method == "GET":
         return _console(request, _new_call_form())
+    if request_too_large(request):
+        problem = str(TOO_LARGE)
+        return _console(request, _new_call_form(), problem=problem, status=413)
+    # The ticket's photos: checked by content, held in memory or a capped temporary file.
+    request.upload_handlers = upload_handlers(request)
+    return _console_post(request, agent)
+
+
+@csrf_protect
+def _console_post(request: HttpRequest, agent: User) -> HttpResponse:
     article = request.POST.get("article", "")
     action = "article" if article else request.POST.get("action", "")
     if action == "search":
@@ -95,7 +113,7 @@ def console(request: HttpRequest) -> HttpResponse:
         form = ConsoleForm(initial=request.POST.dict())
         problem = _("Choose how the call ended with one of the buttons.")
         return _console(request, form, problem=problem, status=400)
-    form = ConsoleForm(request.POST, action=action)
+    form = ConsoleForm(request.POST, request.FILES, action=action)
     if not form.is_valid():
         return _console(request, form, status=400)
     try:
@@ -117,7 +135,7 @@ def _end_call(agent: User, form: ConsoleForm, action: str, article: str) -> Reco
         return services.call_raise_petition(agent=agent, facts=facts, category=data["category"])
     if action == "ticket":
         return services.call_raise_ticket(
-            agent=agent, facts=facts, ticket_class=data["ticket_class"]
+            agent=agent, facts=facts, ticket_class=data["ticket_class"], **form.ticket_extras()
         )
     if action == "transfer":
         return services.call_transfer(agent=agent, facts=facts, agency=data["agency"])
