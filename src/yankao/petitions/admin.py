@@ -1,13 +1,18 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from yankao.petitions.intake import petition_intake_retry
 from yankao.petitions.models import (
     AgencyPetitionSettings,
     Category,
     PersonalDataAccess,
     PetitionAttachment,
+    PetitionIntake,
     PetitionRating,
     ReplyTemplate,
     RoutingRule,
@@ -87,3 +92,35 @@ class PetitionAttachmentAdmin(_ReadOnlyAdmin):
     list_display = ["original_name", "petition", "content_type", "size", "uploaded_at"]
     list_select_related = ["petition__item"]
     exclude = ["file"]
+
+
+@admin.register(PetitionIntake)
+class PetitionIntakeAdmin(admin.ModelAdmin):
+    """Petitions the API queued. Failed ones (a category no agency handles any more,
+    say) are retried from here once the cause is corrected. The petitioner's data
+    and code are not shown: the registered petition's page shows them, masked."""
+
+    list_display = ["number", "state", "received_at", "registered_at", "attempts", "subject"]
+    list_filter = ["state"]
+    search_fields = ["number"]
+    fields = ("number", "state", "received_at", "registered_at", "attempts", "error", "petition")
+    readonly_fields = fields
+    actions = ["retry"]
+
+    @admin.display(description=_("subject"))
+    def subject(self, intake: PetitionIntake) -> str:
+        return str(intake.data.get("subject", ""))
+
+    @admin.action(description=_("Queue the selected failed petitions again"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[PetitionIntake]) -> None:
+        count = sum(petition_intake_retry(intake=intake) for intake in queryset)
+        message = ngettext(
+            "%(count)d petition queued again.", "%(count)d petitions queued again.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

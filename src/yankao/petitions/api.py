@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from django import forms
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Body, Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
@@ -26,8 +27,9 @@ from yankao.core.problems import ApiProblem
 from yankao.organisation.models import District
 from yankao.petitions import masking
 from yankao.petitions.forms import CategoryField, IntakeForm, PetitionFieldsForm
-from yankao.petitions.models import Category, Channel, Petition
-from yankao.petitions.selectors import petition_for_user, petitions_visible_to
+from yankao.petitions.intake import intake_data, petition_intake_queue
+from yankao.petitions.models import Category, Channel, IntakeState, Petition, PetitionIntake
+from yankao.petitions.selectors import petition_for_user, petition_route, petitions_visible_to
 from yankao.petitions.services import PetitionError, petition_create
 from yankao.tracking.api import (
     MAX_PAGE,
@@ -46,6 +48,8 @@ from yankao.tracking.models import OPEN_STATUSES, Status
 router = Router(tags=["petitions"])
 
 MAY_NOT_CREATE = _("Your role may not register petitions.")
+NOT_ROUTED = _("No agency is set to handle this category.")
+NO_SUCH_QUEUED = _("No queued petition with this number is yours to see.")
 FIELDS_INVALID = _("The petition's fields are not valid.")
 
 
@@ -204,6 +208,25 @@ class PetitionCreatedOut(Schema):
     due_date_roc: str = Field(..., description="The due day in the ROC calendar (115/12/04).")
 
 
+class PetitionQueuedOut(Schema):
+    number: str
+    verification_code: str = Field(
+        ..., description="Shown in this response only; the petitioner needs it to track."
+    )
+    state: str = Field(..., description="`queued`: to be registered within moments.")
+    received_at: datetime
+    status_url: str
+
+
+class PetitionQueuedStateOut(Schema):
+    number: str
+    state: str = Field(..., description="`queued`, `registered` or `failed`.")
+    received_at: datetime
+    registered_at: datetime | None
+    petition_id: int | None = Field(None, description="The petition, once registered.")
+    error: str = Field("", description="Why it could not be registered (when failed).")
+
+
 def _masked(petition: Petition) -> dict[str, str]:
     return {
         "name": masking.mask_name(petition.petitioner_name),
@@ -294,11 +317,15 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dic
     }
 
 
-def _register(user: User, payload: PetitionIn) -> Outcome:
+def _validated(payload: PetitionIn) -> dict[str, Any]:
     form = ApiIntakeForm(_form_data(payload))
     if not form.is_valid():
         raise _invalid(form)
-    data = form.cleaned_data
+    return form.cleaned_data
+
+
+def _register(user: User, payload: PetitionIn) -> Outcome:
+    data = _validated(payload)
     try:
         registered = petition_create(
             channel=data["channel"],
@@ -320,16 +347,46 @@ def _register(user: User, payload: PetitionIn) -> Outcome:
     return Outcome(status=201, body=_created(registered.petition, registered.code))
 
 
+def _queue(user: User, payload: PetitionIn) -> Outcome:
+    data = _validated(payload)
+    # Refuse now what the worker could not register: a category no agency handles.
+    if petition_route(data["category"], data["district"]) is None:
+        raise ApiProblem(400, str(NOT_ROUTED))
+    queued = petition_intake_queue(data=intake_data(data), by=user)
+    intake = queued.intake
+    body = PetitionQueuedOut(
+        number=intake.number,
+        verification_code=queued.code,
+        state=intake.state,
+        received_at=intake.received_at,
+        status_url=reverse("api_v1:petition_queued", kwargs={"number": intake.number}),
+    )
+    return Outcome(status=202, body=body.model_dump(mode="json"))
+
+
+def prefers_async(request: HttpRequest) -> bool:
+    """Whether the request's `Prefer` header (RFC 7240) asks for `respond-async`."""
+    for preference in request.headers.get("Prefer", "").split(","):
+        token = preference.split(";", 1)[0].split("=", 1)[0].strip()
+        if token.lower() == "respond-async":
+            return True
+    return False
+
+
 @router.post(
     "",
-    response={201: PetitionCreatedOut},
+    response={201: PetitionCreatedOut, 202: PetitionQueuedOut},
     summary="Register a petition",
     description=(
         "For staff and system accounts that may register items. Send an "
         "`Idempotency-Key` header (1–255 visible ASCII characters, new for each "
         "petition) to make a resend safe: the same key with the same body answers the "
         "first response again, with `Idempotent-Replayed: true`; the same key with "
-        "another body answers 422. Keys are kept for 24 hours."
+        "another body answers 422. Keys are kept for 24 hours.\n\n"
+        "With `Prefer: respond-async` (RFC 7240) the petition is validated and "
+        "answered at once with 202, its case number and verification code, and "
+        "registered by a worker moments later (routing, deadline, notices); "
+        "`Location` names where to follow it. Meant for systems that send in volume."
     ),
 )
 def create_petition(
@@ -339,7 +396,39 @@ def create_petition(
     if not user.has_capability(Capability.ITEM_CREATE):
         raise ApiProblem(403, str(MAY_NOT_CREATE))
     response["Cache-Control"] = "no-store"  # the verification code is in the body
-    return respond_once(request, response, user=user, operation=lambda: _register(user, payload))
+    if prefers_async(request):
+        answer = respond_once(request, response, user=user, operation=lambda: _queue(user, payload))
+    else:
+        answer = respond_once(
+            request, response, user=user, operation=lambda: _register(user, payload)
+        )
+    if answer.status_code == 202:
+        response["Preference-Applied"] = "respond-async"
+        response["Location"] = answer.value["status_url"]
+    return answer
+
+
+@router.get(
+    "/queued/{number}",
+    response=PetitionQueuedStateOut,
+    url_name="petition_queued",
+    summary="A petition accepted with respond-async: queued, registered or failed",
+)
+def get_queued(request: HttpRequest, number: str) -> dict[str, Any]:
+    user = api_user(request)
+    intake = PetitionIntake.objects.filter(number=number[:40]).first()
+    if intake is None or not (
+        intake.submitted_by_id == user.pk or user.has_capability(Capability.ITEM_OVERSEE)
+    ):
+        raise ApiProblem(404, str(NO_SUCH_QUEUED))
+    return {
+        "number": intake.number,
+        "state": intake.state,
+        "received_at": intake.received_at,
+        "registered_at": intake.registered_at,
+        "petition_id": intake.petition_id,
+        "error": intake.error if intake.state == IntakeState.FAILED else "",
+    }
 
 
 @router.get("/{petition_id}", response=PetitionDetailOut, summary="One petition with its history")

@@ -22,6 +22,7 @@ from yankao.core.ratelimits import public_rate_limited
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.petitions import services
 from yankao.petitions.forms import MailboxForm, RatingForm, TrackForm
+from yankao.petitions.intake import queued_by_number_and_code
 from yankao.petitions.models import Petition, PetitionRating
 from yankao.petitions.selectors import petition_by_number_and_code, petition_reply
 from yankao.tracking.models import Status
@@ -131,6 +132,8 @@ def track(request: HttpRequest) -> HttpResponse:
         context["looked_up"] = True
         if petition is not None:
             context.update(_case(petition, code))
+        else:
+            context["queued"] = queued_by_number_and_code(form.cleaned_data["number"], code)
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "petitions/mailbox_track.html", context, status=status)
 

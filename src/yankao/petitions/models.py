@@ -258,6 +258,60 @@ class MailboxDraft(models.Model):
         return f"draft {self.pk}"
 
 
+class IntakeState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    REGISTERED = "registered", _("registered")
+    FAILED = "failed", _("failed")
+
+
+class PetitionIntake(models.Model):
+    """A petition received through the API with `Prefer: respond-async`: its case
+    number is given at once, and a worker registers it (routing, deadline, tracked
+    item, notices) moments later. The row is the petition until then, so nothing
+    accepted is lost: a lost wake-up is caught by the minute sweep, and an intake
+    that cannot be registered stays here, failed, with the reason, for the
+    commission to correct and retry."""
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    received_at = models.DateTimeField(_("received at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The API's validated fields, by code and key (see petitions.intake).
+    data = models.JSONField()
+    # The petitioner's code, kept only until the registration notice is written.
+    code = models.CharField(max_length=40, blank=True)
+    verification_hash = models.CharField(max_length=200)
+    state = models.CharField(
+        _("state"), max_length=12, choices=IntakeState.choices, default=IntakeState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    petition = models.OneToOneField(
+        Petition, null=True, blank=True, on_delete=models.SET_NULL, related_name="intake"
+    )
+
+    class Meta:
+        verbose_name = _("queued petition")
+        verbose_name_plural = _("queued petitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=IntakeState.values), name="petition_intake_state_valid"
+            ),
+        ]
+        indexes = [
+            # The worker's queue: only the few rows still waiting.
+            models.Index(fields=["id"], name="petition_intake_queued", condition=Q(state="queued")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class PersonalDataAccess(models.Model):
     """One look at a petitioner's unmasked personal data (個資法 施行細則 §12)."""
 

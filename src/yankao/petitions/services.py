@@ -185,10 +185,13 @@ def petition_create(
     language: str = "zh-hant",
     received_at: datetime | None = None,
     attachments: Sequence[CheckedFile] = (),
+    number: str | None = None,
+    code: str | None = None,
 ) -> Registered:
     """Register a petition with the agency the routing rules name, on the category's
     time limit. One that may be left unhandled (要點 第14點) is registered and
-    closed at once with its disposition: never dropped."""
+    closed at once with its disposition: never dropped. A petition queued by the
+    API (petitions.intake) brings the case number and code it was given."""
     if channel not in Channel.values:
         raise PetitionError(_("Unknown channel."))
     owner = petition_route(category, district)
@@ -199,10 +202,10 @@ def petition_create(
         _unhandled_reason(disposition, repeat_of) if disposition != Disposition.NORMAL else ""
     )
     received = received_at or clock.now()
-    code = new_verification_code()
+    code = code or new_verification_code()
     item = item_create(
         kind=KIND,
-        number=case_number(received),
+        number=number or case_number(received),
         title=subject,
         owner_agency=owner,
         by=by,

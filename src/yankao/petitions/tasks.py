@@ -1,10 +1,24 @@
-"""Petitions' housekeeping, run by the scheduler (huey): nothing of a citizen's is
-kept longer than it serves."""
+"""Petitions' background work, run by huey: registering petitions the API queued,
+and housekeeping, so that nothing of a citizen's is kept longer than it serves."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from yankao.petitions.intake import petition_intake_register, petition_intakes_register
 from yankao.petitions.services import attachment_files_stray_purge, mailbox_drafts_purge
+
+
+@db_task()
+def register_petition_intake(intake_id: int) -> bool:
+    """Register a petition the API queued, as soon as its request committed."""
+    return petition_intake_register(intake_id) is not None
+
+
+@db_periodic_task(crontab(minute="*"))
+def register_queued_petitions() -> int:
+    """Every minute: any queued petition whose wake-up was lost (queue down, worker
+    restarted) is registered; failed ones wait for a retry from the admin."""
+    return petition_intakes_register()
 
 
 @db_periodic_task(crontab(minute="23"))

@@ -1,0 +1,226 @@
+"""Queued intake (ADR 0012): the API's way in for systems that send petitions in
+volume. The request is validated in full and answered at once with the case number
+and the petitioner's code; the registration itself (routing, deadline, tracked item,
+history, notices, search index) is done by a worker a moment later, through the
+same `petition_create` the other channels use.
+
+What makes it safe:
+- the intake row is written in the request's transaction (with the Idempotency-Key
+  claim, when there is one), so an accepted petition is never lost;
+- its worker is woken after the commit, and a sweep every minute registers anything
+  whose wake-up was lost;
+- registering takes the row under a lock (PostgreSQL skips rows another worker holds;
+  SQLite writes one at a time), so a petition is registered once;
+- a petition that cannot be registered (no agency routed for its category since it
+  was accepted) stays, failed and with the reason, for the commission to correct
+  and retry; an unexpected error is retried a few times before it is marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from yankao.accounts.models import User
+from yankao.core import clock
+from yankao.organisation.models import District
+from yankao.petitions.codes import code_digest, code_matches
+from yankao.petitions.models import Category, IntakeState, PetitionIntake
+from yankao.petitions.services import (
+    PetitionError,
+    case_number,
+    new_verification_code,
+    petition_create,
+)
+
+logger = logging.getLogger(__name__)
+
+# Attempts at an intake that fails unexpectedly (a bug, a lost connection) before it
+# is set aside as failed; refusals (PetitionError) are set aside at once.
+MAX_ATTEMPTS = 5
+# Rows read per query while walking the queue.
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Queued:
+    """An accepted petition and its verification code, which the caller shows once."""
+
+    intake: PetitionIntake
+    code: str
+
+
+def intake_data(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """A validated intake form's data as JSON: the category by its code and the
+    district by its key, the coordinates as text (exact decimals)."""
+    category: Category = cleaned["category"]
+    district: District | None = cleaned.get("district")
+
+    def place(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "channel": cleaned["channel"],
+        "category": category.code,
+        "district": district.key if district else None,
+        "subject": cleaned["subject"],
+        "content": cleaned["content"],
+        "address": cleaned.get("address", ""),
+        "latitude": place(cleaned.get("latitude")),
+        "longitude": place(cleaned.get("longitude")),
+        "name": cleaned.get("name", ""),
+        "email": cleaned.get("email", ""),
+        "phone": cleaned.get("phone", ""),
+        "anonymous": bool(cleaned.get("anonymous")),
+    }
+
+
+class _WakeWorker:
+    """The after-commit hook that hands one intake to the queue (a named method:
+    Django logs a failing robust callback by its qualified name)."""
+
+    def __init__(self, intake_id: int) -> None:
+        self.intake_id = intake_id
+
+    def schedule(self) -> None:
+        from yankao.petitions.tasks import register_petition_intake  # tasks import us
+
+        register_petition_intake(self.intake_id)
+
+
+@transaction.atomic
+def petition_intake_queue(
+    *, data: dict[str, Any], by: User, received_at: datetime | None = None
+) -> Queued:
+    """Accept a validated petition (see `intake_data`): give it its case number and
+    code now, and queue its registration for after this transaction commits."""
+    received = received_at or clock.now()
+    code = new_verification_code()
+    intake = PetitionIntake.objects.create(
+        number=case_number(received),
+        received_at=received,
+        submitted_by=by,
+        data=data,
+        code=code,
+        verification_hash=code_digest(code),
+    )
+    transaction.on_commit(_WakeWorker(intake.pk).schedule, robust=True)
+    return Queued(intake=intake, code=code)
+
+
+def _arguments(data: dict[str, Any]) -> dict[str, Any]:
+    category = Category.objects.get(code=data["category"], parent__isnull=False)
+    district = District.objects.get(key=data["district"]) if data.get("district") else None
+
+    def place(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return {
+        "channel": data["channel"],
+        "category": category,
+        "district": district,
+        "subject": data["subject"],
+        "content": data["content"],
+        "address": data.get("address", ""),
+        "latitude": place(data.get("latitude")),
+        "longitude": place(data.get("longitude")),
+        "petitioner_name": data.get("name", ""),
+        "petitioner_email": data.get("email", ""),
+        "petitioner_phone": data.get("phone", ""),
+        "anonymous": bool(data.get("anonymous")),
+    }
+
+
+def _set_aside(intake_id: int, reason: str, *, refused: bool) -> None:
+    """Count a failed attempt; a refusal, or the last attempt, marks it failed."""
+    queued = PetitionIntake.objects.filter(pk=intake_id, state=IntakeState.QUEUED)
+    queued.update(attempts=F("attempts") + 1, error=reason[:2000])
+    if refused:
+        queued.update(state=IntakeState.FAILED)
+    else:
+        queued.filter(attempts__gte=MAX_ATTEMPTS).update(state=IntakeState.FAILED)
+
+
+def petition_intake_register(intake_id: int) -> PetitionIntake | None:
+    """Register one queued petition. None when there is nothing to do: it is
+    registered or failed already, another worker holds it, or this attempt failed
+    (recorded on the row)."""
+    try:
+        with transaction.atomic():
+            intake = (
+                PetitionIntake.objects.select_for_update(skip_locked=True)
+                .select_related("submitted_by")
+                .filter(pk=intake_id, state=IntakeState.QUEUED)
+                .first()
+            )
+            if intake is None:
+                return None
+            registered = petition_create(
+                **_arguments(intake.data),
+                by=intake.submitted_by,
+                received_at=intake.received_at,
+                number=intake.number,
+                code=intake.code,
+            )
+            intake.petition = registered.petition
+            intake.state = IntakeState.REGISTERED
+            intake.registered_at = clock.now()
+            intake.attempts += 1
+            intake.code = ""  # the notice carries it now; the petition keeps its hash
+            intake.error = ""
+            intake.save(
+                update_fields=["petition", "state", "registered_at", "attempts", "code", "error"]
+            )
+            return intake
+    except (PetitionError, Category.DoesNotExist, District.DoesNotExist) as error:
+        _set_aside(intake_id, str(error) or type(error).__name__, refused=True)
+    except Exception as error:  # kept on the row and retried: never lost
+        logger.exception("Registering queued petition %s failed", intake_id)
+        _set_aside(intake_id, f"{type(error).__name__}: {error}", refused=False)
+    return None
+
+
+def petition_intakes_register() -> int:
+    """Register every queued petition, oldest first, in one pass (the minute sweep;
+    also what the bench times). Returns how many were registered."""
+    registered = 0
+    last = 0
+    while True:
+        ids = list(
+            PetitionIntake.objects.filter(state=IntakeState.QUEUED, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not ids:
+            return registered
+        for intake_id in ids:
+            registered += petition_intake_register(intake_id) is not None
+        last = ids[-1]
+
+
+@transaction.atomic
+def petition_intake_retry(*, intake: PetitionIntake) -> bool:
+    """Queue a failed intake again (after the commission corrected the routing, say)."""
+    retried = PetitionIntake.objects.filter(pk=intake.pk, state=IntakeState.FAILED).update(
+        state=IntakeState.QUEUED, attempts=0
+    )
+    if retried:
+        transaction.on_commit(_WakeWorker(intake.pk).schedule, robust=True)
+    return bool(retried)
+
+
+def queued_by_number_and_code(number: str, code: str) -> PetitionIntake | None:
+    """The public look-up for a petition accepted but not registered yet."""
+    intake = (
+        PetitionIntake.objects.filter(number=number.strip())
+        .exclude(state=IntakeState.REGISTERED)
+        .first()
+    )
+    stored = intake.verification_hash if intake else ""
+    return intake if code_matches(code, stored) else None
