@@ -60,6 +60,52 @@ def test_dispatcher_list_costs_the_same_queries_for_more_tickets(
 
 
 @pytest.mark.django_db
+def test_a_reported_ticket_leaves_the_open_list_and_comes_back_when_reopened(
+    client, staff, tickets
+):
+    from yankao.dispatch.services import ticket_report_back
+    from yankao.tracking.services import item_reopen
+
+    with clock.frozen(RECEIVED + timedelta(hours=1)):
+        ticket_report_back(ticket=tickets[0], by=staff.holly, status_text="已修補", done=True)
+    client.force_login(staff.amy)
+    shown = client.get(reverse("dispatch:list")).context["tickets"]
+    assert tickets[0].pk not in {t.pk for t in shown}
+    closed = client.get(reverse("dispatch:list"), {"status": "closed"}).context["tickets"]
+    assert [t.pk for t in closed] == [tickets[0].pk]
+    item = Ticket.objects.get(pk=tickets[0].pk).item
+    with clock.frozen(RECEIVED + timedelta(hours=2)):
+        item_reopen(item=item, by=staff.holly, reason="坑洞又出現")
+    shown = client.get(reverse("dispatch:list")).context["tickets"]
+    assert tickets[0].pk in {t.pk for t in shown}
+
+
+@pytest.mark.django_db
+def test_all_tickets_are_listed_newest_first_and_the_page_says_so(client, staff, tickets):
+    client.force_login(staff.amy)
+    response = client.get(reverse("dispatch:list"), {"status": "all"})
+    assert [t.pk for t in response.context["tickets"]] == [t.pk for t in reversed(tickets)]
+    assert "共 3 件，最新登錄的在前。" in response.content.decode()
+    response = client.get(reverse("dispatch:list"))
+    assert "共 3 件，依回報期限由近到遠排列。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_list_longer_than_the_cap_says_more_than_the_cap(client, staff, tickets, monkeypatch):
+    from functools import partial
+
+    from yankao.core.paging import CappedPaginator
+    from yankao.dispatch import views
+
+    monkeypatch.setattr(views, "CappedPaginator", partial(CappedPaginator, cap=2))
+    client.force_login(staff.amy)
+    response = client.get(reverse("dispatch:list"))
+    assert response.context["page"].paginator.capped
+    assert len(response.context["tickets"]) == 2
+    assert "派工單超過 2 件" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_handler_sees_only_their_agencys_tickets(client, staff, tickets):
     client.force_login(staff.holly)
     response = client.get(reverse("dispatch:list"))

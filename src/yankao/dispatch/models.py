@@ -120,6 +120,14 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["ticket_class", "reported_back_at"], name="ticket_class_report"),
+            # Tickets not reported dealt with: the open ones (and the few withdrawn).
+            # The dispatchers' list and the map start from it, a few hundred rows
+            # however many tickets the years hold (partial, as ADR 0011 says why).
+            models.Index(
+                fields=["item"],
+                name="ticket_unreported",
+                condition=Q(reported_back_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

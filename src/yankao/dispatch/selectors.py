@@ -61,18 +61,32 @@ class TicketFilters:
 
 
 def _status_q(status: str) -> Q:
+    # An open ticket has no report that it is dealt with (the report closes it, a
+    # reopening clears it): saying so too leads the database to the small partial
+    # index of unreported tickets instead of every open item of the city.
     if status in ("", "open"):
-        return Q(item__status__in=OPEN_STATUSES)
+        return Q(item__status__in=OPEN_STATUSES, reported_back_at__isnull=True)
     if status == "all":
         return Q()
+    if status in OPEN_STATUSES:
+        return Q(item__status=status, reported_back_at__isnull=True)
     return Q(item__status=status)
+
+
+def lists_open_only(filters: TicketFilters) -> bool:
+    """Whether the list holds open tickets only (sorted by deadline); the others
+    (closed, all) are history, newest first."""
+    return filters.overdue or filters.status in ("", "open", *OPEN_STATUSES)
 
 
 def dispatcher_list(
     user: User, filters: TicketFilters | None = None, *, now: datetime | None = None
 ) -> QuerySet[Ticket]:
-    """Tickets for the dispatchers, soonest deadline first, narrowed by the filters;
-    one query for any number of rows (plus the paginator's count)."""
+    """Tickets for the dispatchers, narrowed by the filters: open ones soonest
+    deadline first, closed or all of them newest first (by registration, the
+    ticket table's own key: sorting every ticket of years by deadline would cost
+    more than the page). Page it with `CappedPaginator`, which reads the page's
+    keys in order and then its rows."""
     filters = filters or TicketFilters()
     now = now or clock.now()
     rule = item_visibility_q(user, "item__") & _status_q(filters.status)
@@ -81,8 +95,11 @@ def dispatcher_list(
     if filters.district_id:
         rule &= Q(district_id=filters.district_id)
     if filters.overdue:
-        rule &= Q(item__status__in=OPEN_STATUSES, item__due_at__lt=now)
-    return Ticket.objects.filter(rule).select_related(*_RELATED).order_by("item__due_at", "pk")
+        rule &= Q(
+            item__status__in=OPEN_STATUSES, reported_back_at__isnull=True, item__due_at__lt=now
+        )
+    order = ("item__due_at", "pk") if lists_open_only(filters) else ("-pk",)
+    return Ticket.objects.filter(rule).select_related(*_RELATED).order_by(*order)
 
 
 # --- the map ------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from yankao.calendar.taipei import TAIPEI, to_taipei
 from yankao.core import clock
 from yankao.core.exports import FORMATS
 from yankao.core.exports.fonts import FontMissing
+from yankao.core.paging import CappedPaginator
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.dispatch import policy, selectors, services
 from yankao.dispatch.forms import (
@@ -78,7 +78,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(form) if request.GET else selectors.TicketFilters()
     now = clock.now()
     tickets = selectors.dispatcher_list(user, filters, now=now)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -88,6 +88,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "now": now,
         "may_create": policy.may_create(user),
+        "open_only": selectors.lists_open_only(filters),
     }
     return render(request, "dispatch/list.html", context)
 

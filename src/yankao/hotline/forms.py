@@ -213,7 +213,9 @@ class ConsoleForm(DescribedErrorsForm):
 
     def _clean_location(self, data: dict[str, Any]) -> None:
         try:
-            found = integrations.ticket_location(data.get("latitude", ""), data.get("longitude", ""))
+            found = integrations.ticket_location(
+                data.get("latitude", ""), data.get("longitude", "")
+            )
         except integrations.ticket_errors() as error:
             self.add_error("latitude", str(error))
         else:
