@@ -37,6 +37,16 @@ def fresh_office_calendar():
 
 
 @pytest.fixture(autouse=True)
+def fresh_petition_reference():
+    """The API's in-memory reference snapshot must not outlive a test's rollback."""
+    from yankao.petitions.reference_cache import clear
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.fixture(autouse=True)
 def city_language():
     """Each test starts in the city's language (zh-Hant), whatever an earlier test in
     the same worker switched to: messages made outside a request follow it."""

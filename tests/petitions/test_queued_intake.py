@@ -219,3 +219,30 @@ def test_registration_counts_from_the_time_it_was_received(client, staff):
     assert queued.item.received_at == thursday
     # Due by the calendar's count from its receipt, a working day before one received now.
     assert queued.item.due_at < Petition.objects.get(pk=direct["id"]).item.due_at
+
+
+def test_the_reference_snapshot_routes_every_category_and_district_as_the_database_does():
+    from yankao.organisation.models import District
+    from yankao.petitions.models import Category
+    from yankao.petitions.reference_cache import reference
+    from yankao.petitions.selectors import petition_route
+
+    snapshot = reference()
+    districts = [None, *District.objects.all()]
+    categories = Category.objects.filter(parent__isnull=False, is_active=True)
+    assert set(snapshot.categories) == {category.code for category in categories}
+    for category in categories:
+        for district in districts:
+            assert snapshot.route(category, district) == petition_route(category, district)
+
+
+def test_an_edit_saved_in_this_process_reaches_the_api_at_once(client, staff):
+    from yankao.petitions.models import Category
+
+    assert post_async(client, staff.amy).status_code == 202  # the snapshot is taken
+    category = Category.objects.get(code="0501")
+    category.is_active = False
+    category.save()
+    refused = post_async(client, staff.amy)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["location"] == ["body", "category"]

@@ -29,7 +29,8 @@ from yankao.petitions import masking
 from yankao.petitions.forms import CategoryField, IntakeForm, PetitionFieldsForm
 from yankao.petitions.intake import intake_data, petition_intake_queue
 from yankao.petitions.models import Category, Channel, IntakeState, Petition, PetitionIntake
-from yankao.petitions.selectors import petition_for_user, petition_route, petitions_visible_to
+from yankao.petitions.reference_cache import reference
+from yankao.petitions.selectors import petition_for_user, petitions_visible_to
 from yankao.petitions.services import PetitionError, petition_create
 from yankao.tracking.api import (
     MAX_PAGE,
@@ -83,7 +84,7 @@ class PetitionIn(Schema):
 
 class CategoryCodeField(CategoryField):
     """The category by its code (`0103`), as other systems know it: the same active
-    sub-categories the intake page offers."""
+    sub-categories the intake page offers, from the reference snapshot."""
 
     def load_choices(self, *, codes: bool = True) -> None:
         self.choices = []
@@ -92,14 +93,25 @@ class CategoryCodeField(CategoryField):
         code = str(value or "").strip()
         if not code:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        category = (
-            Category.objects.filter(code=code, is_active=True, parent__isnull=False).first()
-            if len(code) <= 10
-            else None
-        )
+        category = reference().categories.get(code)
         if category is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid")
         return category
+
+
+class DistrictKeyField(forms.Field):
+    """The district by its key (`fengshan`), from the same reference snapshot."""
+
+    default_error_messages = {"invalid_choice": _("Choose one of the listed districts.")}
+
+    def clean(self, value: Any) -> District | None:
+        key = str(value or "").strip()
+        if not key:
+            return None
+        district = reference().districts.get(key)
+        if district is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid")
+        return district
 
 
 class ApiIntakeForm(IntakeForm):
@@ -113,11 +125,8 @@ class ApiIntakeForm(IntakeForm):
     category = CategoryCodeField(
         error_messages=PetitionFieldsForm.base_fields["category"].error_messages
     )
-    district = forms.ModelChoiceField(
-        queryset=District.objects.all(),
-        to_field_name="key",
-        required=False,
-        error_messages=PetitionFieldsForm.base_fields["district"].error_messages,
+    district = DistrictKeyField(  # type: ignore[assignment]  # by key, not a queryset
+        required=False, error_messages=PetitionFieldsForm.base_fields["district"].error_messages
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -350,7 +359,7 @@ def _register(user: User, payload: PetitionIn) -> Outcome:
 def _queue(user: User, payload: PetitionIn) -> Outcome:
     data = _validated(payload)
     # Refuse now what the worker could not register: a category no agency handles.
-    if petition_route(data["category"], data["district"]) is None:
+    if reference().route(data["category"], data["district"]) is None:
         raise ApiProblem(400, str(NOT_ROUTED))
     queued = petition_intake_queue(data=intake_data(data), by=user)
     intake = queued.intake

@@ -9,6 +9,8 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from yankao.petitions.kinds import PETITION
+        from yankao.petitions.reference_cache import connect_signals
         from yankao.tracking.kinds import register
 
         register(PETITION)
+        connect_signals()
