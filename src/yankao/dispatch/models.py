@@ -128,6 +128,8 @@ class Ticket(models.Model):
                 name="ticket_unreported",
                 condition=Q(reported_back_at__isnull=True),
             ),
+            # Open311 lists one class's public tickets (app, Open311) from it.
+            models.Index(fields=["ticket_class", "channel", "item"], name="ticket_class_channel"),
         ]
 
     def __str__(self) -> str:

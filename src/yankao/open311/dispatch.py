@@ -5,14 +5,17 @@ in the class's clock hours."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from yankao.calendar.taipei import TAIPEI
 from yankao.dispatch.kinds import KIND
-from yankao.dispatch.models import Channel, Ticket, TicketClass
+from yankao.dispatch.models import Channel, ReportBack, Ticket, TicketClass
 from yankao.dispatch.services import DispatchError, ticket_create
 from yankao.open311.catalogue import (
     DISTRICT,
@@ -24,6 +27,8 @@ from yankao.open311.catalogue import (
     Service,
     Shown,
     district_attribute,
+    few_or,
+    postal_codes,
 )
 from yankao.tracking.models import TrackedItem
 
@@ -66,7 +71,15 @@ class DispatchBusiness:
     prefix = PREFIX
     related = "ticket"
     required: tuple[str, ...] = ()
-    select: tuple[str, ...] = ("ticket__ticket_class", "ticket__district")
+    columns: tuple[str, ...] = (
+        "ticket__description",
+        "ticket__address",
+        "ticket__latitude",
+        "ticket__longitude",
+        "ticket__ticket_class_id",
+        "ticket__district_id",
+        "ticket__acknowledged_at",
+    )
 
     def services(self) -> list[Service]:
         classes = TicketClass.objects.filter(is_active=True).order_by("sort_order", "code")
@@ -110,6 +123,7 @@ class DispatchBusiness:
         ticket: Ticket = item.ticket
         ticket_class = ticket.ticket_class
         district = ticket.district
+        notes, updated = _notes(latest_reports([ticket.pk]).get(ticket.pk), ticket.acknowledged_at)
         return Shown(
             service_code=f"{PREFIX}{SEPARATOR}{ticket_class.code}",
             service_name=_name(ticket_class),
@@ -119,10 +133,77 @@ class DispatchBusiness:
             zipcode=district.postal_code if district else "",
             latitude=ticket.latitude,
             longitude=ticket.longitude,
+            status_notes=notes,
+            updated_at=updated,
         )
+
+    def shown_rows(self, rows: list[dict[str, Any]]) -> dict[int, Shown]:
+        ids = {row["ticket__ticket_class_id"] for row in rows}
+        classes = TicketClass.objects.in_bulk(ids)
+        postal = postal_codes(rows, "ticket__district_id")
+        reports = latest_reports([row["pk"] for row in rows])
+        notice = str(PUBLIC_NOTICE)
+        shown = {}
+        for row in rows:
+            ticket_class = classes[row["ticket__ticket_class_id"]]
+            notes, updated = _notes(reports.get(row["pk"]), row["ticket__acknowledged_at"])
+            shown[row["pk"]] = Shown(
+                service_code=f"{PREFIX}{SEPARATOR}{ticket_class.code}",
+                service_name=_name(ticket_class),
+                description=row["ticket__description"],
+                service_notice=notice,
+                address=row["ticket__address"],
+                zipcode=postal.get(row["ticket__district_id"], ""),
+                latitude=row["ticket__latitude"],
+                longitude=row["ticket__longitude"],
+                status_notes=notes,
+                updated_at=updated,
+            )
+        return shown
 
     def public_q(self) -> Q:
         return Q(ticket__channel__in=PUBLIC_CHANNELS)
 
     def code_q(self, local_code: str) -> Q:
-        return Q(ticket__ticket_class__code=local_code)
+        found = TicketClass.objects.filter(code=local_code).values_list("pk", flat=True).first()
+        if found is None:
+            return Q(pk__in=[])
+        own = Ticket.objects.filter(ticket_class_id=found, channel__in=PUBLIC_CHANNELS)
+        return few_or(own.values_list("pk", flat=True), Q(ticket__ticket_class_id=found))
+
+
+# --- what the agency reported back -----------------------------------------------------------
+
+NOTES_MAX = 1000
+
+
+def latest_reports(ticket_ids: list[int]) -> dict[int, ReportBack]:
+    """Each ticket's latest report-back (a progress note or the report that the
+    hazard is dealt with), in one query."""
+    latest: dict[int, ReportBack] = {}
+    reports = ReportBack.objects.filter(ticket_id__in=ticket_ids).only(
+        "ticket_id", "at", "status_text", "done"
+    )
+    for report in reports.order_by("ticket_id", "at", "pk"):
+        latest[report.ticket_id] = report
+    return latest
+
+
+def _moment(at: datetime) -> str:
+    return timezone.localtime(at, TAIPEI).strftime("%Y-%m-%d %H:%M")
+
+
+def _notes(report: ReportBack | None, acknowledged_at: datetime | None) -> tuple[str, Any]:
+    """The status notes the agency's own words give (its latest report-back, else its
+    acknowledgement) and their moment; ("", None) before the agency has said anything."""
+    if report is not None:
+        values = {"at": _moment(report.at), "text": report.status_text.strip()[:NOTES_MAX]}
+        if report.done:
+            text = _("Reported dealt with by the agency at %(at)s: %(text)s") % values
+        else:
+            text = _("Progress reported by the agency at %(at)s: %(text)s") % values
+        return str(text), report.at
+    if acknowledged_at is not None:
+        text = _("Acknowledged by the agency at %(at)s; it reports back by the deadline.")
+        return str(text % {"at": _moment(acknowledged_at)}), acknowledged_at
+    return "", None

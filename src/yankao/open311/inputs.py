@@ -291,14 +291,14 @@ def _number(name: str, text: str, default: int, most: int) -> int:
     return int(text)
 
 
-def _code_q(code: str) -> Q:
+def _code_q(code: str) -> tuple[str, Q]:
     found = business_for(code) if len(code) <= 40 else None
     if found is None:
         raise Open311Error(
             400, str(_("service_code: unknown service %(code)s.") % {"code": code[:40]})
         )
     business, local = found
-    return business.code_q(local)
+    return business.kind, business.code_q(local)
 
 
 def request_filters(query: QueryDict) -> RequestFilters:

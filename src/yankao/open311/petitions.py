@@ -23,6 +23,8 @@ from yankao.open311.catalogue import (
     Service,
     Shown,
     district_attribute,
+    few_or,
+    postal_codes,
 )
 from yankao.petitions.kinds import PETITION
 from yankao.petitions.models import Category, Channel, Disposition, Petition
@@ -71,10 +73,14 @@ def _subject(data: RequestInput, service: Service) -> str:
 
 
 def _status_notes(petition: Petition) -> str:
-    if petition.disposition != Disposition.NORMAL:
+    return _disposition_notes(petition.disposition)
+
+
+def _disposition_notes(disposition: str) -> str:
+    if disposition != Disposition.NORMAL:
         return str(
             _("Registered without further handling: %(reason)s.")
-            % {"reason": Disposition(petition.disposition).label}
+            % {"reason": Disposition(disposition).label}
         )
     return ""
 
@@ -84,7 +90,15 @@ class PetitionBusiness:
     prefix = PREFIX
     related = "petition"
     required: tuple[str, ...] = ()
-    select: tuple[str, ...] = ("petition__category__parent", "petition__district")
+    columns: tuple[str, ...] = (
+        "petition__content",
+        "petition__address",
+        "petition__latitude",
+        "petition__longitude",
+        "petition__disposition",
+        "petition__category_id",
+        "petition__district_id",
+    )
 
     def _categories(self) -> Any:
         return Category.objects.filter(is_active=True, parent__isnull=False).select_related(
@@ -159,8 +173,39 @@ class PetitionBusiness:
             status_notes=_status_notes(petition),
         )
 
+    def shown_rows(self, rows: list[dict[str, Any]]) -> dict[int, Shown]:
+        ids = {row["petition__category_id"] for row in rows}
+        categories = {
+            pk: (code, name)
+            for pk, code, name in Category.objects.filter(pk__in=ids).values_list(
+                "pk", "code", "name"
+            )
+        }
+        postal = postal_codes(rows, "petition__district_id")
+        notice = str(PUBLIC_NOTICE)
+        shown = {}
+        for row in rows:
+            code, name = categories[row["petition__category_id"]]
+            shown[row["pk"]] = Shown(
+                service_code=f"{PREFIX}{SEPARATOR}{code}",
+                service_name=name,
+                description=row["petition__content"],
+                service_notice=notice,
+                address=row["petition__address"],
+                zipcode=postal.get(row["petition__district_id"], ""),
+                latitude=row["petition__latitude"],
+                longitude=row["petition__longitude"],
+                status_notes=_disposition_notes(row["petition__disposition"]),
+            )
+        return shown
+
     def public_q(self) -> Q:
         return Q(petition__channel=Channel.APP)
 
     def code_q(self, local_code: str) -> Q:
-        return Q(petition__category__code=local_code)
+        category = Category.objects.filter(code=local_code).values_list("pk", flat=True).first()
+        if category is None:
+            return Q(pk__in=[])
+        # The index open311_petition_service answers the first query from itself.
+        own = Petition.objects.filter(category_id=category, channel=Channel.APP)
+        return few_or(own.values_list("item_id", flat=True), Q(petition__category_id=category))

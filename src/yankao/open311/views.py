@@ -26,15 +26,19 @@ from yankao.open311.catalogue import (
     RequestRefused,
     Service,
     all_services,
-    business_of,
     find_service,
 )
 from yankao.open311.errors import Open311Error
 from yankao.open311.formats import ERRORS, JSON, REQUESTS, SERVICES, respond, w3c
 from yankao.open311.models import ApiClient
-from yankao.open311.selectors import public_request, public_requests, request_for_token
+from yankao.open311.selectors import (
+    PublicRequest,
+    public_request,
+    public_requests,
+    request_for_token,
+)
 from yankao.open311.services import request_create
-from yankao.tracking.models import ENDED_STATUSES, Status, TrackedItem
+from yankao.tracking.models import ENDED_STATUSES, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"
@@ -185,22 +189,20 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _request_row(item: TrackedItem) -> dict[str, Any]:
-    business = business_of(item)
-    assert business is not None  # the selectors list only the businesses' kinds
-    shown = business.shown(item)
+def _request_row(found: PublicRequest) -> dict[str, Any]:
+    shown = found.shown
     return {
-        "service_request_id": item.number,
-        "status": "closed" if item.status in ENDED_STATUSES else "open",
-        "status_notes": shown.status_notes or str(Status(item.status).label),
+        "service_request_id": found.number,
+        "status": "closed" if found.status in ENDED_STATUSES else "open",
+        "status_notes": shown.status_notes or str(Status(found.status).label),
         "service_name": shown.service_name,
         "service_code": shown.service_code,
         "description": shown.description,
-        "agency_responsible": item.owner_agency.name,
+        "agency_responsible": found.agency,
         "service_notice": shown.service_notice,
-        "requested_datetime": w3c(item.received_at),
-        "updated_datetime": w3c(item.updated_at),
-        "expected_datetime": w3c(item.due_at),
+        "requested_datetime": w3c(found.received_at),
+        "updated_datetime": w3c(found.updated_at),
+        "expected_datetime": w3c(found.due_at),
         "address": shown.address,
         "address_id": None,
         "zipcode": shown.zipcode or None,
