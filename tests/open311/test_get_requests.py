@@ -223,3 +223,89 @@ def test_the_default_list_walks_the_receipt_index_newest_first(db):
         plan = " | ".join(row[3] for row in cursor.fetchall())
     assert "tracking_trackeditem USING INDEX item_received" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def _ticket_item(number: str):
+    from yankao.dispatch.models import Ticket
+
+    return Ticket.objects.select_related("item__owner_agency").get(item__number=number)
+
+
+def test_a_tickets_status_notes_carry_the_agencys_acknowledgement_and_report_backs(
+    client, app_key, media
+):
+    from yankao.dispatch.services import (
+        dispatch_reference_load,
+        ticket_acknowledge,
+        ticket_report_back,
+    )
+
+    dispatch_reference_load()
+    number = _posted(client, app_key, service_code="D-105", description="路樹倒塌擋住車道")
+    ticket = _ticket_item(number)
+    handler = factories.user("pat", "handler", ticket.item.owner_agency.key)
+    [row] = _listed(client)
+    assert row["service_code"] == "D-105"
+    assert "主辦機關" not in row["status_notes"]  # the agency has said nothing yet
+    received = row["requested_datetime"]
+
+    with clock.frozen(clock.now() + timedelta(minutes=20)):
+        ticket_acknowledge(ticket=ticket, by=handler)
+    [row] = _listed(client)
+    assert row["status_notes"].startswith("主辦機關已於 ")
+    assert "確認受理" in row["status_notes"]
+    acknowledged = row["updated_datetime"]
+    assert acknowledged > received
+
+    with clock.frozen(clock.now() + timedelta(hours=1)):
+        ticket_report_back(ticket=ticket, by=handler, status_text="已派員前往現場鋸除", done=False)
+    [row] = _listed(client)
+    assert row["status"] == "open"
+    assert "回報處理進度：已派員前往現場鋸除" in row["status_notes"]
+    assert row["updated_datetime"] > acknowledged
+
+    with clock.frozen(clock.now() + timedelta(hours=2)):
+        ticket_report_back(ticket=ticket, by=handler, status_text="倒木已移除，車道恢復通行", done=True)
+    [row] = _listed(client)
+    assert row["status"] == "closed"
+    assert "回報已處理完成：倒木已移除，車道恢復通行" in row["status_notes"]
+    # The same in XML and for the one request.
+    root = xml(client.get(f"{ROOT}/requests.xml"))
+    assert root[0].findtext("status_notes") == row["status_notes"]
+    assert root[0].findtext("updated_datetime") == row["updated_datetime"]
+    [one] = client.get(f"{ROOT}/requests/{number}.json").json()
+    assert one["status_notes"] == row["status_notes"]
+
+
+def test_a_page_of_petitions_and_tickets_costs_the_same_queries_for_one_or_many(
+    client, app_key, media, django_assert_max_num_queries
+):
+    from yankao.dispatch.services import dispatch_reference_load, ticket_report_back
+
+    dispatch_reference_load()
+    _posted(client, app_key, description="路燈 0", district="fengshan")
+    number = _posted(client, app_key, service_code="D-105", description="路樹 0", district="lingya")
+    with django_assert_max_num_queries(20) as one:
+        assert len(_listed(client, api_key=app_key.raw)) == 2
+    queries = len(one)  # now: the next request starts a new query log
+    for n in range(1, 5):
+        _posted(client, app_key, description=f"路燈 {n}", district="sanmin")
+        _posted(client, app_key, service_code="D-101", description=f"坑洞 {n}", district="nanzi")
+    ticket = _ticket_item(number)
+    handler = factories.user("pat", "handler", ticket.item.owner_agency.key)
+    ticket_report_back(ticket=ticket, by=handler, status_text="處理中", done=False)
+    with django_assert_max_num_queries(queries):
+        assert len(_listed(client, api_key=app_key.raw)) == 10
+
+
+def test_one_service_lists_its_requests_whether_rare_or_common(client, app_key, media, monkeypatch):
+    from yankao.open311 import catalogue
+
+    numbers = [_posted(client, app_key, description=f"路燈 {n}") for n in range(3)]
+    other = _posted(client, app_key, service_code="P-0101", description="道路坑洞")
+    for few in (10, 2):  # found from the category's own rows, or by walking the window
+        monkeypatch.setattr(catalogue, "FEW_REQUESTS", few)
+        listed = _listed(client, service_code="P-0103")
+        assert [r["service_request_id"] for r in listed] == numbers[::-1]
+        assert [r["service_request_id"] for r in _listed(client, service_code="P-0101")] == [other]
+    assert _listed(client, service_code="P-9999") == []
