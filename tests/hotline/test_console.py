@@ -260,6 +260,7 @@ def test_a_call_too_large_to_read_is_refused_before_its_body_is_read(client, sta
     with clock.frozen(STARTED):
         response = client.post(URL, typed(action="other"), CONTENT_LENGTH=str(60 * 1024 * 1024))
     assert response.status_code == 413
+    assert "照片總大小過大" in response.content.decode()
     assert Call.objects.count() == 0
 
 

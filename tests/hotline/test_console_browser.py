@@ -3,6 +3,7 @@ answered from the knowledge base, one that registers a petition."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -110,6 +111,42 @@ def test_an_agent_registers_a_petition_from_a_call_by_keyboard(
     assert (call.outcome, call.item_id) == (Outcome.PETITION, petition.item.pk)
     assert petition.petitioner_phone == "07-746-1234"
     assert petition.subject == "人行道破損"
+
+
+def test_an_agent_raises_a_ticket_with_its_map_point_by_keyboard(
+    page: Page,
+    agent_city: City,
+) -> None:
+    from yankao.dispatch.models import Ticket
+    from yankao.dispatch.services import dispatch_reference_load
+
+    dispatch_reference_load()  # the live server's database was flushed
+    page.goto(reverse("hotline:console"))
+    page.keyboard.type("0912-345-678")
+    tab_to(page, "#id_subject")
+    page.keyboard.type("路樹倒塌")
+    page.keyboard.press("Tab")
+    page.keyboard.type("中正一路上路樹倒塌擋住車道。")
+    tab_to(page, "#id_ticket_class", limit=40)
+    page.keyboard.press("ArrowDown")
+    # The coordinates are typed; the map beside them is the pointer's way in.
+    tab_to(page, "#id_latitude")
+    page.keyboard.type("22.6273")
+    page.keyboard.press("Tab")
+    assert focus_matches(page, "#id_longitude"), focused(page)
+    page.keyboard.type("120.3014")
+    expect(page.locator("#ticket-map")).to_have_attribute("aria-label", re.compile("地圖"))
+    assert unnamed_controls(page) == []
+    assert dangling_idrefs(page) == []
+    tab_to(page, "button[value=ticket]", limit=40)
+    page.keyboard.press("Enter")
+
+    number = page.locator(".call-recorded .case-number")
+    expect(number).to_be_visible()
+    ticket = Ticket.objects.select_related("item").get()
+    assert number.inner_text() == ticket.item.number
+    assert (str(ticket.latitude), str(ticket.longitude)) == ("22.627300", "120.301400")
+    assert Call.objects.get().outcome == Outcome.TICKET
 
 
 def test_the_call_list_and_statistics_are_named_and_keyboard_reachable(

@@ -265,7 +265,9 @@ def test_a_tickets_status_notes_carry_the_agencys_acknowledgement_and_report_bac
     assert row["updated_datetime"] > acknowledged
 
     with clock.frozen(clock.now() + timedelta(hours=2)):
-        ticket_report_back(ticket=ticket, by=handler, status_text="倒木已移除，車道恢復通行", done=True)
+        ticket_report_back(
+            ticket=ticket, by=handler, status_text="倒木已移除，車道恢復通行", done=True
+        )
     [row] = _listed(client)
     assert row["status"] == "closed"
     assert "回報已處理完成：倒木已移除，車道恢復通行" in row["status_notes"]
