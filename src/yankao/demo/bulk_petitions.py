@@ -67,6 +67,7 @@ PETITION_COLUMNS = (
     "disposition",
     "verification_hash",
     "created_at",
+    "received_at",
 )
 
 
@@ -232,6 +233,7 @@ def bulk_petitions_seed(
                     NORMAL,
                     "",
                     row[5],  # created when received, as at the real intake
+                    row[5],
                 ]
             )
             if (offset + len(items)) % bulk.CHECK_EVERY == 0:

@@ -71,7 +71,7 @@ def _main_and_subitems(main_id: int) -> list[int]:
 
 
 def _candidates(petition: Petition, district_id: int) -> list[Petition]:
-    received = petition.item.received_at
+    received = petition.received_at
     # The same matter: the category or a sibling under the same main item, listed
     # here (a few ids) so the database reads the (category, district) index.
     parent = petition.category.parent_id
@@ -80,12 +80,12 @@ def _candidates(petition: Petition, district_id: int) -> list[Petition]:
         Petition.objects.filter(
             category_id__in=same_matter,
             district_id=district_id,
-            item__received_at__gte=received - WINDOW,
-            item__received_at__lte=received + WINDOW,
+            received_at__gte=received - WINDOW,
+            received_at__lte=received + WINDOW,
         )
         .exclude(pk=petition.pk)
         .select_related("item", "category")
-        .order_by("-item__received_at")[:MAX_CANDIDATES]
+        .order_by("-received_at")[:MAX_CANDIDATES]
     )
     return list(rows)
 
@@ -132,14 +132,14 @@ def possible_repeats(petition: Petition) -> list[Suggestion]:
     if not contact:
         return []
     parent = petition.category.parent_id or petition.category_id
-    received = petition.item.received_at
+    received = petition.received_at
     earlier = (
         Petition.objects.alias(email_lower=Lower("petitioner_email"))
         .filter(contact)
         .filter(category_id__in=_main_and_subitems(parent))
-        .filter(item__received_at__lt=received, item__received_at__gte=received - REPEAT_WINDOW)
+        .filter(received_at__lt=received, received_at__gte=received - REPEAT_WINDOW)
         .exclude(pk=petition.pk)
         .select_related("item", "category")
-        .order_by("-item__received_at")[:20]
+        .order_by("-received_at")[:20]
     )
     return [Suggestion(other, "same_petitioner", 1.0) for other in earlier]

@@ -195,6 +195,9 @@ class Petition(models.Model):
     related = models.ManyToManyField("self", verbose_name=_("related petitions"), blank=True)
     verification_hash = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The item's receipt time, which never changes, kept here too so that look-ups
+    # by category, district and time (possible duplicates) read one index.
+    received_at = models.DateTimeField(_("received at"))
 
     class Meta:
         verbose_name = _("petition")
@@ -216,7 +219,9 @@ class Petition(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["category", "district"], name="petition_category"),
+            models.Index(
+                fields=["category", "district", "received_at"], name="petition_category_time"
+            ),
             # Repeats: the same petitioner, found by e-mail (any case) or phone.
             models.Index(Lower("petitioner_email"), name="petition_email"),
             models.Index(fields=["petitioner_phone"], name="petition_phone"),

@@ -231,6 +231,7 @@ def petition_create(
         disposition=disposition,
         repeat_of=repeat_of if disposition == Disposition.REPEAT else None,
         verification_hash=code_digest(code),
+        received_at=item.received_at,
     )
     _attachments_store(files=attachments, petition=petition, by=by)
     notifications.petition_registered(petition, code)

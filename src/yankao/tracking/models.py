@@ -146,6 +146,15 @@ class TrackedItem(models.Model):
             models.Index(
                 fields=["remind_at"], name="item_remind", condition=Q(reminded_at__isnull=True)
             ),
+            # An agency's open items of one kind: a list's capped count (and a narrow
+            # list) is read from this index alone, stopping after 1,001 entries,
+            # however many open items the agency has. Status and id ride along so the
+            # count never visits the table.
+            models.Index(
+                fields=["owner_agency", "kind", "due_at", "status", "id"],
+                name="item_open_agency",
+                condition=Q(closed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
