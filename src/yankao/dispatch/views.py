@@ -312,7 +312,7 @@ def _map_days(request: HttpRequest) -> int:
 def ticket_map(request: HttpRequest) -> HttpResponse:
     days = _map_days(request)
     now = clock.now()
-    tickets = list(selectors.map_tickets(_user(request), days=days, now=now)[:1000])
+    tickets = selectors.map_tickets(_user(request), days=days, now=now)
     geojson_url = f"{reverse('dispatch:map-geojson')}?days={days}"
     context = {"tickets": tickets, "days": days, "now": now, "geojson_url": geojson_url}
     return render(request, "dispatch/map.html", context)
@@ -321,7 +321,7 @@ def ticket_map(request: HttpRequest) -> HttpResponse:
 @login_required
 def ticket_map_geojson(request: HttpRequest) -> JsonResponse:
     now = clock.now()
-    tickets = selectors.map_tickets(_user(request), days=_map_days(request), now=now)[:1000]
+    tickets = selectors.map_tickets(_user(request), days=_map_days(request), now=now)
     response = JsonResponse(selectors.map_geojson(tickets, now=now))
     response["Content-Type"] = "application/geo+json"
     return response
