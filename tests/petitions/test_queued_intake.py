@@ -246,3 +246,20 @@ def test_an_edit_saved_in_this_process_reaches_the_api_at_once(client, staff):
     refused = post_async(client, staff.amy)
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["location"] == ["body", "category"]
+
+
+def test_a_refusal_inside_a_batch_keeps_the_rest_of_the_batch(client, staff):
+    post_async(client, staff.amy, petition_json(subject="第一件"))
+    post_async(client, staff.amy, petition_json(category="0103", subject="第二件"))
+    post_async(client, staff.amy, petition_json(subject="第三件"))
+    RoutingRule.objects.filter(category__code__in=["0103", "01"]).delete()
+
+    assert petition_intakes_register(batch=10) == 2
+
+    states = dict(PetitionIntake.objects.values_list("data__subject", "state"))
+    assert states == {
+        "第一件": IntakeState.REGISTERED,
+        "第二件": IntakeState.FAILED,
+        "第三件": IntakeState.REGISTERED,
+    }
+    assert sorted(Petition.objects.values_list("subject", flat=True)) == ["第一件", "第三件"]

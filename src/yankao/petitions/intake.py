@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 
 from yankao.accounts.models import User
 from yankao.core import clock
@@ -44,8 +44,9 @@ logger = logging.getLogger(__name__)
 # Attempts at an intake that fails unexpectedly (a bug, a lost connection) before it
 # is set aside as failed; refusals (PetitionError) are set aside at once.
 MAX_ATTEMPTS = 5
-# Rows read per query while walking the queue.
-BATCH = 200
+# Petitions registered per transaction. On SQLite a batch holds the one write lock
+# (about 8 ms a petition), so it stays small enough not to keep API intake waiting.
+BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -137,30 +138,11 @@ def _arguments(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _set_aside(intake_id: int, reason: str, *, refused: bool) -> None:
-    """Count a failed attempt; a refusal, or the last attempt, marks it failed."""
-    queued = PetitionIntake.objects.filter(pk=intake_id, state=IntakeState.QUEUED)
-    queued.update(attempts=F("attempts") + 1, error=reason[:2000])
-    if refused:
-        queued.update(state=IntakeState.FAILED)
-    else:
-        queued.filter(attempts__gte=MAX_ATTEMPTS).update(state=IntakeState.FAILED)
-
-
-def petition_intake_register(intake_id: int) -> PetitionIntake | None:
-    """Register one queued petition. None when there is nothing to do: it is
-    registered or failed already, another worker holds it, or this attempt failed
-    (recorded on the row)."""
+def _register(intake: PetitionIntake) -> bool:
+    """Register one intake taken under lock, inside the caller's transaction; a
+    failure is kept on the row (the petition's own writes roll back to a savepoint)."""
     try:
         with transaction.atomic():
-            intake = (
-                PetitionIntake.objects.select_for_update(skip_locked=True)
-                .select_related("submitted_by")
-                .filter(pk=intake_id, state=IntakeState.QUEUED)
-                .first()
-            )
-            if intake is None:
-                return None
             registered = petition_create(
                 **_arguments(intake.data),
                 by=intake.submitted_by,
@@ -168,40 +150,59 @@ def petition_intake_register(intake_id: int) -> PetitionIntake | None:
                 number=intake.number,
                 code=intake.code,
             )
-            intake.petition = registered.petition
-            intake.state = IntakeState.REGISTERED
-            intake.registered_at = clock.now()
-            intake.attempts += 1
-            intake.code = ""  # the notice carries it now; the petition keeps its hash
-            intake.error = ""
-            intake.save(
-                update_fields=["petition", "state", "registered_at", "attempts", "code", "error"]
-            )
-            return intake
     except (PetitionError, Category.DoesNotExist, District.DoesNotExist) as error:
-        _set_aside(intake_id, str(error) or type(error).__name__, refused=True)
+        intake.state = IntakeState.FAILED  # refused: set aside at once
+        intake.error = str(error) or type(error).__name__
     except Exception as error:  # kept on the row and retried: never lost
-        logger.exception("Registering queued petition %s failed", intake_id)
-        _set_aside(intake_id, f"{type(error).__name__}: {error}", refused=False)
-    return None
+        logger.exception("Registering queued petition %s failed", intake.pk)
+        intake.error = f"{type(error).__name__}: {error}"[:2000]
+        if intake.attempts + 1 >= MAX_ATTEMPTS:
+            intake.state = IntakeState.FAILED
+    else:
+        intake.petition = registered.petition
+        intake.state = IntakeState.REGISTERED
+        intake.registered_at = clock.now()
+        intake.code = ""  # the notice carries it now; the petition keeps its hash
+        intake.error = ""
+    intake.attempts += 1
+    intake.save(update_fields=["petition", "state", "registered_at", "attempts", "code", "error"])
+    return intake.state == IntakeState.REGISTERED
 
 
-def petition_intakes_register() -> int:
-    """Register every queued petition, oldest first, in one pass (the minute sweep;
-    also what the bench times). Returns how many were registered."""
-    registered = 0
+def _queued() -> QuerySet[PetitionIntake]:
+    # Rows another worker holds are skipped (PostgreSQL); SQLite has one writer.
+    return (
+        PetitionIntake.objects.select_for_update(skip_locked=True)
+        .select_related("submitted_by")
+        .filter(state=IntakeState.QUEUED)
+    )
+
+
+def petition_intake_register(intake_id: int) -> PetitionIntake | None:
+    """Register one queued petition. None when there is nothing to do (registered
+    or failed already, or another worker holds it) or this attempt failed (the
+    reason is on the row)."""
+    with transaction.atomic():
+        intake = _queued().filter(pk=intake_id).first()
+        if intake is None:
+            return None
+        return intake if _register(intake) else None
+
+
+def petition_intakes_register(*, batch: int = BATCH, first: int | None = None) -> int:
+    """Register every queued petition, oldest first, `batch` to a transaction (one
+    commit and one hand-over of the batch's notices to the queue), in one pass:
+    the wake-up task (`first`: the one it was woken for, registered before the
+    others), the minute sweep and the bench. Returns how many were registered."""
+    registered = 0 if first is None else int(petition_intake_register(first) is not None)
     last = 0
     while True:
-        ids = list(
-            PetitionIntake.objects.filter(state=IntakeState.QUEUED, pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        if not ids:
-            return registered
-        for intake_id in ids:
-            registered += petition_intake_register(intake_id) is not None
-        last = ids[-1]
+        with transaction.atomic():
+            intakes = list(_queued().filter(pk__gt=last).order_by("pk")[:batch])
+            if not intakes:
+                return registered
+            registered += sum(_register(intake) for intake in intakes)
+        last = intakes[-1].pk
 
 
 @transaction.atomic

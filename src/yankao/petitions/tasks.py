@@ -4,14 +4,16 @@ and housekeeping, so that nothing of a citizen's is kept longer than it serves."
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from yankao.petitions.intake import petition_intake_register, petition_intakes_register
+from yankao.petitions.intake import petition_intakes_register
 from yankao.petitions.services import attachment_files_stray_purge, mailbox_drafts_purge
 
 
 @db_task()
-def register_petition_intake(intake_id: int) -> bool:
-    """Register a petition the API queued, as soon as its request committed."""
-    return petition_intake_register(intake_id) is not None
+def register_petition_intake(intake_id: int) -> int:
+    """Register a petition the API queued, as soon as its request committed, and
+    any others waiting with it, in batches (a burst's later wake-ups find little
+    or nothing left). Returns how many this task registered."""
+    return petition_intakes_register(first=intake_id)
 
 
 @db_periodic_task(crontab(minute="*"))
