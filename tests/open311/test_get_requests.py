@@ -300,14 +300,31 @@ def test_a_page_of_petitions_and_tickets_costs_the_same_queries_for_one_or_many(
         assert len(_listed(client, api_key=app_key.raw)) == 10
 
 
-def test_one_service_lists_its_requests_whether_rare_or_common(client, app_key, media, monkeypatch):
-    from yankao.open311 import catalogue
-
+def test_one_service_lists_its_requests_newest_first_in_the_window(client, app_key, media):
     numbers = [_posted(client, app_key, description=f"路燈 {n}") for n in range(3)]
     other = _posted(client, app_key, service_code="P-0101", description="道路坑洞")
-    for few in (10, 2):  # found from the category's own rows, or by walking the window
-        monkeypatch.setattr(catalogue, "FEW_REQUESTS", few)
-        listed = _listed(client, service_code="P-0103")
-        assert [r["service_request_id"] for r in listed] == numbers[::-1]
-        assert [r["service_request_id"] for r in _listed(client, service_code="P-0101")] == [other]
+    listed = _listed(client, service_code="P-0103")
+    assert [r["service_request_id"] for r in listed] == numbers[::-1]
+    paged = _listed(client, service_code="P-0103", page_size="2", page="2")
+    assert [r["service_request_id"] for r in paged] == [numbers[0]]
+    assert [r["service_request_id"] for r in _listed(client, service_code="P-0101")] == [other]
+    both = _listed(client, service_code="P-0103,P-0101")
+    assert [r["service_request_id"] for r in both] == [other, *numbers[::-1]]
+    later = (clock.now() + timedelta(days=1)).isoformat()
+    assert _listed(client, service_code="P-0103", start_date=later) == []
     assert _listed(client, service_code="P-9999") == []
+
+
+def test_one_ticket_service_is_found_whether_rare_or_common(client, app_key, media, monkeypatch):
+    from yankao.dispatch.services import dispatch_reference_load
+    from yankao.open311 import catalogue
+
+    dispatch_reference_load()
+    numbers = [
+        _posted(client, app_key, service_code="D-105", description=f"路樹 {n}") for n in range(3)
+    ]
+    _posted(client, app_key, service_code="D-101", description="坑洞")
+    for few in (10, 2):  # found from the class's own rows, or by walking the window
+        monkeypatch.setattr(catalogue, "FEW_REQUESTS", few)
+        listed = _listed(client, service_code="D-105")
+        assert [r["service_request_id"] for r in listed] == numbers[::-1]

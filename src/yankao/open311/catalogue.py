@@ -96,6 +96,11 @@ class Business(Protocol):
     prefix: str
     related: str  # the accessor from TrackedItem to the business's own row
     columns: tuple[str, ...]  # the values GET requests reads with each item
+    # The receipt time as the business row holds it (from TrackedItem), and the
+    # newest-first order by it: the same order as the item's, read from the
+    # business's own index when a page lists one business's services.
+    received: str
+    newest: tuple[str, ...]
     required: tuple[str, ...]  # the attributes a request must have
 
     def services(self) -> list[Service]: ...
@@ -179,9 +184,9 @@ def business_of(item: TrackedItem) -> Business | None:
 
 # A service with at most this many public requests (of all time) is found from its
 # own rows by the business table's index; a commoner one by walking the window
-# newest first, where its requests are dense enough to fill a page soon. Either
-# way a page of one service reads thousands of rows at most, whatever the window
-# holds (a planner choosing between the two by its estimates walked 37,000 items).
+# newest first, where its requests are dense enough to fill a page soon. For a
+# business whose rows have no receipt time of their own (dispatch tickets; public
+# ones are few), so that a page of one service never walks the whole window.
 FEW_REQUESTS = 2000
 
 

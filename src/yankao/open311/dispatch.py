@@ -71,6 +71,8 @@ class DispatchBusiness:
     prefix = PREFIX
     related = "ticket"
     required: tuple[str, ...] = ()
+    received = "received_at"  # tickets have no copy: the item's
+    newest = ("-received_at", "-pk")
     columns: tuple[str, ...] = (
         "ticket__description",
         "ticket__address",
