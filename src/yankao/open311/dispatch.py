@@ -72,7 +72,7 @@ class DispatchBusiness:
     related = "ticket"
     required: tuple[str, ...] = ()
     received = "received_at"  # tickets have no copy: the item's
-    newest = ("-received_at", "-pk")
+    newest: tuple[str, ...] = ("-received_at", "-pk")
     columns: tuple[str, ...] = (
         "ticket__description",
         "ticket__address",
@@ -206,6 +206,6 @@ def _notes(report: ReportBack | None, acknowledged_at: datetime | None) -> tuple
             text = _("Progress reported by the agency at %(at)s: %(text)s") % values
         return str(text), report.at
     if acknowledged_at is not None:
-        text = _("Acknowledged by the agency at %(at)s; it reports back by the deadline.")
-        return str(text % {"at": _moment(acknowledged_at)}), acknowledged_at
+        said = _("Acknowledged by the agency at %(at)s; it reports back by the deadline.")
+        return str(said % {"at": _moment(acknowledged_at)}), acknowledged_at
     return "", None

@@ -90,7 +90,7 @@ class PetitionBusiness:
     related = "petition"
     required: tuple[str, ...] = ()
     received = "petition__received_at"
-    newest = ("-petition__received_at", "-petition__pk")
+    newest: tuple[str, ...] = ("-petition__received_at", "-petition__pk")
     columns: tuple[str, ...] = (
         "petition__content",
         "petition__address",

@@ -80,7 +80,7 @@ class _Plan:
     order: tuple[str, ...]
 
 
-NEWEST = ("-received_at", "-pk")
+NEWEST: tuple[str, ...] = ("-received_at", "-pk")
 
 
 def _plan(found: list[Business], filters: RequestFilters) -> _Plan:
@@ -88,7 +88,8 @@ def _plan(found: list[Business], filters: RequestFilters) -> _Plan:
         # With the kinds, the (kind, number) unique index finds them.
         kinds = [b.kind for b in found]
         return _Plan(found, _public(found) & Q(kind__in=kinds, number__in=filters.ids), NEWEST)
-    received, order = "received_at", NEWEST
+    received: str = "received_at"
+    order = NEWEST
     if filters.codes:
         named: dict[str, list[Q]] = defaultdict(list)
         for kind, code_q in filters.codes:
