@@ -80,8 +80,20 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     )
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
+    # Every page of every browser test must live within the Content Security Policy:
+    # a refused inline style or script is a broken feature for a real user.
+    refused: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield tab
     context.close()
+    assert not refused, f"The page broke its Content Security Policy: {refused}"
 
 
 @pytest.fixture

@@ -1,0 +1,30 @@
+"""Pages that load htmx keep to the Content Security Policy (no inline style of
+htmx's own), and what htmx loads arrives. The `page` fixture fails any browser
+test whose pages the policy had to refuse something on."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from tests.petitions.factories import petition
+from yankao.tracking.models import TrackedItem
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_case_page_loads_similar_cases_through_htmx_within_the_policy(
+    page: Page, hank, live_server
+):
+    case = petition().petition
+    TrackedItem.objects.filter(pk=case.pk).update(owner_agency=hank.agency)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
+
+    partial = reverse("search:cases-partial")
+    with page.expect_response(lambda r: partial in r.url and r.status == 200):
+        page.goto(f"/petitions/{case.pk}/")
+
+    # htmx replaced the plain link (the way without script) with the search's answer.
+    similar = page.locator(".similar-cases div[hx-get]")
+    expect(similar).not_to_contain_text("以本案主旨搜尋類似的過往案件")
+    assert refused == []
