@@ -1,7 +1,11 @@
 """The tokeniser: Chinese as bigrams with the run's last character, other words
 whole, the same rules for documents and queries."""
 
-from yankao.search.text import Phrase, query_phrases, tokens
+import unicodedata
+
+import pytest
+
+from yankao.search.text import Phrase, normalise, query_phrases, tokens
 
 
 def test_two_character_words_are_one_token():
@@ -64,3 +68,16 @@ def test_a_huge_query_is_bounded():
     phrases = query_phrases("路燈 " * 5000 + "坑洞" * 5000)
     assert len(phrases) <= 12
     assert all(len(p.tokens) <= 24 for p in phrases)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "鼓山區光華路：光華路路面坑洞多處，機車行經易滑倒。",
+        "ＡＢＣ１２３　（第１則）",
+        "Ａ\u0301 e\u0301 ｶﾞ ①② ㈱ ﬁ",  # full width before a combining accent, compatibility forms
+        "ア・イ ゛",
+    ],
+)
+def test_normalising_agrees_with_nfkc_whatever_takes_the_short_cut(text):
+    assert normalise(text) == unicodedata.normalize("NFKC", text).lower()

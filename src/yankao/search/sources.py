@@ -33,7 +33,9 @@ class Source:
     model: type[models.Model]
     # The documents of the rows with a primary key above `after`, in key order, at
     # most `limit` of them. A row that should not be found yields no document, so
-    # batches may be short; `last_id` tells where the batch ended.
+    # batches may be short; `last_id` tells where the batch ended. A document's
+    # `object_id` is its row's primary key: the reindex replaces the index entries
+    # of the batch's whole key range.
     batch: Callable[[int, int], Batch]
     # The document for one row, or None to keep it out of the index.
     document: Callable[[Any], Document | None]
