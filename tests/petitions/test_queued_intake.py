@@ -263,3 +263,52 @@ def test_a_refusal_inside_a_batch_keeps_the_rest_of_the_batch(client, staff):
         "第三件": IntakeState.REGISTERED,
     }
     assert sorted(Petition.objects.values_list("subject", flat=True)) == ["第一件", "第三件"]
+
+
+def test_workers_draining_at_once_register_each_petition_once(transactional_db, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite's in-memory test database cannot be shared by threads; "
+            "this runs in the PostgreSQL suite"
+        )
+    import threading
+
+    from tests.factories import Staff
+    from yankao.organisation.services import city_load
+    from yankao.petitions.intake import petition_intake_queue
+    from yankao.petitions.services import petition_reference_load
+
+    # Queued only: the tests' queue would run each wake-up at once, on commit.
+    monkeypatch.setattr(intake_module._WakeWorker, "schedule", lambda self: None)
+    city_load()  # a transactional test starts from an empty database
+    petition_reference_load()
+    staff = Staff.create()
+    data = {
+        "channel": "app", "category": "0501", "district": "fengshan", "subject": "漏水",
+        "content": "活動中心屋頂漏水。", "address": "", "latitude": None, "longitude": None,
+        "name": "王大同", "email": "tatung@example.com", "phone": "", "anonymous": False,
+    }  # fmt: skip
+    numbers = {petition_intake_queue(data=data, by=staff.amy).intake.number for _ in range(30)}
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def drain() -> None:
+        try:
+            counts.append(petition_intakes_register(batch=3))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=drain) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert list(PetitionIntake.objects.values_list("error", flat=True).distinct()) == [""]
+    assert sum(counts) == 30
+    assert set(Petition.objects.values_list("item__number", flat=True)) == numbers
+    assert not PetitionIntake.objects.exclude(state=IntakeState.REGISTERED).exists()
