@@ -204,7 +204,7 @@ class PetitionBusiness:
         return Q(petition__channel=Channel.APP)
 
     def code_q(self, local_code: str) -> Q:
-        # With the channel and the receipt time, the index open311_petition_service_time
-        # (open311 migration 0003) gives the service's requests newest first.
+        # With the channel and the receipt time, the index petition_channel_time
+        # (petitions migration 0008) gives the service's requests newest first.
         category = Category.objects.filter(code=local_code).values_list("pk", flat=True).first()
         return Q(petition__category_id=category) if category else Q(pk__in=[])

@@ -222,6 +222,12 @@ class Petition(models.Model):
             models.Index(
                 fields=["category", "district", "received_at"], name="petition_category_time"
             ),
+            # One channel's petitions of a category, newest first (Open311's list of
+            # one service: the app channel's petitions of its category).
+            models.Index(
+                fields=["category", "channel", "received_at", "item"],
+                name="petition_channel_time",
+            ),
             # Repeats: the same petitioner, found by e-mail (any case) or phone.
             models.Index(Lower("petitioner_email"), name="petition_email"),
             models.Index(fields=["petitioner_phone"], name="petition_phone"),
