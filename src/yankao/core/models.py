@@ -1,6 +1,9 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Sequence(models.Model):
@@ -40,3 +43,24 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class PersonalDataAccess(models.Model):
+    """One look at a citizen's personal data unmasked (個資法施行細則 §12): who, when,
+    where in the platform and why. Each business keeps its own log, a table with a
+    key to what was looked at (named by `subject`); they share these fields."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    reason = models.CharField(_("reason"), max_length=300)
+    where = models.CharField(_("where"), max_length=40)
+
+    subject: ClassVar[str] = ""  # the foreign key to what was looked at
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        looked_at = getattr(self, f"{self.subject}_id", "")
+        return f"{self.user_id} {looked_at} {self.at:%Y-%m-%d %H:%M}"

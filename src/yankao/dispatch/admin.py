@@ -1,10 +1,8 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.admin import EvidenceAdmin
 from yankao.dispatch.models import DispatchContact, TicketClass, TicketPersonalDataAccess
 from yankao.organisation.models import Agency
 
@@ -48,17 +46,5 @@ class DispatchContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketPersonalDataAccess)
-class TicketPersonalDataAccessAdmin(admin.ModelAdmin):
-    """The access log is evidence: it can be read, never changed."""
-
+class TicketPersonalDataAccessAdmin(EvidenceAdmin):
     list_display = ["at", "user", "ticket", "where"]
-    list_select_related = ["user"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

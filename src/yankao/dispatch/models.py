@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core import models as core_models
 from yankao.tracking.models import TrackedItem
 
 
@@ -222,20 +223,14 @@ class DispatchContact(models.Model):
         return str(self.agency_id)
 
 
-class TicketPersonalDataAccess(models.Model):
+class TicketPersonalDataAccess(core_models.PersonalDataAccess):
     """One look at a reporter's unmasked name or phone."""
 
     ticket = models.ForeignKey(
         Ticket, on_delete=models.PROTECT, related_name="personal_data_accesses"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"))
-    where = models.CharField(_("where"), max_length=40)
+    subject = "ticket"
 
-    class Meta:
+    class Meta(core_models.PersonalDataAccess.Meta):
         verbose_name = _("reporter data access")
         verbose_name_plural = _("reporter data accesses")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.ticket_id} {self.at:%Y-%m-%d %H:%M}"

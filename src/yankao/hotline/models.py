@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core import models as core_models
+
 MAX_DURATION_SECONDS = 6 * 60 * 60  # no call lasts six hours; a longer one is an error
 
 
@@ -124,20 +126,13 @@ class Call(models.Model):
         return self.started_at + timedelta(seconds=self.duration_seconds)
 
 
-class CallerNumberAccess(models.Model):
-    """One look at a caller's number unmasked (個資法 施行細則 §12)."""
+class CallerNumberAccess(core_models.PersonalDataAccess):
+    """One look at a caller's number unmasked."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="number_accesses")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"))
-    reason = models.CharField(_("reason"), max_length=300)
-    where = models.CharField(_("where"), max_length=40)
+    subject = "call"
 
-    class Meta:
+    class Meta(core_models.PersonalDataAccess.Meta):
         verbose_name = _("caller number access")
         verbose_name_plural = _("caller number accesses")
-        ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["call", "at"], name="call_number_access_at")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.call_id} {self.at:%Y-%m-%d %H:%M}"

@@ -2,8 +2,8 @@
 and bookings change only through the desk's pages and services."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from yankao.core.admin import EvidenceAdmin
 from yankao.legal.models import Lawyer, PersonalDataAccess, Venue
 
 
@@ -20,16 +20,5 @@ class LawyerAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(EvidenceAdmin):
     list_display = ["at", "user", "session", "where", "reason", "bookings_shown"]
-    readonly_fields = [f.name for f in PersonalDataAccess._meta.fields]
-
-    # The log is evidence: nobody adds, edits or deletes its rows.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.taipei import TAIPEI
+from yankao.core import models as core_models
 
 
 class Venue(models.Model):
@@ -328,9 +329,9 @@ class WaitlistEntry(models.Model):
         return f"{self.venue_id} {self.date} #{self.pk}"
 
 
-class PersonalDataAccess(models.Model):
-    """One look at citizens' unmasked personal data (個資法 施行細則 §12): a day
-    sheet of a session shown unmasked, or one booking."""
+class PersonalDataAccess(core_models.PersonalDataAccess):
+    """One look at citizens' unmasked personal data: a day sheet of a session shown
+    unmasked, or one booking."""
 
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="personal_data_accesses"
@@ -338,16 +339,9 @@ class PersonalDataAccess(models.Model):
     booking = models.ForeignKey(
         Booking, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"))
-    reason = models.CharField(_("reason"), max_length=300)
-    where = models.CharField(_("where"), max_length=40)
     bookings_shown = models.PositiveSmallIntegerField(_("bookings shown"), default=0)
+    subject = "session"
 
-    class Meta:
+    class Meta(core_models.PersonalDataAccess.Meta):
         verbose_name = _("personal data access (legal consultations)")
         verbose_name_plural = _("personal data accesses (legal consultations)")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.session_id} {self.at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from yankao.core.admin import EvidenceAdmin
 from yankao.petitions.intake import petition_intake_retry
 from yankao.petitions.models import (
     AgencyPetitionSettings,
@@ -39,20 +40,9 @@ class AgencyPetitionSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
-    """The access log is evidence: it can be read, never changed."""
-
+class PersonalDataAccessAdmin(EvidenceAdmin):
     list_display = ["at", "user", "petition", "where", "reason"]
     list_select_related = ["user", "petition__item"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ReplyTemplate)

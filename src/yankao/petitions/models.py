@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core import models as core_models
 from yankao.tracking.models import TrackedItem
 
 DEFAULT_TIME_LIMIT_DAYS = 6
@@ -323,25 +324,18 @@ class PetitionIntake(models.Model):
         return self.number
 
 
-class PersonalDataAccess(models.Model):
-    """One look at a petitioner's unmasked personal data (個資法 施行細則 §12)."""
+class PersonalDataAccess(core_models.PersonalDataAccess):
+    """One look at a petitioner's unmasked personal data."""
 
     petition = models.ForeignKey(
         Petition, on_delete=models.PROTECT, related_name="personal_data_accesses"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"))
-    reason = models.CharField(_("reason"), max_length=300)
-    where = models.CharField(_("where"), max_length=40)
+    subject = "petition"
 
-    class Meta:
+    class Meta(core_models.PersonalDataAccess.Meta):
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
-        ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["petition", "at"], name="pd_access_petition_at")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.petition_id} {self.at:%Y-%m-%d %H:%M}"
 
 
 def _attachment_path(instance: "PetitionAttachment", filename: str) -> str:
