@@ -1,6 +1,7 @@
 """Writes to the search index. The full-text index follows these rows inside the
-database (triggers on SQLite, a generated column on PostgreSQL), so every write
-here, in bulk or one by one, is searchable when its transaction commits."""
+database (triggers on SQLite, a trigger-kept tsvector column on PostgreSQL), so
+every write here, in bulk or one by one, is searchable when its transaction
+commits."""
 
 from __future__ import annotations
 
@@ -42,7 +43,11 @@ _COLUMNS = (
     "scope_tokens",
     "fts_key",
 )
-_FTS_KEY = _COLUMNS.index("fts_key")
+_SOURCE, _DAY, _UNTIL, _FTS_KEY = (
+    _COLUMNS.index(name) for name in ("source", "day", "valid_until", "fts_key")
+)
+# The title's, the text's and the scope's tokens, in vector_literal's order.
+_TOKENS = slice(_COLUMNS.index("title_tokens"), _COLUMNS.index("scope_tokens") + 1)
 
 
 def _values(source: str, document: Document) -> tuple[Any, ...]:
@@ -135,6 +140,7 @@ def reindex(
             if progress is not None:
                 progress(len(batch.ids))
         removed = 0 if resumed else _remove_orphans(source, spec)
+    _analyze()
     return ReindexResult(source, indexed, removed, time.perf_counter() - started)
 
 
@@ -161,20 +167,30 @@ def _by_fts_key(row: tuple[Any, ...]) -> int:
 
 
 def _write(rows: list[tuple[Any, ...]]) -> None:
-    """Insert index rows. On PostgreSQL through COPY, with the tsvector built here
-    (the trigger then leaves it as it is); on SQLite by executemany, the FTS5
-    triggers indexing each row."""
+    if connection.vendor == "postgresql":
+        _copy(rows)
+    else:
+        _insert(rows)
+
+
+def _copy(rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: COPY, with the tsvector built here (the trigger then leaves it)."""
+    names = ", ".join((*_COLUMNS, "vector"))
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY search_document ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            title, body, scope = row[_TOKENS]
+            copy.write_row((*row, vector_literal(title, body, scope, row[_SOURCE])))
+
+
+def _insert(rows: list[tuple[Any, ...]]) -> None:
+    """SQLite: executemany; the FTS5 triggers index each row."""
     adapt = connection.ops.adapt_datefield_value
-    day, until = _COLUMNS.index("day"), _COLUMNS.index("valid_until")
+    rows = [(*row[:_DAY], adapt(row[_DAY]), adapt(row[_UNTIL]), *row[_UNTIL + 1 :]) for row in rows]
+    marks = ", ".join(["%s"] * len(_COLUMNS))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            names = ", ".join((*_COLUMNS, "vector"))
-            with cursor.cursor.copy(f"COPY search_document ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, vector_literal(row[8], row[9], row[10], row[0])))
-            return
-        rows = [(*row[:day], adapt(row[day]), adapt(row[until]), *row[until + 1 :]) for row in rows]
-        marks = ", ".join(["%s"] * len(_COLUMNS))
         cursor.executemany(
             f"INSERT INTO search_document ({', '.join(_COLUMNS)}) VALUES ({marks})",  # noqa: S608
             rows,
@@ -202,6 +218,14 @@ def _bulk_load(spec: sources.Source, after: int) -> Iterator[None]:
             cursor.execute(f"SET maintenance_work_mem = '{BULK_INDEX_MEMORY}'")
             cursor.execute(fulltext.POSTGRESQL_VECTOR_INDEX)
             cursor.execute("RESET maintenance_work_mem")
+
+
+def _analyze() -> None:
+    """PostgreSQL plans searches from the table's statistics; after a reindex they
+    describe a table that no longer exists (the seed's ANALYZE ran before the
+    petitions were indexed), and autovacuum may come minutes later."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_document")
 
 
