@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tests.petitions.factories import petition
+from yankao.petitions.services import petition_reference_load
 from yankao.tracking.models import TrackedItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_case_page_loads_similar_cases_through_htmx_within_the_policy(
     page: Page, hank, live_server
 ):
+    petition_reference_load()  # a transactional test starts without categories
     case = petition().petition
     TrackedItem.objects.filter(pk=case.pk).update(owner_agency=hank.agency)
     refused: list[str] = []
