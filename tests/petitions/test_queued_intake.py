@@ -265,7 +265,8 @@ def test_a_refusal_inside_a_batch_keeps_the_rest_of_the_batch(client, staff):
     assert sorted(Petition.objects.values_list("subject", flat=True)) == ["第一件", "第三件"]
 
 
-def test_workers_draining_at_once_register_each_petition_once(transactional_db, monkeypatch):
+@pytest.mark.django_db(transaction=True)  # the closest mark: ordered with the transactional tests
+def test_workers_draining_at_once_register_each_petition_once(monkeypatch):
     from django.db import connection
 
     if connection.vendor != "postgresql":
