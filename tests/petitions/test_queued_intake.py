@@ -277,6 +277,7 @@ def test_workers_draining_at_once_register_each_petition_once(monkeypatch):
     import threading
 
     from tests.factories import Staff
+    from yankao.calendar.services import calendar_load_shipped, invalidate_cache
     from yankao.organisation.services import city_load
     from yankao.petitions.intake import petition_intake_queue
     from yankao.petitions.services import petition_reference_load
@@ -284,6 +285,8 @@ def test_workers_draining_at_once_register_each_petition_once(monkeypatch):
     # Queued only: the tests' queue would run each wake-up at once, on commit.
     monkeypatch.setattr(intake_module._WakeWorker, "schedule", lambda self: None)
     city_load()  # a transactional test starts from an empty database
+    calendar_load_shipped()
+    invalidate_cache()
     petition_reference_load()
     staff = Staff.create()
     data = {
