@@ -102,3 +102,30 @@ def test_a_failed_large_reindex_still_builds_the_gin_index_again(staff, monkeypa
     with pytest.raises(RuntimeError):
         reindex(source="petition")
     assert _vector_index_exists()
+
+
+def test_after_a_reindex_things_saved_one_by_one_are_indexed_again(staff):
+    # SQLite's reindex indexes each batch in one statement without the insert
+    # trigger: the trigger must be back for the next save.
+    bulk_petitions_seed(count=6, seed=15)
+    reindex(source="petition", batch_size=4)
+    document_index(source="note", document=Document(object_id=7, title="地下道積水"))
+    assert [h.object_id for h in search("積水", sources=["note"], visibility=EVERYTHING)] == [7]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's batch indexing")
+def test_a_batch_that_fails_half_way_leaves_the_index_and_its_trigger_as_they_were(
+    staff, monkeypatch
+):
+    bulk_petitions_seed(count=6, seed=16)
+    reindex(source="petition", batch_size=10)
+    before = list(SearchDocument.objects.filter(source="petition").values_list("pk", flat=True))
+    # The trigger is dropped and the rows written, then indexing them fails.
+    monkeypatch.setattr(services.fulltext, "SQLITE_INDEX_KEY_RANGE", "SELECT no_such_column")
+    with pytest.raises(Exception, match="no_such_column"):
+        reindex(source="petition", batch_size=10)
+    monkeypatch.undo()
+    after = list(SearchDocument.objects.filter(source="petition").values_list("pk", flat=True))
+    assert after == before  # the batch rolled back whole
+    document_index(source="note", document=Document(object_id=8, title="路樹倒塌"))
+    assert [h.object_id for h in search("路樹", sources=["note"], visibility=EVERYTHING)] == [8]

@@ -13,6 +13,19 @@ from typing import Any
 
 from yankao.search.scope import source_lexeme
 
+SQLITE_INSERT_TRIGGER = (
+    "CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN "
+    "INSERT INTO search_fts(rowid, title_tokens, body_tokens, scope_tokens) "
+    "VALUES (new.fts_key, new.title_tokens, new.body_tokens, new.scope_tokens); END"
+)
+SQLITE_DROP_INSERT_TRIGGER = "DROP TRIGGER search_document_ai"
+# The rows of one range of keys, indexed in one statement in key order (bulk reindex).
+SQLITE_INDEX_KEY_RANGE = (
+    "INSERT INTO search_fts(rowid, title_tokens, body_tokens, scope_tokens) "
+    "SELECT fts_key, title_tokens, body_tokens, scope_tokens FROM search_document "
+    "WHERE fts_key BETWEEN %s AND %s ORDER BY fts_key"
+)
+
 SQLITE_INSTALL = [
     # External content: the tokens live once, in search_document; FTS5 keeps only
     # its inverted index. The ascii tokenizer splits on ASCII spaces and punctuation
@@ -20,9 +33,7 @@ SQLITE_INSTALL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "title_tokens, body_tokens, scope_tokens, content='search_document', "
     "content_rowid='fts_key', tokenize='ascii')",
-    "CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN "
-    "INSERT INTO search_fts(rowid, title_tokens, body_tokens, scope_tokens) "
-    "VALUES (new.fts_key, new.title_tokens, new.body_tokens, new.scope_tokens); END",
+    SQLITE_INSERT_TRIGGER,
     "CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, title_tokens, body_tokens, scope_tokens) "
     "VALUES ('delete', old.fts_key, old.title_tokens, old.body_tokens, old.scope_tokens); END",

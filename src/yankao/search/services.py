@@ -186,15 +186,29 @@ def _copy(rows: list[tuple[Any, ...]]) -> None:
 
 
 def _insert(rows: list[tuple[Any, ...]]) -> None:
-    """SQLite: executemany; the FTS5 triggers index each row."""
+    """SQLite: executemany, then the batch's rows join the index in one statement.
+
+    Fed row by row through the insert trigger, FTS5 took about 20 ms a row once the
+    index held a million documents and a hundred thousand articles (measured in the
+    bench: 66 rows/s); one INSERT … SELECT in key order takes the same batch at
+    thousands a second. The trigger is dropped and created again inside the batch's
+    transaction, so no other writer ever sees the table without it, and a failure
+    rolls both back. The batch replaced its whole range of keys, so that range holds
+    exactly its rows."""
     adapt = connection.ops.adapt_datefield_value
     rows = [(*row[:_DAY], adapt(row[_DAY]), adapt(row[_UNTIL]), *row[_UNTIL + 1 :]) for row in rows]
+    if not rows:
+        return
+    keys = [int(row[_FTS_KEY]) for row in rows]
     marks = ", ".join(["%s"] * len(_COLUMNS))
     with connection.cursor() as cursor:
+        cursor.execute(fulltext.SQLITE_DROP_INSERT_TRIGGER)
         cursor.executemany(
             f"INSERT INTO search_document ({', '.join(_COLUMNS)}) VALUES ({marks})",  # noqa: S608
             rows,
         )
+        cursor.execute(fulltext.SQLITE_INDEX_KEY_RANGE, [min(keys), max(keys)])
+        cursor.execute(fulltext.SQLITE_INSERT_TRIGGER)
 
 
 @contextmanager
