@@ -26,6 +26,28 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 LONGEST_RANGE_DAYS = 366
 
 
+def latitude_field() -> forms.CharField:
+    """A hazard's latitude, typed or set by clicking the map beside it (the inputs
+    are the keyboard's way in); checked with the longitude by the form."""
+    return forms.CharField(
+        label=_("Latitude"),
+        max_length=20,
+        required=False,
+        help_text=_("Click the map to set both, or type them, e.g. 22.627300."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def longitude_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Longitude"),
+        max_length=20,
+        required=False,
+        help_text=_("e.g. 120.301400."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
 class PhotosField(CheckedFilesField):
     """Up to five JPEG or PNG pictures, checked by their content and re-encoded
     without metadata (yankao.core.uploads); a PDF or anything else is refused."""
@@ -111,20 +133,8 @@ class TicketForm(forms.Form):
         required=False,
         help_text=_("e.g. 光復路二段120號前, or the lamp number of a streetlight."),
     )
-    latitude = forms.CharField(
-        label=_("Latitude"),
-        max_length=20,
-        required=False,
-        help_text=_("Click the map to set both, or type them, e.g. 22.627300."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    longitude = forms.CharField(
-        label=_("Longitude"),
-        max_length=20,
-        required=False,
-        help_text=_("e.g. 120.301400."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     channel = forms.ChoiceField(label=_("Received by"), choices=Channel.choices)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=60, required=False)
     reporter_phone = forms.CharField(

@@ -18,6 +18,7 @@ from yankao.accounts.models import User
 from yankao.calendar.forms import ROCDateField
 from yankao.core import clock
 from yankao.core.forms import PlainTextField, plain_text
+from yankao.dispatch.forms import latitude_field, longitude_field
 from yankao.hotline import integrations
 from yankao.hotline.models import MAX_DURATION_SECONDS, Language, Outcome
 from yankao.hotline.services import NOTES_MAX, NUMBER_PATTERN, CallFacts
@@ -120,20 +121,8 @@ class ConsoleForm(DescribedErrorsForm):
     )
     # The hazard's map point, for a dispatch ticket: typed, or set by clicking the
     # map next to them (the inputs are the keyboard's way in).
-    latitude = forms.CharField(
-        label=_("Latitude"),
-        max_length=20,
-        required=False,
-        help_text=_("Click the map to set both, or type them, e.g. 22.627300."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    longitude = forms.CharField(
-        label=_("Longitude"),
-        max_length=20,
-        required=False,
-        help_text=_("e.g. 120.301400."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     agency = forms.ModelChoiceField(
         label=_("Agency line"),
         queryset=Agency.objects.filter(is_active=True),
