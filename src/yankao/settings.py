@@ -112,6 +112,9 @@ TEMPLATES = [
         },
     }
 ]
+# Django's renderer, with selects written in Python: their options are most of a
+# page's rendering time through the stock templates (core/rendering.py).
+FORM_RENDERER = "yankao.core.rendering.FormRenderer"
 
 # --- database -----------------------------------------------------------------
 DATABASES = {

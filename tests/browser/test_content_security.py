@@ -30,3 +30,22 @@ def test_the_case_page_loads_similar_cases_through_htmx_within_the_policy(
     similar = page.locator(".similar-cases div[hx-get]")
     expect(similar).not_to_contain_text("以本案主旨搜尋類似的過往案件")
     assert refused == []
+
+
+def test_the_case_page_loads_its_possible_duplicates_through_htmx(page: Page, hank, live_server):
+    petition_reference_load()
+    lamp = {"code": "0103", "district_key": "fengshan", "subject": "光復路二段路燈不亮"}
+    first = petition(**lamp, content="光復路二段120號前路燈已經三天不亮。").petition
+    second = petition(
+        **lamp, content="光復路二段122號前路燈已經三天不亮了。", petitioner_email="b@example.com"
+    ).petition
+    TrackedItem.objects.filter(pk__in=[first.pk, second.pk]).update(owner_agency=hank.agency)
+
+    fragment = reverse("petitions:suggestions", args=[second.pk])
+    with page.expect_response(lambda r: fragment in r.url and r.status == 200):
+        page.goto(f"/petitions/{second.pk}/")
+
+    suggestions = page.locator("section.suggestions")
+    expect(suggestions.get_by_role("link", name=first.item.number)).to_be_visible()
+    expect(suggestions.get_by_role("button", name=f"併入 {first.item.number}")).to_be_visible()
+    expect(suggestions).not_to_contain_text("查詢與本案可能重複")  # the link was replaced

@@ -89,15 +89,38 @@ def test_the_same_petitioner_on_the_same_matter_is_a_possible_repeat(staff):
     assert possible_repeats(earlier) == []
 
 
-def test_the_handler_sees_the_suggestions_on_the_petition_page(client, staff):
+def test_the_handler_sees_the_suggestions_loaded_into_the_petition_page(client, staff):
     from django.urls import reverse
 
     earlier = lamp(received_at=THURSDAY - timedelta(days=20))
     later = lamp(subject="路燈還是不亮", content="上次反映的路燈仍未修復")
     client.force_login(staff.holly)
-    html = client.get(reverse("petitions:petition", args=[later.pk])).content.decode()
-    assert earlier.item.number in html
-    assert 'id="suggestions-h"' in html
+    url = reverse("petitions:suggestions", args=[later.pk])
+    page = client.get(reverse("petitions:petition", args=[later.pk])).content.decode()
+    assert 'id="suggestions-h"' in page
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page  # htmx, or a link
+    assert earlier.item.number not in page  # not worked out with the page itself
+
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert earlier.item.number in html and "<html" not in html
+    assert f'name="number" value="{earlier.item.number}"' in html  # relate to it from here
+
+    whole = client.get(url).content.decode()  # without script: a page of its own
+    assert "<html" in whole and earlier.item.number in whole
+
+
+def test_a_petition_with_nothing_like_it_says_so(client, staff):
+    from django.urls import reverse
+
+    alone = lamp()
+    client.force_login(staff.holly)
+    html = client.get(
+        reverse("petitions:suggestions", args=[alone.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<li>" not in html
+    assert "查無" in html
 
 
 def test_the_mayors_office_is_not_shown_suggestions(client, staff):
@@ -108,3 +131,5 @@ def test_the_mayors_office_is_not_shown_suggestions(client, staff):
     client.force_login(staff.mia)
     html = client.get(reverse("petitions:petition", args=[later.pk])).content.decode()
     assert 'id="suggestions-h"' not in html
+    response = client.get(reverse("petitions:suggestions", args=[later.pk]))
+    assert response.status_code == 403

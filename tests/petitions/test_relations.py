@@ -101,7 +101,8 @@ def test_the_handler_merges_from_the_page_by_case_number(client, staff):
     main, later = two_lamp_petitions()
     client.force_login(staff.holly)
     url = reverse("petitions:relate", args=[later.pk])
-    page = client.get(reverse("petitions:petition", args=[later.pk])).content.decode()
+    suggestions = reverse("petitions:suggestions", args=[later.pk])
+    page = client.get(suggestions, headers={"HX-Request": "true"}).content.decode()
     assert f"併入 {main.item.number}" in page  # the suggestion offers the merge
     response = client.post(
         url, {"number": main.item.number, "how": "merge", "version": later.item.version}

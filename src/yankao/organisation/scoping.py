@@ -32,10 +32,18 @@ def agency_scope_q(user: User, field: str) -> Q:
         return NOTHING
     if scope is Scope.OWN_AGENCY:
         return Q(**{f"{field}_id": user.agency.pk})
-    # The agencies of the tree as ids (an IN over a small subquery), so the database
-    # reads indexes on the agency column instead of joining agencies row by row.
-    tree = Agency.objects.filter(path__startswith=user.agency.path).values_list("pk", flat=True)
-    return Q(**{f"{field}__in": list(tree)})
+    return Q(**{f"{field}__in": _tree_ids(user, user.agency.path)})
+
+
+def _tree_ids(user: User, path: str) -> list[int]:
+    """The ids of the agencies in the tree at `path`, so the database reads indexes
+    on the agency column instead of joining agencies row by row. Kept on the user
+    object, which lives for one request: a page filters several querysets by scope."""
+    kept = user.__dict__.get("_scope_tree")
+    if kept is None or kept[0] != path:
+        ids = list(Agency.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        kept = user.__dict__["_scope_tree"] = (path, ids)
+    return list(kept[1])
 
 
 def agency_in_scope(user: User, agency_id: int, agency_path: str) -> bool:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
 
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower, Substr
 
 from yankao.petitions.models import Category, Petition
 
@@ -31,6 +31,9 @@ MAX_SUGGESTIONS = 20
 # the same matter, and the comparison's cost stays bounded however long a text is.
 COMPARED_CHARACTERS = 300
 EARTH_RADIUS_METRES = 6_371_000.0
+# What a suggestion shows (its number, subject, date and status) and what judging it
+# needs: a candidate is read without its full text or its petitioner.
+SHOWN = ("subject", "latitude", "longitude", "item__number", "item__received_at", "item__status")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,10 @@ def text_similarity(a: str, b: str, *, at_least: float = 0.0) -> float:
     """The share of the two texts that match (difflib's ratio, 0–1). Pairs whose
     cheap upper bounds already fall below `at_least` are answered with that bound,
     without the full comparison (which costs milliseconds for long texts)."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return _similarity(SequenceMatcher(None, a, b, autojunk=False), at_least)
+
+
+def _similarity(matcher: SequenceMatcher[str], at_least: float) -> float:
     if at_least:
         bound = matcher.real_quick_ratio()
         if bound < at_least:
@@ -70,6 +76,10 @@ def _main_and_subitems(main_id: int) -> list[int]:
     return list(rows.values_list("pk", flat=True))
 
 
+def _light(petitions: QuerySet[Petition]) -> QuerySet[Petition]:
+    return petitions.select_related("item").only(*SHOWN)
+
+
 def _candidates(petition: Petition, district_id: int) -> list[Petition]:
     received = petition.received_at
     # The same matter: the category or a sibling under the same main item, listed
@@ -84,10 +94,10 @@ def _candidates(petition: Petition, district_id: int) -> list[Petition]:
             received_at__lte=received + WINDOW,
         )
         .exclude(pk=petition.pk)
-        .select_related("item", "category")
+        .annotate(lead=Substr("content", 1, COMPARED_CHARACTERS))
         .order_by("-received_at")[:MAX_CANDIDATES]
     )
-    return list(rows)
+    return list(_light(rows))
 
 
 def _nearby(petition: Petition, other: Petition) -> float | None:
@@ -103,7 +113,10 @@ def possible_duplicates(petition: Petition) -> list[Suggestion]:
     district_id = petition.district_id
     if district_id is None:
         return []
-    text = f"{petition.subject}\n{petition.content[:COMPARED_CHARACTERS]}"
+    # The petition's own text is the matcher's second sequence, which difflib
+    # analyses once; each candidate's text is then set as the first.
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(f"{petition.subject}\n{petition.content[:COMPARED_CHARACTERS]}")
     found: list[Suggestion] = []
     for other in _candidates(petition, district_id):
         if len(found) >= MAX_SUGGESTIONS:
@@ -112,8 +125,8 @@ def possible_duplicates(petition: Petition) -> list[Suggestion]:
         if metres is not None:
             found.append(Suggestion(other, "nearby", metres))
             continue
-        other_text = f"{other.subject}\n{other.content[:COMPARED_CHARACTERS]}"
-        similarity = text_similarity(text, other_text, at_least=TEXT_SIMILARITY)
+        matcher.set_seq1(f"{other.subject}\n{other.lead}")  # type: ignore[attr-defined]
+        similarity = _similarity(matcher, TEXT_SIMILARITY)
         if similarity >= TEXT_SIMILARITY:
             found.append(Suggestion(other, "similar_text", similarity))
     return sorted(
@@ -133,13 +146,12 @@ def possible_repeats(petition: Petition) -> list[Suggestion]:
         return []
     parent = petition.category.parent_id or petition.category_id
     received = petition.received_at
-    earlier = (
+    earlier = _light(
         Petition.objects.alias(email_lower=Lower("petitioner_email"))
         .filter(contact)
         .filter(category_id__in=_main_and_subitems(parent))
         .filter(received_at__lt=received, received_at__gte=received - REPEAT_WINDOW)
         .exclude(pk=petition.pk)
-        .select_related("item", "category")
         .order_by("-received_at")[:20]
     )
     return [Suggestion(other, "same_petitioner", 1.0) for other in earlier]

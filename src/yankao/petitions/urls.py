@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("<int:pk>/letter/", views.reply_letter, name="letter"),
     path("<int:pk>/relations/", views.petition_relate, name="relate"),
+    path("<int:pk>/suggestions/", views.petition_suggestions, name="suggestions"),
 ]
 
 # The monthly performance report (yankao.petitions.reports).

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
@@ -137,7 +137,7 @@ def _page(
             if may_close
             else None
         ),
-        "suggestions": _suggestions(user, petition) if may_close else [],
+        "may_see_suggestions": may_close,
         "transfer_due": transfer_due(item),
         "now": clock.now(),
         "merged_cases": list(petition.merged.select_related("item")),
@@ -166,6 +166,29 @@ def _suggestions(user: User, petition: Petition) -> list[Suggestion]:
 @login_required
 def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, petition_for_user(_user(request), pk))
+
+
+@login_required
+@require_GET
+def petition_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Possible duplicates and repeats of an open petition, for its handlers. Judging
+    a hundred candidates' wording costs more than the rest of the petition page, so
+    the page loads this with htmx once it is shown (a link without script); asked
+    for by htmx it is the list alone, otherwise a page of its own."""
+    user = _user(request)
+    petition = petition_for_user(user, pk)
+    if not _may_close_unhandled(user, petition):
+        raise PermissionDenied
+    context = {
+        "petition": petition,
+        "item": petition.item,
+        "suggestions": _suggestions(user, petition),
+        "may_relate": _may_relate(user, petition),
+        "may_merge": not petition.merged.exists(),
+    }
+    partial = bool(getattr(request, "htmx", False))
+    template = "petitions/_suggestions.html" if partial else "petitions/suggestions.html"
+    return render(request, template, context)
 
 
 @login_required
