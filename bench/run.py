@@ -294,6 +294,7 @@ def petition_figures(database: str, items: int) -> list[Figure]:
     from yankao.core import clock
     from yankao.demo.petitions import MATTERS, ROADS
     from yankao.organisation.models import District
+    from yankao.organisation.scoping import agency_scope_q
     from yankao.petitions.intake import petition_intakes_register
     from yankao.petitions.models import IntakeState, Petition, PetitionIntake
     from yankao.petitions.reports.selectors import petition_report
@@ -312,6 +313,14 @@ def petition_figures(database: str, items: int) -> list[Figure]:
     rng = random.Random(5)
     visible = list(petitions_visible_to(supervisor).values_list("pk", flat=True))
     cases = rng.sample(visible, min(PAGE_REQUESTS, len(visible)))
+    # The open petitions the supervisor's agencies own: their pages load the possible
+    # duplicates and repeats with htmx, which is timed as its own request.
+    handled = list(
+        petitions_visible_to(supervisor)
+        .filter(agency_scope_q(supervisor, "item__owner_agency"), item__closed_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    open_cases = rng.sample(handled, min(PAGE_REQUESTS, len(handled)))
     figures: list[Figure] = []
 
     def figure(
@@ -429,12 +438,18 @@ def petition_figures(database: str, items: int) -> list[Figure]:
 
         # Pages, signed in as the demo supervisor, one request at a time.
         page = {"Cookie": cookie}
+        htmx = {**page, "HX-Request": "true"}
         pages = [
-            ("staff home / (worklist)", ["/"] * PAGE_REQUESTS),
-            ("/petitions/", ["/petitions/"] * PAGE_REQUESTS),
+            ("staff home / (worklist)", ["/"] * PAGE_REQUESTS, page),
+            ("/petitions/", ["/petitions/"] * PAGE_REQUESTS, page),
+            ("case page /petitions/<pk>/", [f"/petitions/{pk}/" for pk in cases], page),
+            (
+                "its possible duplicates, loaded by htmx /petitions/<pk>/suggestions/",
+                [f"/petitions/{pk}/suggestions/" for pk in open_cases],
+                htmx,
+            ),
         ]
-        pages.append(("case page /petitions/<pk>/", [f"/petitions/{pk}/" for pk in cases]))
-        for name, paths in pages:
+        for name, paths, page in pages:
             status, data, _ = http(server.port, "GET", paths[0], page)
             if status == 404 and name == "/petitions/":
                 sys.stderr.write(f"[{database}] /petitions/ answers 404: there is no such page.\n")

@@ -3,6 +3,7 @@ of counting every row."""
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from yankao.core.paging import CappedPaginator
@@ -40,3 +41,32 @@ def test_a_page_is_read_as_keys_in_order_then_rows_by_key():
     keys, rows = (q["sql"] for q in read.captured_queries if "COUNT" not in q["sql"])
     assert '"organisation_district"."name"' not in keys  # the sort reads keys only
     assert '"organisation_district"."name"' in rows
+
+
+@pytest.mark.parametrize("ordering", [("-sort_order", "pk"), ("office", "-pk"), ("name",)])
+def test_pages_merged_from_partitions_are_the_pages_of_one_query(ordering):
+    districts = District.objects.order_by(*ordering)
+    overlapping = [Q(pk__lt=20), Q(pk__gte=15), Q(name__startswith="鳳")]
+    plain = CappedPaginator(districts, 7, cap=100)
+    merged = CappedPaginator(districts, 7, cap=100, partitions=overlapping)
+    assert merged.num_pages == plain.num_pages == 6
+    for number in plain.page_range:
+        assert [d.pk for d in merged.page(number)] == [d.pk for d in plain.page(number)]
+
+
+def test_each_partition_reads_no_more_keys_than_the_page_needs():
+    districts = District.objects.order_by("sort_order", "pk")
+    paginator = CappedPaginator(districts, 5, cap=100, partitions=[Q(pk__lt=20), Q(pk__gte=20)])
+    with CaptureQueriesContext(connection) as read:
+        page = list(paginator.page(2))
+    assert [d.pk for d in page] == list(districts.values_list("pk", flat=True)[5:10])
+    sql = [q["sql"] for q in read.captured_queries if "COUNT" not in q["sql"]]
+    keys = [one for one in sql if one.endswith("LIMIT 10")]
+    assert len(keys) == 2  # one per partition, each its first ten
+
+
+def test_one_partition_or_too_many_is_one_query():
+    districts = District.objects.order_by("pk")
+    assert CappedPaginator(districts, 5, partitions=[Q(pk__gt=0)]).partitions == []
+    many = [Q(pk=pk) for pk in range(1, 30)]
+    assert CappedPaginator(districts, 5, partitions=many).partitions == []

@@ -183,6 +183,34 @@ def test_a_page_costs_the_same_queries_for_5_or_60_petitions(client, staff):
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
+def test_a_supervisors_pages_merge_the_agencies_below_and_cohandled_petitions_by_deadline(
+    client, staff
+):
+    from tests.factories import agency as agency_named
+    from yankao.organisation.models import Agency
+    from yankao.tracking.models import CoHandler, TrackedItem
+
+    tree = list(Agency.objects.filter(path__startswith=staff.sue.agency.path).order_by("pk"))
+    assert len(tree) > 2  # several partitions, each read in deadline order
+    elsewhere = agency_named("environmental-protection")
+    made = [petition(received_at=THURSDAY - timedelta(hours=7 * n)).petition for n in range(57)]
+    for n, one in enumerate(made):
+        owner = elsewhere if n % 9 == 0 else tree[n % len(tree)]
+        TrackedItem.objects.filter(pk=one.pk).update(owner_agency=owner)
+    cohandled = made[9]  # another bureau's petition, public works asked to help
+    CoHandler.objects.create(item_id=cohandled.pk, agency=staff.sue.agency, requested_at=THURSDAY)
+    expected = [
+        number
+        for number, owner in TrackedItem.objects.filter(pk__in=[p.pk for p in made])
+        .order_by("due_at", "pk")
+        .values_list("number", "owner_agency")
+        if owner != elsewhere.pk or number == cohandled.item.number
+    ]
+    first, second = look(client, staff.sue), look(client, staff.sue, page=2)
+    assert numbers(first) + numbers(second) == expected
+    assert cohandled.item.number in numbers(first) + numbers(second)
+
+
 # --- bulk actions ----------------------------------------------------------------------------
 
 

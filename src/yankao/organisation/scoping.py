@@ -46,6 +46,19 @@ def _tree_ids(user: User, path: str) -> list[int]:
     return list(kept[1])
 
 
+def agency_ids_in_scope(user: User) -> list[int] | None:
+    """The ids of the agencies whose records the user sees; None for the whole city."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.scope is Scope.CITY:
+        return None
+    if user.agency is None:
+        return []
+    if user.scope is Scope.OWN_AGENCY:
+        return [user.agency.pk]
+    return _tree_ids(user, user.agency.path)
+
+
 def agency_in_scope(user: User, agency_id: int, agency_path: str) -> bool:
     """The same rule as `agency_scope_q`, for one agency already in memory."""
     if not user.is_authenticated or not user.is_active:

@@ -37,7 +37,12 @@ from yankao.petitions.kinds import PETITION
 from yankao.petitions.models import Category, Channel, Petition
 from yankao.tracking.models import OPEN_STATUSES, Action, Status, TrackedItem
 from yankao.tracking.policy import can
-from yankao.tracking.selectors import WorklistFilters, items_visible_to, worklist_q
+from yankao.tracking.selectors import (
+    WorklistFilters,
+    items_visible_to,
+    worklist_partitions,
+    worklist_q,
+)
 from yankao.tracking.services import TrackingError, item_assign, item_close
 
 PAGE_SIZE = 50
@@ -306,8 +311,14 @@ class Row:
 
     petition: Petition
     selectable: bool
+    pk: int
+    number: str
+    subject: str
     url: str
     category: str
+    district: str
+    agency: str
+    handler: str
     channel: str
     status: str
     due: str
@@ -329,8 +340,14 @@ def _rows(user: User, petitions: Sequence[Petition]) -> list[Row]:
             Row(
                 petition=p,
                 selectable=selectable,
+                pk=p.pk,
+                number=item.number,
+                subject=p.subject,
                 url=reverse("petitions:petition", args=[p.pk]),
                 category=f"{parent.name} / {category.name}" if parent else category.name,
+                district=p.district.name if p.district else "—",
+                agency=item.owner_agency.short_name,
+                handler=str(item.assignee) if item.assignee else "—",
                 channel=channels.get(p.channel, p.channel),
                 status=statuses.get(item.status, item.status),
                 due=roc_datetime(item.due_at),
@@ -357,9 +374,11 @@ def petition_worklist_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = PetitionFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else PetitionFilters()
-    page = CappedPaginator(petition_worklist(user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        petition_worklist(user, filters),
+        PAGE_SIZE,
+        partitions=worklist_partitions(user, "item__"),
+    ).get_page(request.GET.get("page"))
     rows = _rows(user, list(page))
     context = {
         "page": page,

@@ -20,7 +20,7 @@ from yankao.accounts.models import User
 from yankao.accounts.roles import Scope
 from yankao.calendar.services import add_working_days
 from yankao.core import clock
-from yankao.organisation.scoping import agency_scope_q
+from yankao.organisation.scoping import agency_ids_in_scope, agency_scope_q
 from yankao.tracking.models import (
     OPEN_STATUSES,
     Clock,
@@ -64,12 +64,29 @@ def _open_visibility_q(user: User, prefix: str) -> Q:
     if user.is_authenticated and user.is_active and user.scope is Scope.CITY:
         return Q()
     owned = agency_scope_q(user, f"{prefix}owner_agency")
-    cohandled = list(
+    cohandled = _open_cohandled(user)
+    return owned | Q(**{f"{prefix}pk__in": cohandled}) if cohandled else owned
+
+
+def _open_cohandled(user: User) -> list[int]:
+    """The open items the user's agencies were asked to co-handle (a few ids)."""
+    return list(
         CoHandler.objects.filter(agency_scope_q(user, "agency"), item__closed_at__isnull=True)
         .values_list("item_id", flat=True)
         .distinct()
     )
-    return owned | Q(**{f"{prefix}pk__in": cohandled}) if cohandled else owned
+
+
+def worklist_partitions(user: User, prefix: str = "") -> list[Q]:
+    """The parts of a worklist an index gives in deadline order, for a paginator to
+    merge (core.paging): one per agency of a supervisor's tree, and the items they
+    co-handle. A city-wide or one-agency worklist is one part already."""
+    agencies = agency_ids_in_scope(user)
+    if agencies is None or len(agencies) < 2:
+        return []
+    cohandled = _open_cohandled(user)
+    parts = [Q(**{f"{prefix}owner_agency_id": agency}) for agency in agencies]
+    return [*parts, Q(**{f"{prefix}pk__in": cohandled})] if cohandled else parts
 
 
 DUE_SOON_HOURS = timedelta(hours=2)
