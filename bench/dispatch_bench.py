@@ -29,6 +29,7 @@ SEED_TARGET_PER_SECOND = 1000.0
 
 
 def _seeded(database: str, items: int) -> list[dict[str, Any]]:
+    from yankao.core.planner import planner_statistics_refresh
     from yankao.dispatch.demo import bulk_tickets_seed
     from yankao.dispatch.models import Ticket
 
@@ -38,6 +39,7 @@ def _seeded(database: str, items: int) -> list[dict[str, Any]]:
     began = time.perf_counter()
     bulk_tickets_seed(count=missing, seed=SEED)
     rate = missing / (time.perf_counter() - began)
+    planner_statistics_refresh()  # after a bulk load, as the seed command does
     return [
         row(database, items, f"seed {missing:,} tickets (bulk)", round(rate), "tickets/s",
              SEED_TARGET_PER_SECOND, missing, above=True, of="tickets:")

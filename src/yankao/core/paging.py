@@ -15,7 +15,7 @@ petitions for a bureau at city scale) to find the first fifty.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -80,12 +80,13 @@ class CappedPaginator(Paginator):
             for pk, *values in rows.filter(partition).values_list("pk", *names)[:top]:
                 found[pk] = tuple(values)
         merged = list(found)
+
+        def by(index: int) -> Callable[[Any], tuple[bool, Any]]:
+            return lambda pk: ((found[pk][index] is None) == nulls_last, found[pk][index])
+
         # Stable sorts from the last ordering field to the first, each its own way.
         for index in reversed(range(len(names))):
-            merged.sort(
-                key=lambda pk, i=index: ((found[pk][i] is None) == nulls_last, found[pk][i]),
-                reverse=ordering[index].startswith("-"),
-            )
+            merged.sort(key=by(index), reverse=ordering[index].startswith("-"))
         return merged[:top]
 
     @property

@@ -4,9 +4,16 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from yankao.core.idempotency import idempotency_keys_purge
+from yankao.core.planner import planner_statistics_refresh
 
 
 @db_periodic_task(crontab(minute="17"))
 def purge_idempotency_keys() -> int:
     """Stored replies (which may hold a new case's verification code) live 24 hours."""
     return idempotency_keys_purge()
+
+
+@db_periodic_task(crontab(minute="11", hour="3"))
+def refresh_planner_statistics() -> str:
+    """Nightly, while the city sleeps: SQLite never refreshes them by itself."""
+    return planner_statistics_refresh()

@@ -2,10 +2,10 @@ from argparse import ArgumentParser, BooleanOptionalAction
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection
 from tqdm import tqdm
 
 from yankao.calendar.services import calendar_load_shipped
+from yankao.core.planner import planner_statistics_refresh
 from yankao.demo.bulk import bulk_items_seed
 from yankao.demo.bulk_petitions import bulk_petitions_seed
 from yankao.demo.directives import directives_seed
@@ -156,10 +156,7 @@ class Command(BaseCommand):
             # On PostgreSQL, VACUUM also marks the new pages all-visible, which lets
             # counts and look-ups be answered from indexes alone, as they are on a
             # database autovacuum has kept.
-            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
-            done = "VACUUM ANALYZE" if vacuum else "ANALYZE"
+            done = planner_statistics_refresh(vacuum=True)
             self.stdout.write(f"Statistics refreshed for the query planner ({done}).")
         if options["open311"]:
             from yankao.open311.demo import open311_seed_for_command
