@@ -199,12 +199,26 @@ def test_ticket_page_shows_the_reporter_masked(client, staff, tickets):
 
 
 @pytest.mark.django_db
-def test_showing_the_reporter_is_logged(client, staff, tickets):
+def test_showing_the_reporter_is_logged_with_the_reason(client, staff, tickets):
     client.force_login(staff.holly)
-    response = client.post(reverse("dispatch:reporter", args=[tickets[0].pk]))
+    reason = "回電確認倒樹位置"
+    url = reverse("dispatch:reporter", args=[tickets[0].pk])
+    response = client.post(url, {"reason": f"  {reason} "})
     assert "王小明" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
-    assert TicketPersonalDataAccess.objects.filter(user=staff.holly).count() == 1
+    [look] = TicketPersonalDataAccess.objects.filter(user=staff.holly)
+    assert (look.ticket_id, look.reason, look.where) == (tickets[0].pk, reason, "ticket-page")
+
+
+@pytest.mark.django_db
+def test_the_reporter_stays_masked_without_a_reason(client, staff, tickets):
+    client.force_login(staff.holly)
+    response = client.post(reverse("dispatch:reporter", args=[tickets[0].pk]), {"reason": " "})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "王小明" not in body and "王○明" in body
+    assert "請說明調閱個人資料的原因。" in body
+    assert not TicketPersonalDataAccess.objects.exists()
 
 
 @pytest.mark.django_db

@@ -103,3 +103,14 @@ class CheckedFilesField(forms.FileField):
         if refused:
             raise forms.ValidationError(refused)
         return checked
+
+
+class PersonalDataForm(forms.Form):
+    """The reason a member of staff gives before personal data is shown unmasked;
+    it goes into the access log with who looked and when."""
+
+    reason = PlainTextField(
+        label=_("Why do you need the personal data?"),
+        max_length=300,
+        error_messages={"required": _("Say why you need the personal data.")},
+    )

@@ -294,9 +294,12 @@ def ticket_follow_event(*, item: TrackedItem, event: ItemEvent) -> None:
 
 
 def ticket_personal_data_access_log(
-    *, ticket: Ticket, by: User, where: str
+    *, ticket: Ticket, by: User, reason: str, where: str
 ) -> TicketPersonalDataAccess:
-    """Record that a user is about to see the reporter's name and phone unmasked."""
+    """Record that a user is about to see the reporter's name and phone unmasked,
+    and why."""
+    if not reason.strip():
+        raise DispatchError(_("Say why you need the personal data."))
     return TicketPersonalDataAccess.objects.create(
-        ticket=ticket, user=by, at=clock.now(), where=where[:40]
+        ticket=ticket, user=by, at=clock.now(), reason=reason.strip()[:300], where=where[:40]
     )

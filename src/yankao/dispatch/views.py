@@ -27,6 +27,7 @@ from yankao.calendar.taipei import TAIPEI, to_taipei
 from yankao.core import clock
 from yankao.core.exports import FORMATS
 from yankao.core.exports.fonts import FontMissing
+from yankao.core.forms import PersonalDataForm
 from yankao.core.paging import CappedPaginator
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.dispatch import policy, selectors, services
@@ -165,6 +166,7 @@ def _page(
     *,
     unmasked: bool = False,
     report_form: ReportBackForm | None = None,
+    personal_form: PersonalDataForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
@@ -188,6 +190,7 @@ def _page(
             "reporter": _reporter(ticket, unmasked=unmasked),
             "unmasked": unmasked,
             "may_unmask": may_see and not unmasked and _has_reporter(ticket),
+            "personal_form": personal_form or PersonalDataForm(),
             "acknowledge_form": (
                 AcknowledgeForm(initial={"version": item.version})
                 if policy.may_acknowledge(user, ticket)
@@ -217,7 +220,12 @@ def ticket_reporter(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_for_user(user, pk)
     if not policy.may_see_reporter(user, ticket):
         raise PermissionDenied
-    services.ticket_personal_data_access_log(ticket=ticket, by=user, where="ticket-page")
+    form = PersonalDataForm(request.POST)
+    if not form.is_valid():
+        return _page(request, ticket, personal_form=form, status=400)
+    services.ticket_personal_data_access_log(
+        ticket=ticket, by=user, reason=form.cleaned_data["reason"], where="ticket-page"
+    )
     return _page(request, ticket, unmasked=True)
 
 

@@ -315,11 +315,3 @@ class LawyerAddForm(forms.Form):
                 code="invalid",
             )
         return phone
-
-
-class PersonalDataForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you need the personal data?"),
-        max_length=300,
-        error_messages={"required": _("Say why you need the personal data.")},
-    )

@@ -23,6 +23,7 @@ from yankao.accounts.models import User
 from yankao.calendar.taipei import to_taipei
 from yankao.calendar.templatetags.roc import roc_date
 from yankao.core import clock
+from yankao.core.forms import PersonalDataForm
 from yankao.core.ratelimits import public_rate_limited
 from yankao.legal import policy, services
 from yankao.legal.forms import (
@@ -33,7 +34,6 @@ from yankao.legal.forms import (
     LawyerForm,
     LookUpForm,
     OutcomeForm,
-    PersonalDataForm,
     RotaForm,
     SessionCancelForm,
     StaffBookingForm,

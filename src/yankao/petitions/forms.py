@@ -209,14 +209,6 @@ class IntakeForm(PetitionFieldsForm):
     )
 
 
-class PersonalDataForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you need the personal data?"),
-        max_length=300,
-        error_messages={"required": _("Say why you need the personal data.")},
-    )
-
-
 class UnhandledForm(forms.Form):
     """Close a petition that may be left unhandled (要點 第14點)."""
 

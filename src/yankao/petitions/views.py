@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.core import clock
+from yankao.core.forms import PersonalDataForm
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.organisation.models import Agency, AgencyLevel
 from yankao.organisation.scoping import agency_in_scope
@@ -33,7 +34,7 @@ from yankao.petitions.duplicates import (
     possible_duplicates,
     possible_repeats,
 )
-from yankao.petitions.forms import IntakeForm, PersonalDataForm, RelationForm, UnhandledForm
+from yankao.petitions.forms import IntakeForm, RelationForm, UnhandledForm
 from yankao.petitions.models import Petition, PetitionAttachment, PetitionRating
 from yankao.petitions.policy import may_see_personal_data
 from yankao.petitions.selectors import (
