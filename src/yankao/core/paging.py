@@ -63,16 +63,15 @@ class CappedPaginator(Paginator):
         rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
         ordering = list(rows.query.order_by or rows.model._meta.ordering or ["pk"])
         if self.partitions and all(isinstance(name, str) for name in ordering):
-            keys = self._merged_keys(rows, top)[bottom:top]
+            keys = self._merged_keys(rows, ordering, top)[bottom:top]
         else:
             keys = list(rows.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in rows.filter(pk__in=keys)}
         return Page([found[key] for key in keys if key in found], number, self)
 
-    def _merged_keys(self, rows: QuerySet[Any], top: int) -> list[Any]:
+    def _merged_keys(self, rows: QuerySet[Any], ordering: list[str], top: int) -> list[Any]:
         """The first `top` keys in the list's order: the first `top` of each
         partition, merged by the ordering's values, each key once."""
-        ordering = list(rows.query.order_by or rows.model._meta.ordering or ["pk"])
         names = [name.lstrip("-") for name in ordering]
         nulls_last = connections[rows.db].vendor == "postgresql"  # as the database sorts
         found: dict[Any, tuple[Any, ...]] = {}

@@ -26,26 +26,26 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 LONGEST_RANGE_DAYS = 366
 
 
+def _coordinate_field(label: Any, help_text: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=20,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
 def latitude_field() -> forms.CharField:
     """A hazard's latitude, typed or set by clicking the map beside it (the inputs
     are the keyboard's way in); checked with the longitude by the form."""
-    return forms.CharField(
-        label=_("Latitude"),
-        max_length=20,
-        required=False,
-        help_text=_("Click the map to set both, or type them, e.g. 22.627300."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    return _coordinate_field(
+        _("Latitude"), _("Click the map to set both, or type them, e.g. 22.627300.")
     )
 
 
 def longitude_field() -> forms.CharField:
-    return forms.CharField(
-        label=_("Longitude"),
-        max_length=20,
-        required=False,
-        help_text=_("e.g. 120.301400."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    return _coordinate_field(_("Longitude"), _("e.g. 120.301400."))
 
 
 class PhotosField(CheckedFilesField):
