@@ -28,7 +28,7 @@ LATER = THURSDAY + timedelta(days=1)  # before any of the default petitions is d
 
 
 def numbers(response) -> list[str]:
-    return [row.petition.item.number for row in response.context["rows"]]
+    return [row.number for row in response.context["rows"]]
 
 
 def look(client, user, **params):
@@ -93,6 +93,39 @@ def test_each_row_links_to_the_petition_page(client, staff):
     registered = petition().petition
     html = look(client, staff.holly).content.decode()
     assert f'href="{reverse("petitions:petition", args=[registered.pk])}"' in html
+
+
+def test_each_row_names_the_category_district_agency_handler_and_deadline(client, staff):
+    from yankao.calendar.templatetags.roc import roc_datetime
+    from yankao.tracking.services import item_assign
+
+    registered = petition(district_key="fengshan").petition
+    item_assign(item=registered.item, to_user=staff.holly, by=staff.sue)
+    response = look(client, staff.sue)
+    [row] = response.context["rows"]
+    shown = Petition.objects.select_related(
+        "category__parent", "district", "item__owner_agency"
+    ).get(pk=registered.pk)
+    assert row.category == f"{shown.category.parent.name} / {shown.category.name}"
+    assert row.district == shown.district.name
+    assert row.agency == shown.item.owner_agency.short_name
+    assert row.handler == str(staff.holly)
+    assert row.due == roc_datetime(shown.item.due_at)
+    assert row.number == shown.item.number and row.subject == shown.subject
+    html = response.content.decode()
+    for label in (row.category, row.district, row.agency, row.handler, row.due):
+        assert label in html
+
+
+def test_a_renamed_district_is_listed_under_its_new_name_at_once(client, staff):
+    from yankao.organisation.models import District
+
+    look(client, staff.sue)  # the filter choices are read and kept
+    renamed = District.objects.get(key="fengshan")
+    renamed.name = "鳳山新區"
+    renamed.save()
+    html = look(client, staff.sue).content.decode()
+    assert f'<option value="{renamed.pk}">鳳山新區</option>' in html
 
 
 def test_the_worklist_never_shows_the_petitioners_personal_data(client, staff):
@@ -171,6 +204,7 @@ def test_a_page_costs_the_same_queries_for_5_or_60_petitions(client, staff):
     client.force_login(staff.sue)
     for _ in range(5):
         petition()
+    client.get(URL)  # the reference snapshot (names, filter choices) is read once a process
     with clock.frozen(LATER), CaptureQueriesContext(connection) as few:
         response = client.get(URL)
     assert len(response.context["rows"]) == 5

@@ -36,13 +36,16 @@ class CappedPaginator(Paginator):
         *,
         cap: int = WORKLIST_COUNT_CAP,
         partitions: Sequence[Q] = (),
+        rows: Callable[[list[Any]], Sequence[Any]] | None = None,
     ) -> None:
         """`partitions`: filters whose rows together are all of `object_list`'s
         (they may overlap), each narrow enough for an index to give its rows in
-        the list's order."""
+        the list's order. `rows`: reads the page's rows for its keys, in their
+        order, where the list's own query would join more than the page shows."""
         super().__init__(object_list, per_page)
         self.cap = cap
         self.partitions = list(partitions) if 1 < len(partitions) <= MAX_PARTITIONS else []
+        self.rows = rows
 
     @cached_property
     def _counted(self) -> int:
@@ -66,6 +69,8 @@ class CappedPaginator(Paginator):
             keys = self._merged_keys(rows, ordering, top)[bottom:top]
         else:
             keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        if self.rows is not None:
+            return Page(self.rows(keys), number, self)
         found = {row.pk: row for row in rows.filter(pk__in=keys)}
         return Page([found[key] for key in keys if key in found], number, self)
 
@@ -75,8 +80,12 @@ class CappedPaginator(Paginator):
         names = [name.lstrip("-") for name in ordering]
         nulls_last = connections[rows.db].vendor == "postgresql"  # as the database sorts
         found: dict[Any, tuple[Any, ...]] = {}
-        for partition in self.partitions:
-            for pk, *values in rows.filter(partition).values_list("pk", *names)[:top]:
+        parts = [rows.filter(part).values_list("pk", *names)[:top] for part in self.partitions]
+        if connections[rows.db].features.supports_slicing_ordering_in_compound:
+            # One round trip: (… LIMIT top) UNION ALL (… LIMIT top) …
+            parts = [parts[0].union(*parts[1:], all=True)]
+        for part in parts:
+            for pk, *values in part:
                 found[pk] = tuple(values)
         merged = list(found)
 

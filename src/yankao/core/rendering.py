@@ -10,50 +10,54 @@ widget, and any select whose options use another template, to the templates.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 
 
-def _attrs(attrs: dict[str, Any]) -> SafeString:
+def _escaped(value: Any) -> str:
+    """conditional_escape without its wrapping: safe values as they are, the rest
+    escaped. The select is put together as plain strings and marked safe once,
+    since format_html for every option and attribute cost more than the rest."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
     """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', str(value)))
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
-def _option(option: dict[str, Any]) -> SafeString:
-    return format_html(
-        '  <option value="{}"{}>{}</option>',
-        str(option["value"]),
-        _attrs(option["attrs"]),
-        localize(option["label"]),
-    )
+def _option(option: dict[str, Any]) -> str:
+    value, label = _escaped(option["value"]), _escaped(localize(option["label"]))
+    return f'  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>'
 
 
 def render_select(widget: dict[str, Any]) -> SafeString:
-    lines = [format_html('<select name="{}"{}>', str(widget["name"]), _attrs(widget["attrs"]))]
+    lines = [f'<select name="{_escaped(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            lines.append(format_html('  <optgroup label="{}">', localize(group_name)))
+            lines.append(f'  <optgroup label="{_escaped(localize(group_name))}">')
             lines.extend(_option(option) for option in options)
-            lines.append(SafeString("  </optgroup>"))
+            lines.append("  </optgroup>")
         else:
             lines.extend(_option(option) for option in options)
-    lines.append(SafeString("</select>"))
-    return format_html_join("\n", "{}", ((line,) for line in lines))
+    lines.append("</select>")
+    return SafeString("\n".join(lines))
 
 
 class FormRenderer(DjangoTemplates):

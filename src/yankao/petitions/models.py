@@ -220,8 +220,11 @@ class Petition(models.Model):
             ),
         ]
         indexes = [
+            # Possible duplicates: a matter's petitions in a district, by receipt time.
+            # With the key in it, their keys are read from the index alone.
             models.Index(
-                fields=["category", "district", "received_at"], name="petition_category_time"
+                fields=["category", "district", "received_at", "item"],
+                name="petition_category_time",
             ),
             # One channel's petitions of a category, newest first (Open311's list of
             # one service: the app channel's petitions of its category).

@@ -2,8 +2,10 @@
 active sub-categories, the districts, the routing rules) as one snapshot in memory
 per process: read in three queries every REFRESH_SECONDS instead of three queries a
 request. An edit saved in this process clears it at once; other processes see it
-within REFRESH_SECONDS (ADR 0012). Only the API intake reads it: pages and the
-registration itself read the database."""
+within REFRESH_SECONDS (ADR 0012). The API intake checks against it; pages read
+from it only lists that a stale half minute cannot harm (the worklist's filter
+choices, the category family a duplicate is looked for in). The registration
+itself reads the database."""
 
 from __future__ import annotations
 
@@ -24,6 +26,12 @@ class Snapshot:
     categories: dict[str, Category]  # active sub-categories by code
     districts: dict[str, District]  # by key
     rules: dict[tuple[int, int | None], Agency]  # (category, district or None) → agency
+    families: dict[int, tuple[int, ...]]  # a main category's id → it and its sub-items'
+    main_categories: tuple[tuple[int, str], ...]  # (id, "code name") by code
+    category_labels: dict[int, str]  # every category's id → "main / sub" (or its name)
+    district_choices: tuple[tuple[int, str], ...]  # (id, name) in the districts' order
+    district_names: dict[int, str]
+    agencies: dict[int, Agency]  # every agency by id
     taken: float
 
     def route(self, category: Category, district: District | None) -> Agency | None:
@@ -50,8 +58,34 @@ def _take() -> Snapshot:
     rules: dict[tuple[int, int | None], Agency] = {}
     for rule in RoutingRule.objects.select_related("agency").order_by("pk"):
         rules.setdefault((rule.category_id, rule.district_id), rule.agency)
-    districts = {district.key: district for district in District.objects.all()}
-    return Snapshot(categories, districts, rules, time.monotonic())
+    all_districts = list(District.objects.all())
+    families: dict[int, list[int]] = {}
+    mains: list[tuple[int, str]] = []
+    names: dict[int, str] = {}
+    every = list(Category.objects.order_by("code").only("code", "name", "parent_id"))
+    for category in every:
+        names[category.pk] = category.name
+        families.setdefault(category.parent_id or category.pk, []).append(category.pk)
+        if category.parent_id is None:
+            mains.append((category.pk, str(category)))
+    labels = {
+        category.pk: f"{names[category.parent_id]} / {category.name}"
+        if category.parent_id
+        else category.name
+        for category in every
+    }
+    return Snapshot(
+        categories=categories,
+        districts={district.key: district for district in all_districts},
+        rules=rules,
+        families={main: tuple(ids) for main, ids in families.items()},
+        main_categories=tuple(mains),
+        category_labels=labels,
+        district_choices=tuple((district.pk, str(district)) for district in all_districts),
+        district_names={district.pk: district.name for district in all_districts},
+        agencies={agency.pk: agency for agency in Agency.objects.all()},
+        taken=time.monotonic(),
+    )
 
 
 def reference() -> Snapshot:

@@ -57,19 +57,21 @@ def item_for_user(user: User, pk: int) -> TrackedItem:
     )
 
 
-def _open_visibility_q(user: User, prefix: str) -> Q:
+def _open_visibility_q(user: User, prefix: str, cohandled: list[int] | None) -> Q:
     """`item_visibility_q` for open items only, with the open items the user's
     agencies co-handle looked up first (a few ids): without an OR over a subquery,
     the database reads the (owner agency, status, deadline) index directly."""
     if user.is_authenticated and user.is_active and user.scope is Scope.CITY:
         return Q()
     owned = agency_scope_q(user, f"{prefix}owner_agency")
-    cohandled = _open_cohandled(user)
+    cohandled = open_cohandled(user) if cohandled is None else cohandled
     return owned | Q(**{f"{prefix}pk__in": cohandled}) if cohandled else owned
 
 
-def _open_cohandled(user: User) -> list[int]:
-    """The open items the user's agencies were asked to co-handle (a few ids)."""
+def open_cohandled(user: User) -> list[int]:
+    """The open items the user's agencies were asked to co-handle (a few ids). A page
+    that needs them twice (its rule and its partitions) reads them once and passes
+    them to both."""
     return list(
         CoHandler.objects.filter(agency_scope_q(user, "agency"), item__closed_at__isnull=True)
         .values_list("item_id", flat=True)
@@ -77,14 +79,16 @@ def _open_cohandled(user: User) -> list[int]:
     )
 
 
-def worklist_partitions(user: User, prefix: str = "") -> list[Q]:
+def worklist_partitions(
+    user: User, prefix: str = "", *, cohandled: list[int] | None = None
+) -> list[Q]:
     """The parts of a worklist an index gives in deadline order, for a paginator to
     merge (core.paging): one per agency of a supervisor's tree, and the items they
     co-handle. A city-wide or one-agency worklist is one part already."""
     agencies = agency_ids_in_scope(user)
     if agencies is None or len(agencies) < 2:
         return []
-    cohandled = _open_cohandled(user)
+    cohandled = open_cohandled(user) if cohandled is None else cohandled
     parts = [Q(**{f"{prefix}owner_agency_id": agency}) for agency in agencies]
     return [*parts, Q(**{f"{prefix}pk__in": cohandled})] if cohandled else parts
 
@@ -101,7 +105,13 @@ class WorklistFilters:
     due: str = ""  # "overdue", "soon" (by the end of the next working day) or ""
 
 
-def worklist_q(user: User, filters: WorklistFilters | None = None, prefix: str = "") -> Q:
+def worklist_q(
+    user: User,
+    filters: WorklistFilters | None = None,
+    prefix: str = "",
+    *,
+    cohandled: list[int] | None = None,
+) -> Q:
     """The worklist's rule (visible, open, narrowed by the filters) as a filter on a
     model that reaches the item through `prefix`, so business worklists join
     instead of filtering by an IN over every item."""
@@ -110,7 +120,7 @@ def worklist_q(user: User, filters: WorklistFilters | None = None, prefix: str =
     f = prefix
     # closed_at is null exactly when the status is open; saying both lets the
     # database walk the (closed_at, due_at) index in deadline order.
-    rule = _open_visibility_q(user, prefix) & Q(
+    rule = _open_visibility_q(user, prefix, cohandled) & Q(
         **{f"{f}closed_at__isnull": True, f"{f}status__in": OPEN_STATUSES}
     )
     if filters.text:
