@@ -37,13 +37,13 @@ def fresh_office_calendar():
 
 
 @pytest.fixture(autouse=True)
-def fresh_petition_reference():
-    """The API's in-memory reference snapshot must not outlive a test's rollback."""
-    from yankao.petitions.reference_cache import clear
+def fresh_reference_snapshots():
+    """In-memory reference snapshots must not outlive a test's rollback."""
+    from yankao.core.snapshots import clear_all
 
-    clear()
+    clear_all()
     yield
-    clear()
+    clear_all()
 
 
 @pytest.fixture(autouse=True)

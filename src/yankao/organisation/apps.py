@@ -6,3 +6,8 @@ class OrganisationConfig(AppConfig):
     name = "yankao.organisation"
     label = "organisation"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from yankao.organisation.reference import connect_signals
+
+        connect_signals()

@@ -1,28 +1,21 @@
-"""The petition reference data the API's intake checks every request against (the
-active sub-categories, the districts, the routing rules) as one snapshot in memory
-per process: read in three queries every REFRESH_SECONDS instead of three queries a
-request. An edit saved in this process clears it at once; other processes see it
-within REFRESH_SECONDS (ADR 0012). The API intake checks against it; pages read
-from it only lists that a stale half minute cannot harm (the worklist's filter
-choices, the category family a duplicate is looked for in). The registration
+"""The petition reference data (the active sub-categories, the districts, the
+routing rules, the names pages show) as one snapshot in memory per process
+(core.snapshots): read in a few queries every half minute instead of on every
+request. The API intake checks against it (ADR 0012); pages read from it only
+names and choice lists, which a stale half minute cannot harm. The registration
 itself reads the database."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models.signals import post_delete, post_save
-
+from yankao.core.snapshots import Snapshot
 from yankao.organisation.models import Agency, District
 from yankao.petitions.models import Category, RoutingRule
 
-REFRESH_SECONDS = 30.0
-
 
 @dataclass(frozen=True)
-class Snapshot:
+class Reference:
     categories: dict[str, Category]  # active sub-categories by code
     districts: dict[str, District]  # by key
     rules: dict[tuple[int, int | None], Agency]  # (category, district or None) → agency
@@ -32,7 +25,6 @@ class Snapshot:
     district_choices: tuple[tuple[int, str], ...]  # (id, name) in the districts' order
     district_names: dict[int, str]
     agencies: dict[int, Agency]  # every agency by id
-    taken: float
 
     def route(self, category: Category, district: District | None) -> Agency | None:
         """The same precedence as `selectors.petition_route`: the category in the
@@ -47,10 +39,7 @@ class Snapshot:
         return None
 
 
-_snapshot: Snapshot | None = None
-
-
-def _take() -> Snapshot:
+def _take() -> Reference:
     categories = {
         category.code: category
         for category in Category.objects.filter(is_active=True, parent__isnull=False)
@@ -74,7 +63,7 @@ def _take() -> Snapshot:
         else category.name
         for category in every
     }
-    return Snapshot(
+    return Reference(
         categories=categories,
         districts={district.key: district for district in all_districts},
         rules=rules,
@@ -84,24 +73,19 @@ def _take() -> Snapshot:
         district_choices=tuple((district.pk, str(district)) for district in all_districts),
         district_names={district.pk: district.name for district in all_districts},
         agencies={agency.pk: agency for agency in Agency.objects.all()},
-        taken=time.monotonic(),
     )
 
 
-def reference() -> Snapshot:
-    global _snapshot
-    snapshot = _snapshot
-    if snapshot is None or time.monotonic() - snapshot.taken > REFRESH_SECONDS:
-        snapshot = _snapshot = _take()
-    return snapshot
+_snapshot = Snapshot("petition-reference", _take, models=(Category, RoutingRule, District, Agency))
 
 
-def clear(*args: Any, **kwargs: Any) -> None:
-    global _snapshot
-    _snapshot = None
+def reference() -> Reference:
+    return _snapshot.get()
+
+
+def clear() -> None:
+    _snapshot.clear()
 
 
 def connect_signals() -> None:
-    for model in (Category, RoutingRule, District, Agency):
-        for signal in (post_save, post_delete):
-            signal.connect(clear, sender=model, dispatch_uid=f"petition-reference-{model.__name__}")
+    _snapshot.connect()

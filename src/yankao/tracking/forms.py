@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
 from yankao.organisation.models import Agency
+from yankao.organisation.reference import active_agency_choices
 
 
 class VersionedForm(forms.Form):
@@ -25,16 +26,21 @@ class ReplyForm(VersionedForm):
     )
 
 
+class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An active agency: offered from the in-memory list (organisation.reference),
+    checked against the database when chosen."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Agency.objects.filter(is_active=True), **kwargs)
+        self.choices = lambda: [("", self.empty_label), *active_agency_choices()]
+
+
 class TransferForm(ReasonForm):
-    to_agency = forms.ModelChoiceField(
-        label=_("Transfer to"), queryset=Agency.objects.filter(is_active=True)
-    )
+    to_agency = AgencyChoiceField(label=_("Transfer to"))
 
 
 class CoHandlerForm(VersionedForm):
-    agency = forms.ModelChoiceField(
-        label=_("Co-handling agency"), queryset=Agency.objects.filter(is_active=True)
-    )
+    agency = AgencyChoiceField(label=_("Co-handling agency"))
     reason = forms.CharField(
         label=_("What is asked of them"),
         required=False,
