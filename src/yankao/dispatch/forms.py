@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
-from yankao.core.forms import CheckedFilesField
+from yankao.core.forms import CheckedFilesField, ModelChoiceField
 from yankao.core.uploads import JPEG, PNG
 from yankao.dispatch.models import Channel, TicketClass
 from yankao.dispatch.services import LocationError, check_location
@@ -67,7 +67,7 @@ class PhotosField(CheckedFilesField):
         )
 
 
-class TicketClassField(forms.ModelChoiceField):
+class TicketClassField(ModelChoiceField):
     """The classes grouped as the city groups them (工務, 交通, 警政 …), with their limit."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -120,7 +120,7 @@ class TicketForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Describe the hazard: what it is and where exactly.")},
     )
-    district = forms.ModelChoiceField(
+    district = ModelChoiceField(
         label=_("District"),
         queryset=District.objects.all(),
         required=False,
@@ -238,7 +238,7 @@ STATUS_CHOICES = [
 
 
 class FilterForm(forms.Form):
-    ticket_class = forms.ModelChoiceField(
+    ticket_class = ModelChoiceField(
         label=_("Class"),
         queryset=TicketClass.objects.all(),
         required=False,
@@ -246,7 +246,7 @@ class FilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    district = forms.ModelChoiceField(
+    district = ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("Any")
     )
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from yankao.accounts.models import User
 from yankao.calendar.forms import ROCDateField
 from yankao.core import clock
-from yankao.core.forms import PlainTextField, plain_text
+from yankao.core.forms import ModelChoiceField, PlainTextField, plain_text
 from yankao.dispatch.forms import latitude_field, longitude_field
 from yankao.hotline import integrations
 from yankao.hotline.models import MAX_DURATION_SECONDS, Language, Outcome
@@ -97,7 +97,7 @@ class ConsoleForm(DescribedErrorsForm):
     caller_name = _text(_("Caller's name"), NAME_MAX, autocomplete="off")
     subject = _text(_("Subject"), SUBJECT_MAX, autocomplete="off")
     notes = _text(_("What the caller asks or reports"), NOTES_MAX, textarea=True)
-    district = forms.ModelChoiceField(
+    district = ModelChoiceField(
         label=_("District"),
         queryset=District.objects.all(),
         required=False,
@@ -123,7 +123,7 @@ class ConsoleForm(DescribedErrorsForm):
     # map next to them (the inputs are the keyboard's way in).
     latitude = latitude_field()
     longitude = longitude_field()
-    agency = forms.ModelChoiceField(
+    agency = ModelChoiceField(
         label=_("Agency line"),
         queryset=Agency.objects.filter(is_active=True),
         required=False,
@@ -245,7 +245,7 @@ class ConsoleForm(DescribedErrorsForm):
 
 class CallFilterForm(DescribedErrorsForm):
     day = ROCDateField(label=_("Day"), required=False)
-    agent = forms.ModelChoiceField(
+    agent = ModelChoiceField(
         label=_("Agent"), queryset=User.objects.none(), required=False, empty_label=_("Any")
     )
     outcome = forms.ChoiceField(

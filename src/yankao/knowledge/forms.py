@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yankao.calendar.forms import ROCDateField
+from yankao.core.forms import ModelChoiceField
 from yankao.knowledge.models import Category
 from yankao.knowledge.services import ArticleFields
 from yankao.organisation.models import Agency
@@ -45,8 +46,8 @@ class ArticleForm(forms.Form):
     """The fields of an article; a field with an error points at its message
     (includes/field.html gives it the id `<field id>_error`)."""
 
-    owner = forms.ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
-    category = forms.ModelChoiceField(
+    owner = ModelChoiceField(label=_("Owning agency"), queryset=Agency.objects.none())
+    category = ModelChoiceField(
         label=pgettext_lazy("knowledge", "Category"),
         queryset=Category.objects.filter(is_active=True),
     )

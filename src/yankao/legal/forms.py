@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
+from yankao.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from yankao.core.forms import plain_text as _text
 from yankao.legal.models import Advice, BookingChannel, BookingStatus, Lawyer, Topic, Venue
 from yankao.legal.selectors import Slot
@@ -205,7 +206,7 @@ WEEKDAYS = [
 
 
 class RotaForm(forms.Form):
-    venue = forms.ModelChoiceField(
+    venue = ModelChoiceField(
         label=_("Venue"),
         queryset=Venue.objects.filter(is_active=True),
         empty_label="—",
@@ -237,7 +238,7 @@ class RotaForm(forms.Form):
         error_messages={"required": _("Enter the time, for example 17:00.")},
     )
     desks = forms.IntegerField(label=_("Lawyers at once"), min_value=1, max_value=10, initial=1)
-    lawyers = forms.ModelMultipleChoiceField(
+    lawyers = ModelMultipleChoiceField(
         label=_("Lawyers, in turn"),
         queryset=Lawyer.objects.filter(is_active=True),
         required=False,
@@ -261,7 +262,7 @@ class RotaForm(forms.Form):
 
 class DeskForm(forms.Form):
     start = ROCDateField(label=_("From"), required=False, help_text=DATE_HINT)
-    venue = forms.ModelChoiceField(
+    venue = ModelChoiceField(
         label=_("Venue"), queryset=Venue.objects.all(), required=False, empty_label="—"
     )
 
@@ -271,7 +272,7 @@ class SessionCancelForm(forms.Form):
 
 
 class LawyerForm(forms.Form):
-    lawyer = forms.ModelChoiceField(
+    lawyer = ModelChoiceField(
         label=_("Lawyer"),
         queryset=Lawyer.objects.filter(is_active=True),
         error_messages={"required": _("Choose the lawyer.")},

@@ -21,6 +21,7 @@ from django.db.models.functions import Lower, Substr
 
 from yankao.petitions.models import Petition
 from yankao.petitions.reference_cache import reference
+from yankao.tracking.models import TrackedItem
 
 WINDOW = timedelta(days=30)
 REPEAT_WINDOW = timedelta(days=180)
@@ -34,7 +35,9 @@ COMPARED_CHARACTERS = 300
 EARTH_RADIUS_METRES = 6_371_000.0
 # What a suggestion shows (its number, subject, date and status) and what judging it
 # needs: a candidate is read without its full text or its petitioner.
-SHOWN = ("subject", "latitude", "longitude", "item__number", "item__received_at", "item__status")
+JUDGED = ("subject", "latitude", "longitude")
+ITEM_SHOWN = ("number", "received_at", "status")
+SHOWN = (*JUDGED, *(f"item__{name}" for name in ITEM_SHOWN))
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,24 @@ def _candidates(petition: Petition, district_id: int) -> list[Petition]:
         .order_by("-received_at")
         .values_list("pk", flat=True)[:MAX_CANDIDATES]
     )
-    rows = _light(Petition.objects.filter(pk__in=keys)).annotate(
-        lead=Substr("content", 1, COMPARED_CHARACTERS)
+    rows = (
+        Petition.objects.filter(pk__in=keys)
+        .only(*JUDGED)
+        .annotate(lead=Substr("content", 1, COMPARED_CHARACTERS))
     )
     found = {row.pk: row for row in rows}
     return [found[key] for key in keys if key in found]
+
+
+def _with_items(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The shown suggestions' items (number, date, status), read for those alone."""
+    items = TrackedItem.objects.filter(pk__in=[s.petition.pk for s in suggestions]).only(
+        *ITEM_SHOWN
+    )
+    by_pk = {item.pk: item for item in items}
+    for suggestion in suggestions:
+        suggestion.petition.item = by_pk[suggestion.petition.pk]
+    return suggestions
 
 
 def _nearby(petition: Petition, other: Petition) -> float | None:
@@ -136,8 +152,11 @@ def possible_duplicates(petition: Petition) -> list[Suggestion]:
         similarity = _similarity(matcher, TEXT_SIMILARITY)
         if similarity >= TEXT_SIMILARITY:
             found.append(Suggestion(other, "similar_text", similarity))
-    return sorted(
-        found, key=lambda s: (s.reason != "nearby", s.score if s.reason == "nearby" else -s.score)
+    return _with_items(
+        sorted(
+            found,
+            key=lambda s: (s.reason != "nearby", s.score if s.reason == "nearby" else -s.score),
+        )
     )
 
 

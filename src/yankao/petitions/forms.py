@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yankao.core.forms import CheckedFilesField, PlainTextField, plain_text
+from yankao.core.forms import CheckedFilesField, ModelChoiceField, PlainTextField, plain_text
 from yankao.organisation.geography import in_city
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, Channel, Disposition
@@ -68,7 +68,7 @@ class PetitionFieldsForm(forms.Form):
         textarea=True,
         required=_("Describe the matter: what, where and since when."),
     )
-    district = forms.ModelChoiceField(
+    district = ModelChoiceField(
         label=_("District"),
         queryset=District.objects.all(),
         required=False,

@@ -7,6 +7,7 @@ itself reads the database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from yankao.core.snapshots import Snapshot
@@ -22,8 +23,9 @@ class Reference:
     families: dict[int, tuple[int, ...]]  # a main category's id → it and its sub-items'
     main_categories: tuple[tuple[int, str], ...]  # (id, "code name") by code
     category_labels: dict[int, str]  # every category's id → "main / sub" (or its name)
+    category_by_id: dict[int, Category]  # every category, its main category attached
     district_choices: tuple[tuple[int, str], ...]  # (id, name) in the districts' order
-    district_names: dict[int, str]
+    district_by_id: dict[int, District]
     agencies: dict[int, Agency]  # every agency by id
 
     def route(self, category: Category, district: District | None) -> Agency | None:
@@ -40,38 +42,26 @@ class Reference:
 
 
 def _take() -> Reference:
-    categories = {
-        category.code: category
-        for category in Category.objects.filter(is_active=True, parent__isnull=False)
-    }
+    every = list(Category.objects.select_related("parent").order_by("code"))
     rules: dict[tuple[int, int | None], Agency] = {}
     for rule in RoutingRule.objects.select_related("agency").order_by("pk"):
         rules.setdefault((rule.category_id, rule.district_id), rule.agency)
     all_districts = list(District.objects.all())
     families: dict[int, list[int]] = {}
-    mains: list[tuple[int, str]] = []
-    names: dict[int, str] = {}
-    every = list(Category.objects.order_by("code").only("code", "name", "parent_id"))
     for category in every:
-        names[category.pk] = category.name
         families.setdefault(category.parent_id or category.pk, []).append(category.pk)
-        if category.parent_id is None:
-            mains.append((category.pk, str(category)))
-    labels = {
-        category.pk: f"{names[category.parent_id]} / {category.name}"
-        if category.parent_id
-        else category.name
-        for category in every
-    }
     return Reference(
-        categories=categories,
+        categories={c.code: c for c in every if c.is_active and c.parent_id is not None},
         districts={district.key: district for district in all_districts},
         rules=rules,
         families={main: tuple(ids) for main, ids in families.items()},
-        main_categories=tuple(mains),
-        category_labels=labels,
+        main_categories=tuple((c.pk, str(c)) for c in every if c.parent_id is None),
+        category_labels={
+            c.pk: f"{c.parent.name} / {c.name}" if c.parent else c.name for c in every
+        },
+        category_by_id={category.pk: category for category in every},
         district_choices=tuple((district.pk, str(district)) for district in all_districts),
-        district_names={district.pk: district.name for district in all_districts},
+        district_by_id={district.pk: district for district in all_districts},
         agencies={agency.pk: agency for agency in Agency.objects.all()},
     )
 
@@ -80,6 +70,25 @@ _snapshot = Snapshot("petition-reference", _take, models=(Category, RoutingRule,
 
 
 def reference() -> Reference:
+    return _snapshot.get()
+
+
+def reference_holding(
+    *,
+    agencies: Iterable[int] = (),
+    categories: Iterable[int] = (),
+    districts: Iterable[int | None] = (),
+) -> Reference:
+    """The snapshot, read again if it lacks one of these ids (a row added in another
+    process since it was taken)."""
+    kept = _snapshot.get()
+    if (
+        all(pk in kept.agencies for pk in agencies)
+        and all(pk in kept.category_by_id for pk in categories)
+        and all(pk is None or pk in kept.district_by_id for pk in districts)
+    ):
+        return kept
+    _snapshot.clear()
     return _snapshot.get()
 
 

@@ -30,11 +30,12 @@ from yankao.accounts.models import User
 from yankao.accounts.roles import Capability, Role
 from yankao.calendar.templatetags.roc import roc_datetime
 from yankao.core import clock
+from yankao.core.forms import ModelChoiceField
 from yankao.core.paging import CappedPaginator
 from yankao.organisation.scoping import agencies_in_scope, agency_in_scope, agency_scope_q
 from yankao.petitions.kinds import PETITION
 from yankao.petitions.models import Channel, Petition
-from yankao.petitions.reference_cache import reference
+from yankao.petitions.reference_cache import reference, reference_holding
 from yankao.tracking.models import OPEN_STATUSES, Action, Status, TrackedItem
 from yankao.tracking.policy import can
 from yankao.tracking.selectors import (
@@ -267,7 +268,7 @@ class PetitionIdsField(forms.Field):
         return pks
 
 
-class HandlerChoiceField(forms.ModelChoiceField):
+class HandlerChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} · {obj.agency.short_name}"
 
@@ -332,12 +333,16 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
     """The table's rows for these petitions, in the order of `keys`."""
     may_act = _may_act_in_bulk(user)
     now = clock.now()
-    snapshot = reference()
+    found = {row[0]: row for row in Petition.objects.filter(pk__in=keys).values_list(*SHOWN)}
+    snapshot = reference_holding(
+        agencies={row[8] for row in found.values()},
+        categories={row[3] for row in found.values()},
+        districts={row[4] for row in found.values()},
+    )
     channels = {value: str(label) for value, label in Channel.choices}
     statuses = {value: str(label) for value, label in Status.choices}
     # One reverse() for the page, not one a row: the case URL ends in its key.
     petitions_url = reverse("petitions:petition", args=[0]).removesuffix("0/")
-    found = {row[0]: row for row in Petition.objects.filter(pk__in=keys).values_list(*SHOWN)}
     rows = []
     for key in keys:
         if key not in found:  # gone between the two reads
@@ -354,8 +359,8 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
                 number=number,
                 subject=subject,
                 url=f"{petitions_url}{pk}/",
-                category=snapshot.category_labels.get(category, "—"),
-                district=snapshot.district_names.get(district, "—"),
+                category=snapshot.category_labels[category],
+                district=snapshot.district_by_id[district].name if district else "—",
                 agency=agency.short_name,
                 handler=handler[0] or handler[1] or "—",
                 channel=channels.get(channel, channel),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
+from yankao.core.forms import ModelChoiceField
 from yankao.organisation.models import Agency
 from yankao.organisation.reference import active_agency_choices
 
@@ -26,7 +27,7 @@ class ReplyForm(VersionedForm):
     )
 
 
-class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class AgencyChoiceField(ModelChoiceField):
     """An active agency: offered from the in-memory list (organisation.reference),
     checked against the database when chosen."""
 
@@ -50,12 +51,12 @@ class CoHandlerForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    to_user = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+    to_user = ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
 
     def __init__(self, *args: object, agency_id: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["to_user"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, ModelChoiceField)
         field.queryset = User.objects.filter(agency_id=agency_id, is_active=True)
 
 
@@ -89,7 +90,7 @@ class WorklistFilterForm(forms.Form):
     q = forms.CharField(label=_("Number or title contains"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    agency = forms.ModelChoiceField(
+    agency = ModelChoiceField(
         label=_("Responsible agency"),
         required=False,
         queryset=Agency.objects.none(),

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
+from yankao.core.forms import ModelChoiceField
 from yankao.organisation.models import Agency
 from yankao.petitions.reports.selectors import GROUPING_LABELS, Grouping
 from yankao.petitions.reports.tables import period_label
@@ -34,7 +35,7 @@ class ReportForm(forms.Form):
     month = forms.ChoiceField(label=_("Month"), required=False)
     start = ROCDateField(label=_("Or from"), required=False)
     end = ROCDateField(label=_("to"), required=False)
-    agency = forms.ModelChoiceField(
+    agency = ModelChoiceField(
         label=_("Agency"),
         queryset=Agency.objects.none(),
         required=False,
