@@ -173,3 +173,38 @@ def test_a_message_after_a_rolled_back_savepoint_is_still_queued(
             pass
         kept = enqueue()
     assert queued == [[kept.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_committed_by_another_transaction_meanwhile_is_taken_without_an_error() -> None:
+    """Two transactions enqueue the same key: the second waits on the first's row,
+    then takes its message, and its own transaction goes on (no savepoint needed)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot be shared by threads")
+    first_inserted, first_may_commit = threading.Event(), threading.Event()
+    seen: dict[str, Any] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                seen["first"] = enqueue(dedupe_key="item-9-reminder")
+                first_inserted.set()
+                first_may_commit.wait(5)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert first_inserted.wait(5)
+    with transaction.atomic():
+        timer = threading.Timer(0.3, first_may_commit.set)
+        timer.start()
+        second = enqueue(dedupe_key="item-9-reminder", subject="另一則")  # waits, then reads
+        after = OutboxMessage.objects.count()  # the transaction is still usable
+    thread.join(5)
+    assert second.pk == seen["first"].pk and second.subject == "案件 A-1 已分派"
+    assert after == 1 == OutboxMessage.objects.filter(dedupe_key="item-9-reminder").count()

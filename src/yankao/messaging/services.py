@@ -8,10 +8,9 @@ Message-ID so that receivers can drop it.
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -65,35 +64,31 @@ def outbox_enqueue(
     if not recipients:
         raise ValueError("An outbox message needs at least one recipient.")
     key = dedupe_key or None
-    with transaction.atomic():
-        if key is not None:
-            existing = OutboxMessage.objects.filter(dedupe_key=key).first()
-            if existing is not None:
-                return existing
-        fields: dict[str, Any] = {
-            "channel": channel,
-            "to": recipients,
-            "subject": subject,
-            "body": body,
-            "html_body": html_body,
-            "dedupe_key": key,
-            "ref_type": ref_type,
-            "ref_id": ref_id,
-        }
-        message = _create_or_get(key, fields)
+    message = OutboxMessage(
+        channel=channel,
+        to=recipients,
+        subject=subject,
+        body=body,
+        html_body=html_body,
+        dedupe_key=key,
+        ref_type=ref_type,
+        ref_id=ref_id,
+    )
+    # Within the caller's transaction, and without savepoints: a registration tells
+    # a handler and a petitioner, and each savepoint is two more round trips.
+    with transaction.atomic(savepoint=False):
+        if key is None:
+            message.save(force_insert=True)
+        else:
+            # Insert unless the key is in the outbox already (an earlier enqueue, or
+            # another transaction that committed the same key first), then read the
+            # key's message: no error, so no savepoint to roll back to.
+            OutboxMessage.objects.bulk_create([message], ignore_conflicts=True)
+            message = OutboxMessage.objects.get(dedupe_key=key)
+            if message.status != Status.PENDING or message.attempts:
+                return message  # already on its way
         schedule_after_commit(message.pk)
     return message
-
-
-def _create_or_get(key: str | None, fields: dict[str, Any]) -> OutboxMessage:
-    try:
-        with transaction.atomic():
-            return OutboxMessage.objects.create(**fields)
-    except IntegrityError:
-        # Another transaction committed the same key since we looked.
-        if key is None:
-            raise
-        return OutboxMessage.objects.get(dedupe_key=key)
 
 
 class _CommitBatch:

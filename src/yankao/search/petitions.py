@@ -64,7 +64,9 @@ def document(petition: Petition) -> Document:
 def _on_petition_saved(sender: Any, instance: Petition, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # fixtures load rows as they are; reindex covers them
         return
-    services.document_index(source=KEY, document=document(instance))
+    services.document_index(
+        source=KEY, document=document(instance), new=bool(kwargs.get("created"))
+    )
 
 
 def _on_petition_deleted(sender: Any, instance: Petition, **kwargs: Any) -> None:
@@ -80,8 +82,8 @@ def _on_item_saved(
 ) -> None:
     # A transfer changes the owning agency: the index must scope by the new one.
     # Saves that name their fields and leave the agency alone cost nothing here.
-    if raw or instance.kind != KEY:
-        return
+    if raw or instance.kind != KEY or kwargs.get("created"):
+        return  # a new item has no petition, so no index entry, yet
     if update_fields is not None and "owner_agency" not in update_fields:
         return
     services.document_move(

@@ -72,10 +72,15 @@ def _row(source: str, document: Document) -> SearchDocument:
     return SearchDocument(**dict(zip(_COLUMNS, _values(source, document), strict=True)))
 
 
-@transaction.atomic
-def document_index(*, source: str, document: Document) -> SearchDocument:
-    """Add or replace the index entry of one thing."""
+@transaction.atomic(savepoint=False)
+def document_index(*, source: str, document: Document, new: bool = False) -> SearchDocument:
+    """Add or replace the index entry of one thing (`new`: one just created, which
+    has none yet). In the caller's transaction: an entry that cannot be written
+    fails the change it indexes."""
     row = _row(source, document)
+    if new:
+        row.save(force_insert=True)
+        return row
     existing = (
         SearchDocument.objects.select_for_update()
         .filter(source=source, object_id=document.object_id)

@@ -158,7 +158,9 @@ def _schedule_followups(kind: ItemKind, item: TrackedItem) -> None:
 # --- creating -------------------------------------------------------------------------
 
 
-@transaction.atomic
+# No savepoint of its own: each business creates its item inside its own create,
+# whose transaction (or savepoint) a failure here rolls back whole.
+@transaction.atomic(savepoint=False)
 def item_create(
     *,
     kind: str,
