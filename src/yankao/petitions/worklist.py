@@ -333,11 +333,11 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
     """The table's rows for these petitions, in the order of `keys`."""
     may_act = _may_act_in_bulk(user)
     now = clock.now()
-    found = {row[0]: row for row in Petition.objects.filter(pk__in=keys).values_list(*SHOWN)}
+    found = {row["pk"]: row for row in Petition.objects.filter(pk__in=keys).values(*SHOWN)}
     snapshot = reference_holding(
-        agencies={row[8] for row in found.values()},
-        categories={row[3] for row in found.values()},
-        districts={row[4] for row in found.values()},
+        agencies={row["item__owner_agency_id"] for row in found.values()},
+        categories={row["category_id"] for row in found.values()},
+        districts={row["district_id"] for row in found.values()},
     )
     channels = {value: str(label) for value, label in Channel.choices}
     statuses = {value: str(label) for value, label in Status.choices}
@@ -345,26 +345,26 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
     petitions_url = reverse("petitions:petition", args=[0]).removesuffix("0/")
     rows = []
     for key in keys:
-        if key not in found:  # gone between the two reads
+        row = found.get(key)
+        if row is None:  # gone between the two reads
             continue
-        pk, subject, channel, category, district, number, due, status, agency_id, *handler = found[
-            key
-        ]
-        agency = snapshot.agencies[agency_id]
+        agency = snapshot.agencies[row["item__owner_agency_id"]]
+        district = row["district_id"]
+        number, due = row["item__number"], row["item__due_at"]
         selectable = may_act and agency_in_scope(user, agency.pk, agency.path)
         rows.append(
             Row(
                 selectable=selectable,
-                pk=pk,
+                pk=key,
                 number=number,
-                subject=subject,
-                url=f"{petitions_url}{pk}/",
-                category=snapshot.category_labels[category],
+                subject=row["subject"],
+                url=f"{petitions_url}{key}/",
+                category=snapshot.category_labels[row["category_id"]],
                 district=snapshot.district_by_id[district].name if district else "—",
                 agency=agency.short_name,
-                handler=handler[0] or handler[1] or "—",
-                channel=channels.get(channel, channel),
-                status=statuses.get(status, status),
+                handler=row["item__assignee__full_name"] or row["item__assignee__username"] or "—",
+                channel=channels.get(row["channel"], row["channel"]),
+                status=statuses.get(row["item__status"], row["item__status"]),
                 due=roc_datetime(due),
                 overdue=due < now,
                 select_label=_("Select %(number)s") % {"number": number} if selectable else "",
