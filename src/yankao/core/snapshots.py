@@ -1,4 +1,4 @@
-"""Reference data kept in memory per process (ADR 0012, ADR 0013).
+"""Reference data kept in memory per process (ADR 0014).
 
 The city's agencies, districts and categories change a few times a year and are
 read on nearly every page. A `Snapshot` reads such a value once and keeps it for

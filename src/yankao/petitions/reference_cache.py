@@ -92,9 +92,5 @@ def reference_holding(
     return _snapshot.get()
 
 
-def clear() -> None:
-    _snapshot.clear()
-
-
 def connect_signals() -> None:
     _snapshot.connect()
