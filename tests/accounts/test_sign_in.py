@@ -31,3 +31,32 @@ def test_production_settings_hash_passwords_with_argon2(settings):
     user = User(username="new")
     user.set_password("a long enough password")
     assert identify_hasher(user.password).algorithm == "argon2"
+
+
+def test_a_signed_in_request_loads_the_user_with_their_agency_in_one_query(client, staff):
+    from django.contrib.auth import get_user
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.post(reverse("accounts:login"), {"username": "hank", "password": "not-used-in-tests"})
+    request = client.get(reverse("core:home")).wsgi_request
+    request.session = client.session
+    with CaptureQueriesContext(connection) as queries:
+        user = get_user(request)
+        agency = user.agency
+    user_queries = [q["sql"] for q in queries.captured_queries if "accounts_user" in q["sql"]]
+    assert len(user_queries) == 1
+    assert "organisation_agency" in user_queries[0]
+    assert agency == staff.hank.agency
+    assert not any(
+        "organisation_agency" in q["sql"] and "accounts_user" not in q["sql"]
+        for q in queries.captured_queries
+    )
+
+
+def test_a_deactivated_user_is_signed_out_on_their_next_request(client, staff):
+    client.post(reverse("accounts:login"), {"username": "hank", "password": "not-used-in-tests"})
+    User.objects.filter(username="hank").update(is_active=False)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]

@@ -117,6 +117,31 @@ def test_each_row_names_the_category_district_agency_handler_and_deadline(client
         assert label in html
 
 
+def test_each_row_has_one_cell_per_column_and_escapes_what_the_citizen_wrote(client, staff):
+    import re
+
+    hostile = petition(subject='<script>alert("x")</script>路燈').petition
+    html = look(client, staff.sue).content.decode()
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    [row] = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    assert row.count("<td>") == head.count("<th ") == 10  # the selection column too
+    assert "<script>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;路燈" in body
+    assert f'<a href="{reverse("petitions:petition", args=[hostile.pk])}">' in row
+
+
+def test_an_overdue_row_is_marked_and_badged_and_a_handler_sees_no_selection_column(client, staff):
+    late = petition().petition
+    client.force_login(staff.holly)
+    with clock.frozen(late.item.due_at + timedelta(days=1)):
+        html = client.get(URL, headers=ENGLISH).content.decode()
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert '<tr class="overdue">' in body
+    assert '<strong class="badge overdue-badge">Overdue</strong>' in body
+    assert body.count("<td>") == 9 and 'type="checkbox"' not in body
+
+
 def test_a_renamed_district_is_listed_under_its_new_name_at_once(client, staff):
     from yankao.organisation.models import District
 

@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -373,6 +375,36 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
     return rows
 
 
+def rows_html(rows: Sequence[Row], *, with_selection: bool) -> SafeString:
+    """The table body's rows, written here rather than in the template (ADR 0013):
+    fifty rows of ten cells cost the template engine about 9 ms a page, this about
+    one. Every value is escaped; `with_selection` adds the bulk actions' column."""
+    overdue = f' <strong class="badge overdue-badge">{escape(_("Overdue"))}</strong>'
+    lines = []
+    for row in rows:
+        cells = []
+        if with_selection:
+            box = ""
+            if row.selectable:
+                box = (
+                    f'<input type="checkbox" name="items" value="{row.pk}" id="select-{row.pk}">'
+                    f'<label for="select-{row.pk}" class="visually-hidden">'
+                    f"{escape(row.select_label)}</label>"
+                )
+            cells.append(f"<td>{box}</td>")
+        cells.append(f'<td><a href="{escape(row.url)}">{escape(row.number)}</a></td>')
+        cells.extend(
+            f"<td>{escape(text)}</td>"
+            for text in (row.subject, row.category, row.district, row.channel, row.agency)
+        )
+        cells.append(f"<td>{escape(row.status)}</td>")
+        cells.append(f"<td>{escape(row.due)}{overdue if row.overdue else ''}</td>")
+        cells.append(f"<td>{escape(row.handler)}</td>")
+        opening = '<tr class="overdue">' if row.overdue else "<tr>"
+        lines.append(f"    {opening}\n      " + "\n      ".join(cells) + "\n    </tr>")
+    return SafeString("\n".join(lines))
+
+
 def _query(data: QueryDict, names: Sequence[str]) -> str:
     """The given parameters only, re-encoded (for links and the way back)."""
     kept = QueryDict(mutable=True)
@@ -397,13 +429,15 @@ def petition_worklist_page(request: HttpRequest) -> HttpResponse:
         rows=lambda keys: worklist_rows(user, keys),
     ).get_page(request.GET.get("page"))
     rows = list(page)
+    bulk_form = BulkForm(user=user) if any(row.selectable for row in rows) else None
     context = {
         "page": page,
         "rows": rows,
         "filter_form": form,
         "query": _query(request.GET, FILTER_NAMES),
         "back": _query(request.GET, (*FILTER_NAMES, "page")),
-        "bulk_form": BulkForm(user=user) if any(row.selectable for row in rows) else None,
+        "bulk_form": bulk_form,
+        "rows_html": rows_html(rows, with_selection=bulk_form is not None),
         "now": clock.now(),
     }
     return render(request, "petitions/worklist.html", context)
