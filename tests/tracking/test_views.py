@@ -152,3 +152,24 @@ def test_the_overview_counts_open_and_overdue_items_per_agency(client, staff):
 def test_the_overview_is_not_for_handlers(client, staff):
     client.force_login(staff.hank)
     assert client.get(reverse("tracking:overview")).status_code == 403
+
+
+def test_the_item_page_reads_co_handlers_and_extensions_once_and_judges_from_them(client, staff):
+    from yankao.tracking.services import extension_request, item_accept, item_add_cohandler
+
+    tracked = item_accept(item=item(), by=staff.hank)
+    item_add_cohandler(item=tracked, agency=Agency.objects.get(key="water-resources"), by=staff.sue)
+    page = reverse("tracking:item", args=[tracked.pk])
+    action = lambda name: reverse("tracking:item-action", args=[tracked.pk, name])  # noqa: E731
+    client.force_login(staff.sue)
+    html = client.get(page).content.decode()
+    assert action("extension_request") in html and action("extension_approve") not in html
+
+    extension_request(item=tracked, by=staff.hank, reason="需會同廠商勘查", amount=5)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(page).content.decode()
+    assert action("extension_approve") in html and action("extension_request") not in html
+    assert "需會同廠商勘查" in html and "水利局" in html
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries.captured_queries]
+    assert tables.count('"tracking_extension"') == 1
+    assert tables.count('"tracking_cohandler"') == 1

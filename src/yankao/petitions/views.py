@@ -126,6 +126,7 @@ def _page(
     forms = forms or {}
     may_close = _may_close_unhandled(user, petition)
     item_context = item_page_context(request, item)
+    merged = list(petition.merged.select_related("item"))
     context = {
         **item_context,
         **_reply_templates(request, petition, item_context["action_forms"]),
@@ -145,10 +146,10 @@ def _page(
         "may_see_suggestions": may_close,
         "transfer_due": transfer_due(item),
         "now": clock.now(),
-        "merged_cases": list(petition.merged.select_related("item")),
+        "merged_cases": merged,
         "related_cases": list(petition.related.select_related("item").order_by("item__number")),
         "may_relate": _may_relate(user, petition),
-        "may_merge": may_close and not petition.merged.exists(),
+        "may_merge": may_close and not merged,
         "relation_form": forms.get("relation") or RelationForm(),
     }
     response = render(request, "petitions/petition.html", context, status=status)

@@ -6,6 +6,7 @@ redirects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +26,14 @@ from yankao.organisation.scoping import agencies_in_scope
 from yankao.tracking.actions import ACTIONS, build_form
 from yankao.tracking.forms import WorklistFilterForm
 from yankao.tracking.kinds import get_kind
-from yankao.tracking.models import Action, ExtensionState, TrackedItem
+from yankao.tracking.models import (
+    Action,
+    CoHandler,
+    CoHandlerState,
+    Extension,
+    ExtensionState,
+    TrackedItem,
+)
 from yankao.tracking.policy import allowed_actions
 from yankao.tracking.selectors import (
     WorklistFilters,
@@ -83,10 +91,25 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "tracking/overview.html", context)
 
 
-def visible_actions(user: User, item: TrackedItem) -> list[str]:
-    """The actions to offer this user on this item now, in display order."""
-    allowed = allowed_actions(user, item, pending_cohandlers=pending_cohandler_agency_ids(item))
-    pending = item.extensions.filter(state=ExtensionState.PENDING).exists()
+def visible_actions(
+    user: User,
+    item: TrackedItem,
+    *,
+    cohandlers: Sequence[CoHandler] | None = None,
+    extensions: Sequence[Extension] | None = None,
+) -> list[str]:
+    """The actions to offer this user on this item now, in display order. A page
+    that shows the item's co-handlers and extension requests passes them, so they
+    are read once."""
+    if cohandlers is None:
+        pending_cohandlers = pending_cohandler_agency_ids(item)
+    else:
+        pending_cohandlers = {c.agency_id for c in cohandlers if c.state == CoHandlerState.PENDING}
+    if extensions is None:
+        pending = item.extensions.filter(state=ExtensionState.PENDING).exists()
+    else:
+        pending = any(e.state == ExtensionState.PENDING for e in extensions)
+    allowed = allowed_actions(user, item, pending_cohandlers=pending_cohandlers)
     if pending:
         allowed.discard(Action.EXTENSION_REQUEST)
     else:
@@ -100,16 +123,18 @@ def item_page_context(
     """What tracking/item.html needs; business pages that extend it start from this."""
     user = _user(request)
     bound = bound or {}
+    cohandlers = list(item.cohandlers.select_related("agency", "replied_by"))
+    extensions = list(item.extensions.select_related("requested_by", "decided_by"))
     forms = {
         action: bound.get(action) or build_form(action, item)
-        for action in visible_actions(user, item)
+        for action in visible_actions(user, item, cohandlers=cohandlers, extensions=extensions)
     }
     return {
         "item": item,
         "kind": get_kind(item.kind),
         "events": item.events.select_related("actor", "from_agency", "to_agency"),
-        "cohandlers": item.cohandlers.select_related("agency", "replied_by"),
-        "extensions": item.extensions.select_related("requested_by", "decided_by"),
+        "cohandlers": cohandlers,
+        "extensions": extensions,
         "action_forms": [(action, ACTIONS[action].label, form) for action, form in forms.items()],
         "now": clock.now(),
     }
