@@ -270,6 +270,35 @@ def test_a_supervisors_pages_merge_the_agencies_below_and_cohandled_petitions_by
     assert cohandled.item.number in numbers(first) + numbers(second)
 
 
+def test_without_petition_filters_the_keys_come_from_the_items_alone_and_are_the_same(staff):
+    from tests.factories import item
+    from yankao.petitions.worklist import (
+        PetitionFilters,
+        petition_worklist,
+        petition_worklist_paginator,
+    )
+
+    made = {petition(received_at=THURSDAY - timedelta(hours=5 * n)).petition.pk for n in range(7)}
+    other_kind = item(owner="public-works")  # a tracked item of another kind, in scope
+    with clock.frozen(LATER):
+        paginator = petition_worklist_paginator(staff.sue, PetitionFilters(), per_page=3)
+        with CaptureQueriesContext(connection) as queries:
+            keys = [row.pk for n in paginator.page_range for row in paginator.page(n)]
+        joined = list(petition_worklist(staff.sue).values_list("pk", flat=True))
+        by_channel = petition_worklist_paginator(
+            staff.sue, PetitionFilters(channel=Channel.PHONE), per_page=3
+        )
+        assert by_channel.count == 7 and by_channel.object_list.model is Petition
+    assert keys == joined and set(keys) == made and other_kind.pk not in keys
+    assert paginator.count == 7 and paginator.num_pages == 3
+    rows_read = '"petitions_petition"."subject"'
+    counting_and_ordering = [
+        q["sql"] for q in queries.captured_queries if rows_read not in q["sql"]
+    ]
+    assert counting_and_ordering
+    assert not any("petitions_petition" in sql for sql in counting_and_ordering)
+
+
 # --- bulk actions ----------------------------------------------------------------------------
 
 
