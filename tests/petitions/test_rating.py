@@ -2,7 +2,8 @@
 page, once; the staff petition page shows the rating."""
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import taipei
@@ -111,6 +112,11 @@ def test_the_staff_petition_page_shows_the_rating(client, staff):
     registered = closed(staff)
     petition_rate(petition=registered.petition, score=2, comment="回覆太慢")
     client.force_login(staff.holly)
-    html = client.get(reverse("petitions:petition", args=[registered.petition.pk])).content
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("petitions:petition", args=[registered.petition.pk])).content
     assert "回覆太慢" in html.decode()
     assert "滿分 5 分，給 2 分" in html.decode()
+    # Read with the petition itself, not by a query of its own.
+    sql = [q["sql"] for q in queries.captured_queries]
+    [reading] = [one for one in sql if "petitions_petitionrating" in one]
+    assert 'petitions_petition"."subject' in reading

@@ -58,10 +58,11 @@ def petition_for_user(user: User, pk: int) -> Petition:
     repeat or a merged case points to by a query of its own, run only when there is
     one: each table joined costs PostgreSQL's planner more than the row costs to
     read (seven tables took 5 ms a case page, three take 2.7). The agency, which
-    decides what the user may do, is read with the item."""
+    decides what the user may do, is read with the item, and the petitioner's
+    rating (one row at most, by its unique key) with the petition."""
     petition = get_object_or_404(
         petitions_visible_to(user)
-        .select_related("item__owner_agency", "item__assignee")
+        .select_related("item__owner_agency", "item__assignee", "rating")
         .prefetch_related(
             Prefetch("repeat_of", Petition.objects.select_related("item")),
             Prefetch("merged_into", Petition.objects.select_related("item")),

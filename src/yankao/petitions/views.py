@@ -39,7 +39,7 @@ from yankao.petitions.duplicates import (
     possible_repeats,
 )
 from yankao.petitions.forms import IntakeForm, RelationForm, UnhandledForm
-from yankao.petitions.models import Petition, PetitionAttachment, PetitionRating
+from yankao.petitions.models import Petition, PetitionAttachment
 from yankao.petitions.policy import may_see_personal_data
 from yankao.petitions.selectors import (
     petition_attachment_for_user,
@@ -132,7 +132,7 @@ def _page(
         **_reply_templates(request, petition, item_context["action_forms"]),
         "petition": petition,
         "attachments": list(PetitionAttachment.objects.filter(petition=petition)),
-        "rating": PetitionRating.objects.filter(petition=petition).first(),
+        "rating": getattr(petition, "rating", None),  # read with the petition
         "may_print_letter": may_see_personal_data(user, petition),
         "personal": _personal_data(petition, unmasked=unmasked),
         "unmasked": unmasked,
