@@ -34,3 +34,41 @@ def test_a_token_of_a_deactivated_account_does_not_authenticate(staff, capsys):
     staff.hank.is_active = False
     staff.hank.save()
     assert token_authenticate(raw) is None
+
+
+def test_a_use_is_recorded_at_most_once_a_minute(staff, capsys):
+    from datetime import timedelta
+
+    from yankao.core import clock
+
+    call_command("token", "create", "hank")
+    raw = capsys.readouterr().out.strip()
+    start = clock.now().replace(microsecond=0)
+    with clock.frozen(start):
+        assert token_authenticate(raw) == staff.hank
+    assert ApiToken.objects.get().last_used_at == start
+    with clock.frozen(start + timedelta(seconds=59)):
+        token_authenticate(raw)
+    assert ApiToken.objects.get().last_used_at == start
+    with clock.frozen(start + timedelta(seconds=61)):
+        token_authenticate(raw)
+    assert ApiToken.objects.get().last_used_at == start + timedelta(seconds=61)
+
+
+def test_the_user_comes_whole_with_their_agency_readable(staff, capsys):
+    call_command("token", "create", "hank")
+    raw = capsys.readouterr().out.strip()
+    user = token_authenticate(raw)
+    assert user.pk == staff.hank.pk and user.role == staff.hank.role
+    assert user.agency == staff.hank.agency and user.is_active
+
+
+def test_a_revoked_token_of_the_same_user_does_not_stand_for_a_live_one(staff, capsys):
+    call_command("token", "create", "hank")
+    first = capsys.readouterr().out.strip()
+    call_command("token", "create", "hank")
+    second = capsys.readouterr().out.strip()
+    call_command("token", "revoke", ApiToken.objects.order_by("pk").first().prefix)
+    assert token_authenticate(first) is None
+    assert token_authenticate(second) == staff.hank
+    assert token_authenticate("yk_not-a-token") is None

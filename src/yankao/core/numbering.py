@@ -1,6 +1,6 @@
 """Readable, unique numbers for records, safe under concurrent intake."""
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 
 from yankao.core.models import Sequence
@@ -37,3 +37,55 @@ def next_value(key: str) -> int:
         value = _increment(key)
         assert value is not None
         return value
+
+
+def numbered(prefix: str, value: int, digits: int) -> str:
+    """`prefix` and the value, zero-padded to at least `digits` digits."""
+    return f"{prefix}{value:0{digits}d}"
+
+
+def insert_numbered(
+    instance: models.Model, *, field: str, key: str, prefix: str, digits: int = 6
+) -> None:
+    """Save a new `instance` whose `field` is `prefix` and the next value of the
+    counter `key` (see `numbered`), without gaps from races.
+
+    On PostgreSQL this is one statement: a data-modifying CTE moves the counter on
+    (creating it at 1) and the row is inserted with the number it returns. A
+    request in autocommit mode then needs no BEGIN and COMMIT round trips, and the
+    counter's row stays locked until the statement's transaction ends, as with
+    `next_value`. Elsewhere, `next_value` and an insert in one transaction."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic(savepoint=False):
+            setattr(instance, field, numbered(prefix, next_value(key), digits))
+            instance.save(force_insert=True)
+        return
+    meta = instance._meta
+    target = next(one for one in meta.concrete_fields if one.name == field)
+    columns = [
+        one
+        for one in meta.concrete_fields
+        if one is not target and not (one.primary_key and isinstance(one, models.AutoField))
+    ]
+    key_column = next(one.column for one in meta.concrete_fields if one.primary_key)
+    quote = connection.ops.quote_name
+    counters = quote(Sequence._meta.db_table)
+    name, value = quote("key"), quote("value")  # Sequence's columns
+    values = [one.get_db_prep_save(one.pre_save(instance, True), connection) for one in columns]
+    names = ", ".join(quote(one.column) for one in [target, *columns])
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"WITH counter AS (INSERT INTO {counters} ({name}, {value}) VALUES (%s, 1) "  # noqa: S608
+        f"ON CONFLICT ({name}) DO UPDATE SET {value} = {counters}.{value} + 1 "
+        f"RETURNING {value}) "
+        f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ("
+        f"(SELECT %s::text || lpad({value}::text, greatest(%s, length({value}::text)), '0') "
+        f"FROM counter), {placeholders}) RETURNING {quote(key_column)}, {quote(target.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, prefix, digits, *values])
+        pk, number = cursor.fetchone()
+    instance.pk = pk
+    setattr(instance, field, number)
+    instance._state.adding = False
+    instance._state.db = connection.alias

@@ -29,12 +29,14 @@ from django.db.models import QuerySet
 
 from yankao.accounts.models import User
 from yankao.core import clock
+from yankao.core.numbering import insert_numbered
 from yankao.organisation.models import District
 from yankao.petitions.codes import code_digest, code_matches
 from yankao.petitions.models import Category, IntakeState, PetitionIntake
 from yankao.petitions.services import (
+    CASE_NUMBER_DIGITS,
     PetitionError,
-    case_number,
+    case_number_parts,
     new_verification_code,
     petition_create,
 )
@@ -95,22 +97,24 @@ class _WakeWorker:
         register_petition_intake(self.intake_id)
 
 
-@transaction.atomic
 def petition_intake_queue(
     *, data: dict[str, Any], by: User, received_at: datetime | None = None
 ) -> Queued:
     """Accept a validated petition (see `intake_data`): give it its case number and
-    code now, and queue its registration for after this transaction commits."""
+    code now, and queue its registration for after this transaction commits. The
+    number and the row are written together (one statement on PostgreSQL), so the
+    request's own transaction, if any, decides for both."""
     received = received_at or clock.now()
     code = new_verification_code()
-    intake = PetitionIntake.objects.create(
-        number=case_number(received),
+    intake = PetitionIntake(
         received_at=received,
         submitted_by=by,
         data=data,
         code=code,
         verification_hash=code_digest(code),
     )
+    key, prefix = case_number_parts(received)
+    insert_numbered(intake, field="number", key=key, prefix=prefix, digits=CASE_NUMBER_DIGITS)
     transaction.on_commit(_WakeWorker(intake.pk).schedule, robust=True)
     return Queued(intake=intake, code=code)
 
