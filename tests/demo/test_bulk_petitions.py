@@ -106,3 +106,56 @@ def test_seeding_stops_when_a_row_is_routed_otherwise(monkeypatch: pytest.Monkey
     monkeypatch.setattr(bulk_petitions, "petition_route", lambda category, district: None)
     with clock.frozen(NOW), pytest.raises(bulk.BulkCheckError):
         bulk_petitions.bulk_petitions_seed(count=50)
+
+
+@pytest.mark.django_db(transaction=True)  # the schema editor runs outside a transaction
+def test_a_large_load_builds_the_contact_indexes_afresh_even_when_it_fails(monkeypatch):
+    from django.db import connection
+
+    from yankao.calendar.services import calendar_load_shipped, invalidate_cache
+    from yankao.organisation.services import city_load
+    from yankao.petitions.services import petition_reference_load
+
+    city_load()  # a transactional test starts from an empty database
+    calendar_load_shipped()
+    invalidate_cache()
+    petition_reference_load()
+    aside = set(bulk_petitions.RANDOM_KEY_INDEXES)
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, Petition._meta.db_table)
+        return {name for name, about in found.items() if about["index"]}
+
+    assert aside <= indexes()
+    during: list[set[str]] = []
+    seed = bulk_petitions._seed
+
+    def watched(**arguments):
+        during.append(indexes())
+        return seed(**arguments)
+
+    monkeypatch.setattr(bulk_petitions, "_seed", watched)
+    with clock.frozen(NOW):
+        assert bulk_petitions.bulk_petitions_seed(count=40, seed=3, set_aside=True) == 40
+    assert not aside & during[0] and "petition_category_time" in during[0]
+    assert aside <= indexes()
+    one = Petition.objects.first()
+    assert Petition.objects.filter(petitioner_phone=one.petitioner_phone).exists()
+
+    def failing(**arguments):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(bulk_petitions, "_seed", failing)
+    with pytest.raises(RuntimeError), clock.frozen(NOW):
+        bulk_petitions.bulk_petitions_seed(count=40, seed=4, set_aside=True)
+    assert aside <= indexes()
+
+
+def test_a_small_load_into_a_larger_table_keeps_its_indexes(seeded, monkeypatch):
+    def refuse(names):
+        raise AssertionError("indexes set aside for a small load")
+
+    monkeypatch.setattr(bulk_petitions, "indexes_set_aside", refuse)
+    with clock.frozen(NOW):
+        assert bulk_petitions.bulk_petitions_seed(count=25, seed=9) == 25
