@@ -51,18 +51,19 @@ def petitions_visible_to(user: User) -> QuerySet[Petition]:
     return Petition.objects.filter(item_visibility_q(user, "item__"))
 
 
-def petition_for_user(user: User, pk: int) -> Petition:
+def petition_for_user(user: User, pk: int, *, with_rating: bool = False) -> Petition:
     """One petition the user may see (the same rule as its tracked item), or 404.
 
     Its category and district come from the reference snapshot, and the petition a
     repeat or a merged case points to by a query of its own, run only when there is
     one: each table joined costs PostgreSQL's planner more than the row costs to
     read (seven tables took 5 ms a case page, three take 2.7). The agency, which
-    decides what the user may do, is read with the item, and the petitioner's
-    rating (one row at most, by its unique key) with the petition."""
+    decides what the user may do, is read with the item; `with_rating`, for the
+    case page, joins the petitioner's rating too (one row at most, by its key)."""
+    related = ["item__owner_agency", "item__assignee"] + (["rating"] if with_rating else [])
     petition = get_object_or_404(
         petitions_visible_to(user)
-        .select_related("item__owner_agency", "item__assignee", "rating")
+        .select_related(*related)
         .prefetch_related(
             Prefetch("repeat_of", Petition.objects.select_related("item")),
             Prefetch("merged_into", Petition.objects.select_related("item")),

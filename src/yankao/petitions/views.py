@@ -132,7 +132,7 @@ def _page(
         **_reply_templates(request, petition, item_context["action_forms"]),
         "petition": petition,
         "attachments": list(PetitionAttachment.objects.filter(petition=petition)),
-        "rating": getattr(petition, "rating", None),  # read with the petition
+        "rating": getattr(petition, "rating", None),  # read with it by petition_detail
         "may_print_letter": may_see_personal_data(user, petition),
         "personal": _personal_data(petition, unmasked=unmasked),
         "unmasked": unmasked,
@@ -215,7 +215,7 @@ def _suggestion_rows(suggestions: list[Suggestion]) -> list[SuggestionRow]:
 
 @login_required
 def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, petition_for_user(_user(request), pk))
+    return _page(request, petition_for_user(_user(request), pk, with_rating=True))
 
 
 @login_required
