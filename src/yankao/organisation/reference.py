@@ -1,25 +1,64 @@
-"""The city's active agencies as a choice list, kept in memory per process
-(core.snapshots): a case page offers them in two or three selects, which read the
-same 84 rows on every page otherwise. Choosing one is still checked against the
-database by the form's queryset."""
+"""The city's organisation (agencies and districts) kept in memory per process
+(core.snapshots, ADR 0014): nearly every page names agencies and districts, and a
+case page offers the active agencies in two or three selects, which read the same
+rows on every request otherwise. Names and choices only: a choice is still checked
+against the database by the form's queryset, and scoping reads the database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from yankao.core.snapshots import Snapshot
-from yankao.organisation.models import Agency
+from yankao.organisation.models import Agency, District
 
 
-def _read() -> tuple[tuple[int, str], ...]:
-    return tuple((agency.pk, str(agency)) for agency in Agency.objects.filter(is_active=True))
+@dataclass(frozen=True)
+class Organisation:
+    agencies: dict[int, Agency]  # every agency by id, active or not
+    active_agency_choices: tuple[tuple[int, str], ...]  # (id, name) in the organisation's order
+    districts: dict[str, District]  # by key
+    district_by_id: dict[int, District]
+    district_choices: tuple[tuple[int, str], ...]  # (id, name) in the districts' order
 
 
-_active = Snapshot("active-agencies", _read, models=(Agency,))
+def _read() -> Organisation:
+    agencies = list(Agency.objects.all())
+    districts = list(District.objects.all())
+    return Organisation(
+        agencies={agency.pk: agency for agency in agencies},
+        active_agency_choices=tuple((a.pk, str(a)) for a in agencies if a.is_active),
+        districts={district.key: district for district in districts},
+        district_by_id={district.pk: district for district in districts},
+        district_choices=tuple((district.pk, str(district)) for district in districts),
+    )
+
+
+_snapshot = Snapshot("organisation", _read, models=(Agency, District))
+
+
+def organisation() -> Organisation:
+    return _snapshot.get()
+
+
+def organisation_holding(
+    *, agencies: Iterable[int] = (), districts: Iterable[int | None] = ()
+) -> Organisation:
+    """The snapshot, read again if it lacks one of these ids (a row added in another
+    process since it was taken)."""
+    kept = _snapshot.get()
+    if all(pk in kept.agencies for pk in agencies) and all(
+        pk is None or pk in kept.district_by_id for pk in districts
+    ):
+        return kept
+    _snapshot.clear()
+    return _snapshot.get()
 
 
 def active_agency_choices() -> tuple[tuple[int, str], ...]:
     """(id, name) of every active agency, in the organisation's order."""
-    return _active.get()
+    return organisation().active_agency_choices
 
 
 def connect_signals() -> None:
-    _active.connect()
+    _snapshot.connect()

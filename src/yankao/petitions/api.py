@@ -25,6 +25,7 @@ from yankao.core import clock
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.core.problems import ApiProblem
 from yankao.organisation.models import District
+from yankao.organisation.reference import organisation
 from yankao.petitions import masking
 from yankao.petitions.forms import CategoryField, IntakeForm, PetitionFieldsForm
 from yankao.petitions.intake import intake_data, petition_intake_queue
@@ -108,7 +109,7 @@ class DistrictKeyField(forms.Field):
         key = str(value or "").strip()
         if not key:
             return None
-        district = reference().districts.get(key)
+        district = organisation().districts.get(key)
         if district is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid")
         return district

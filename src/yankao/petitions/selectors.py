@@ -14,6 +14,7 @@ from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_long
 from yankao.calendar.services import add_working_days
 from yankao.organisation.models import Agency, District
+from yankao.organisation.reference import organisation_holding
 from yankao.petitions.codes import code_matches
 from yankao.petitions.models import (
     Category,
@@ -70,10 +71,11 @@ def petition_for_user(user: User, pk: int, *, with_rating: bool = False) -> Peti
         ),
         pk=pk,
     )
-    kept = reference_holding(categories=[petition.category_id], districts=[petition.district_id])
+    kept = reference_holding(categories=[petition.category_id])
     petition.category = kept.category_by_id[petition.category_id]
     if petition.district_id is not None:
-        petition.district = kept.district_by_id[petition.district_id]
+        places = organisation_holding(districts=[petition.district_id])
+        petition.district = places.district_by_id[petition.district_id]
     return petition
 
 

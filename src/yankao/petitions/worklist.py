@@ -34,6 +34,7 @@ from yankao.calendar.templatetags.roc import roc_datetime
 from yankao.core import clock
 from yankao.core.forms import ModelChoiceField
 from yankao.core.paging import CappedPaginator
+from yankao.organisation.reference import organisation, organisation_holding
 from yankao.organisation.scoping import agencies_in_scope, agency_in_scope, agency_scope_q
 from yankao.petitions.kinds import PETITION
 from yankao.petitions.models import Channel, Petition
@@ -254,7 +255,7 @@ class PetitionFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=lambda: _any(reference().district_choices),
+        choices=lambda: _any(organisation().district_choices),
     )
     channel = forms.ChoiceField(
         label=gettext_lazy("Channel"), required=False, choices=_any(Channel.choices)
@@ -361,9 +362,9 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
     may_act = _may_act_in_bulk(user)
     now = clock.now()
     found = {row["pk"]: row for row in Petition.objects.filter(pk__in=keys).values(*SHOWN)}
-    snapshot = reference_holding(
+    snapshot = reference_holding(categories={row["category_id"] for row in found.values()})
+    places = organisation_holding(
         agencies={row["item__owner_agency_id"] for row in found.values()},
-        categories={row["category_id"] for row in found.values()},
         districts={row["district_id"] for row in found.values()},
     )
     channels = {value: str(label) for value, label in Channel.choices}
@@ -375,7 +376,7 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
         row = found.get(key)
         if row is None:  # gone between the two reads
             continue
-        agency = snapshot.agencies[row["item__owner_agency_id"]]
+        agency = places.agencies[row["item__owner_agency_id"]]
         district = row["district_id"]
         number, due = row["item__number"], row["item__due_at"]
         selectable = may_act and agency_in_scope(user, agency.pk, agency.path)
@@ -387,7 +388,7 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
                 subject=row["subject"],
                 url=f"{petitions_url}{key}/",
                 category=snapshot.category_labels[row["category_id"]],
-                district=snapshot.district_by_id[district].name if district else "—",
+                district=places.district_by_id[district].name if district else "—",
                 agency=agency.short_name,
                 handler=row["item__assignee__full_name"] or row["item__assignee__username"] or "—",
                 channel=channels.get(row["channel"], row["channel"]),
