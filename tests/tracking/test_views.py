@@ -173,3 +173,19 @@ def test_the_item_page_reads_co_handlers_and_extensions_once_and_judges_from_the
     tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries.captured_queries]
     assert tables.count('"tracking_extension"') == 1
     assert tables.count('"tracking_cohandler"') == 1
+
+
+def test_worklist_rows_link_each_item_and_escape_its_title(client, staff):
+    from yankao.tracking.models import TrackedItem
+
+    tracked = item()
+    TrackedItem.objects.filter(pk=tracked.pk).update(title='<img src=x onerror="alert(1)">橋')
+    client.force_login(staff.hank)
+    html = client.get(reverse("core:home"), headers={"accept-language": "en"}).content.decode()
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert f'<a href="{reverse("tracking:item", args=[tracked.pk])}">{tracked.number}</a>' in body
+    assert "<img" not in body
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;橋" in body
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert body.count("<td>") == head.count("<th ") == 6
+    assert f"<td>{tracked.owner_agency.short_name}</td>" in body

@@ -6,7 +6,8 @@ redirects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
-from yankao.core import clock
+from yankao.calendar.templatetags.roc import roc_datetime
+from yankao.core import clock, tables
 from yankao.core.paging import CappedPaginator
 from yankao.organisation.scoping import agencies_in_scope
 from yankao.tracking.actions import ACTIONS, build_form
@@ -32,6 +35,7 @@ from yankao.tracking.models import (
     CoHandlerState,
     Extension,
     ExtensionState,
+    Status,
     TrackedItem,
 )
 from yankao.tracking.policy import allowed_actions
@@ -74,7 +78,36 @@ def worklist_context(request: HttpRequest) -> dict[str, Any]:
     page = CappedPaginator(worklist(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return {"page": page, "filter_form": form, "query": query.urlencode(), "now": clock.now()}
+    now = clock.now()
+    return {
+        "page": page,
+        "rows_html": item_rows_html(page.object_list, now),
+        "filter_form": form,
+        "query": query.urlencode(),
+        "now": now,
+    }
+
+
+def item_rows_html(items: Iterable[TrackedItem], now: datetime) -> SafeString:
+    """The worklist table's rows (core.tables): number and link, title, agency,
+    status, deadline (with a badge once past) and handler."""
+    # One reverse() for the page, not one a row: the item's URL ends in its key.
+    items_url = reverse("tracking:item", args=[0]).removesuffix("0/")
+    statuses = {value: str(label) for value, label in Status.choices}
+    badge = tables.overdue_badge()
+    lines = []
+    for item in items:
+        overdue = item.due_at < now
+        cells = [
+            tables.link(f"{items_url}{item.pk}/", item.number),
+            tables.text(item.title),
+            tables.text(item.owner_agency.short_name),
+            tables.text(statuses.get(item.status, item.status)),
+            tables.text(roc_datetime(item.due_at)) + (badge if overdue else ""),
+            tables.text(item.assignee or "—"),
+        ]
+        lines.append(tables.row(cells, overdue=overdue))
+    return tables.rows(lines)
 
 
 @login_required
