@@ -52,16 +52,20 @@ def petitions_visible_to(user: User) -> QuerySet[Petition]:
     return Petition.objects.filter(item_visibility_q(user, "item__"))
 
 
-def petition_for_user(user: User, pk: int, *, with_rating: bool = False) -> Petition:
+def petition_for_user(
+    user: User, pk: int, *, with_rating: bool = False, with_handler: bool = True
+) -> Petition:
     """One petition the user may see (the same rule as its tracked item), or 404.
 
     Its category and district come from the reference snapshot, and the petition a
     repeat or a merged case points to by a query of its own, run only when there is
     one: each table joined costs PostgreSQL's planner more than the row costs to
     read (seven tables took 5 ms a case page, three take 2.7). The agency, which
-    decides what the user may do, is read with the item; `with_rating`, for the
-    case page, joins the petitioner's rating too (one row at most, by its key)."""
-    related = ["item__owner_agency", "item__assignee"] + (["rating"] if with_rating else [])
+    decides what the user may do, is read with the item, and so is its handler
+    unless `with_handler` is false; `with_rating`, for the case page, joins the
+    petitioner's rating too (one row at most, by its key)."""
+    related = ["item__owner_agency"]
+    related += (["item__assignee"] if with_handler else []) + (["rating"] if with_rating else [])
     petition = get_object_or_404(petitions_visible_to(user).select_related(*related), pk=pk)
     # Django's prefetching costs a millisecond a relation even when the key is empty.
     linked = [name for name in ("repeat_of", "merged_into") if getattr(petition, f"{name}_id")]

@@ -226,7 +226,7 @@ def petition_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     the page loads this with htmx once it is shown (a link without script); asked
     for by htmx it is the list alone, otherwise a page of its own."""
     user = _user(request)
-    petition = petition_for_user(user, pk)
+    petition = petition_for_user(user, pk, with_handler=False)
     if not _may_close_unhandled(user, petition):
         raise PermissionDenied
     context = {
