@@ -130,10 +130,9 @@ class ApiIntakeForm(IntakeForm):
         required=False, error_messages=PetitionFieldsForm.base_fields["district"].error_messages
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("attachments", "postal_address"):
-            self.fields.pop(name, None)
+    # Not taken through JSON; declared away so that no request copies them.
+    attachments = None
+    postal_address = None
 
 
 # The API's names for the form's fields.
