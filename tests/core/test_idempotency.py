@@ -7,9 +7,9 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import RequestFactory
 
+from tests.concurrency import at_once, needs_shared_database
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.core import clock
@@ -129,34 +129,19 @@ def test_a_malformed_key_is_a_400(header):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_run_the_operation_once():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite's in-memory test database cannot be shared by threads; "
-            "this runs in the PostgreSQL suite"
-        )
+    needs_shared_database()
     user = User.objects.create_user(username="busy-bot", role=Role.SYSTEM)
     start = threading.Barrier(4)
     outcomes: list[Outcome] = []
-    errors: list[BaseException] = []
 
     def slow() -> Outcome:
         time.sleep(0.2)  # hold the claim while the others arrive
         return counting("concurrent")
 
     def send() -> None:
-        try:
-            start.wait()
-            outcomes.append(run_once(user=user, key="same", fingerprint="f", operation=slow))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        start.wait()
+        outcomes.append(run_once(user=user, key="same", fingerprint="f", operation=slow))
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(send, threads=4) == []
     assert {outcome.body["run"] for outcome in outcomes} == {1}
     assert sorted(outcome.replayed for outcome in outcomes) == [False, True, True, True]

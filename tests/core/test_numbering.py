@@ -1,8 +1,6 @@
-import threading
-
 import pytest
-from django.db import connection
 
+from tests.concurrency import at_once, needs_shared_database
 from yankao.core.numbering import insert_numbered, next_value
 
 
@@ -13,29 +11,14 @@ def test_a_counter_counts_from_one_per_key():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_intake_never_gets_the_same_number():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite's in-memory test database cannot be shared by threads; "
-            "this runs in the PostgreSQL suite"
-        )
+    needs_shared_database()
     results: list[int] = []
-    errors: list[BaseException] = []
 
     def take() -> None:
-        try:
-            for _ in range(10):
-                results.append(next_value("busy"))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        for _ in range(10):
+            results.append(next_value("busy"))
 
-    threads = [threading.Thread(target=take) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(take, threads=4) == []
     assert sorted(results) == list(range(1, 41))
 
 
@@ -91,30 +74,14 @@ def test_a_rolled_back_row_gives_its_number_back():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_numbered_rows_never_share_a_number():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite's in-memory test database cannot be shared by threads; "
-            "this runs in the PostgreSQL suite"
-        )
+    needs_shared_database()
     from yankao.core.models import Sequence
 
-    errors: list[BaseException] = []
-
     def take() -> None:
-        try:
-            for _ in range(10):
-                insert_numbered(Sequence(value=0), field="key", key="crowd", prefix="C", digits=3)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
+        for _ in range(10):
+            insert_numbered(Sequence(value=0), field="key", key="crowd", prefix="C", digits=3)
 
-    threads = [threading.Thread(target=take) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(take, threads=4) == []
     numbers = sorted(Sequence.objects.filter(key__startswith="C").values_list("key", flat=True))
     assert numbers == [f"C{n:03d}" for n in range(1, 41)]
     assert _sequence("crowd") == 40

@@ -267,15 +267,9 @@ def test_a_refusal_inside_a_batch_keeps_the_rest_of_the_batch(client, staff):
 
 @pytest.mark.django_db(transaction=True)  # the closest mark: ordered with the transactional tests
 def test_workers_draining_at_once_register_each_petition_once(monkeypatch):
-    from django.db import connection
+    from tests.concurrency import at_once, needs_shared_database
 
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite's in-memory test database cannot be shared by threads; "
-            "this runs in the PostgreSQL suite"
-        )
-    import threading
-
+    needs_shared_database()
     from tests.factories import Staff
     from yankao.calendar.services import calendar_load_shipped, invalidate_cache
     from yankao.organisation.services import city_load
@@ -296,22 +290,7 @@ def test_workers_draining_at_once_register_each_petition_once(monkeypatch):
     }  # fmt: skip
     numbers = {petition_intake_queue(data=data, by=staff.amy).intake.number for _ in range(30)}
     counts: list[int] = []
-    errors: list[BaseException] = []
-
-    def drain() -> None:
-        try:
-            counts.append(petition_intakes_register(batch=3))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=drain) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    assert at_once(lambda: counts.append(petition_intakes_register(batch=3)), threads=3) == []
     assert list(PetitionIntake.objects.values_list("error", flat=True).distinct()) == [""]
     assert sum(counts) == 30
     assert set(Petition.objects.values_list("item__number", flat=True)) == numbers

@@ -131,8 +131,8 @@ class ApiIntakeForm(IntakeForm):
     )
 
     # Not taken through JSON; declared away so that no request copies them.
-    attachments = None
-    postal_address = None
+    attachments = None  # type: ignore[assignment]
+    postal_address = None  # type: ignore[assignment]
 
 
 # The API's names for the form's fields.
