@@ -46,6 +46,15 @@ class Snapshot(Generic[T]):
             self._taken = time.monotonic()
         return value
 
+    def holding(self, has: Callable[[T], bool]) -> T:
+        """The value, read again first if it lacks what `has` looks for (a row added
+        by another process since it was taken, which sent this one no signal)."""
+        value = self.get()
+        if has(value):
+            return value
+        self.clear()
+        return self.get()
+
     def clear(self, *args: Any, **kwargs: Any) -> None:
         self._value = None
 

@@ -9,10 +9,24 @@ escaping every value; the template prints the rows where its `<tbody>` is.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+
+def labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """A choices list as value → label, the labels translated once for the page."""
+    return {value: str(label) for value, label in choices}
+
+
+def keyed_url(name: str) -> Callable[[int], str]:
+    """The URL named `name` for a row's key (a URL ending in `<int:pk>/`), reversed
+    once for the page instead of once a row."""
+    prefix = reverse(name, args=[0]).removesuffix("0/")
+    return lambda key: f"{prefix}{key}/"
 
 
 def text(value: object) -> str:

@@ -46,13 +46,12 @@ def organisation_holding(
 ) -> Organisation:
     """The snapshot, read again if it lacks one of these ids (a row added in another
     process since it was taken)."""
-    kept = _snapshot.get()
-    if all(pk in kept.agencies for pk in agencies) and all(
-        pk is None or pk in kept.district_by_id for pk in districts
-    ):
-        return kept
-    _snapshot.clear()
-    return _snapshot.get()
+    return _snapshot.holding(
+        lambda kept: (
+            all(pk in kept.agencies for pk in agencies)
+            and all(pk is None or pk in kept.district_by_id for pk in districts)
+        )
+    )
 
 
 def active_agency_choices() -> tuple[tuple[int, str], ...]:

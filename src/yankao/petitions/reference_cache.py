@@ -70,11 +70,7 @@ def reference() -> Reference:
 def reference_holding(*, categories: Iterable[int] = ()) -> Reference:
     """The snapshot, read again if it lacks one of these categories (added in
     another process since it was taken)."""
-    kept = _snapshot.get()
-    if all(pk in kept.category_by_id for pk in categories):
-        return kept
-    _snapshot.clear()
-    return _snapshot.get()
+    return _snapshot.holding(lambda kept: all(pk in kept.category_by_id for pk in categories))
 
 
 def connect_signals() -> None:

@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -27,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.calendar.templatetags.roc import roc_short
-from yankao.core import clock
+from yankao.core import clock, tables
 from yankao.core.forms import PersonalDataForm
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.organisation.models import Agency, AgencyLevel
@@ -186,7 +185,8 @@ class SuggestionRow:
 
 
 def _suggestion_rows(suggestions: list[Suggestion]) -> list[SuggestionRow]:
-    statuses = {value: str(label) for value, label in Status.choices}
+    statuses = tables.labels(Status.choices)
+    petition_url = tables.keyed_url("petitions:petition")
     rows = []
     for suggestion in suggestions:
         other, item = suggestion.petition, suggestion.petition.item
@@ -199,7 +199,7 @@ def _suggestion_rows(suggestions: list[Suggestion]) -> list[SuggestionRow]:
         number = {"number": item.number}
         rows.append(
             SuggestionRow(
-                url=reverse("petitions:petition", args=[other.pk]),
+                url=petition_url(other.pk),
                 number=item.number,
                 subject=other.subject,
                 received=roc_short(item.received_at),

@@ -366,10 +366,9 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
         agencies={row["item__owner_agency_id"] for row in found.values()},
         districts={row["district_id"] for row in found.values()},
     )
-    channels = {value: str(label) for value, label in Channel.choices}
-    statuses = {value: str(label) for value, label in Status.choices}
-    # One reverse() for the page, not one a row: the case URL ends in its key.
-    petitions_url = reverse("petitions:petition", args=[0]).removesuffix("0/")
+    channels = tables.labels(Channel.choices)
+    statuses = tables.labels(Status.choices)
+    petition_url = tables.keyed_url("petitions:petition")
     rows = []
     for key in keys:
         row = found.get(key)
@@ -385,7 +384,7 @@ def worklist_rows(user: User, keys: Sequence[int]) -> list[Row]:
                 pk=key,
                 number=number,
                 subject=row["subject"],
-                url=f"{petitions_url}{key}/",
+                url=petition_url(key),
                 category=snapshot.category_labels[row["category_id"]],
                 district=places.district_by_id[district].name if district else "—",
                 agency=agency.short_name,

@@ -91,15 +91,14 @@ def worklist_context(request: HttpRequest) -> dict[str, Any]:
 def item_rows_html(items: Iterable[TrackedItem], now: datetime) -> SafeString:
     """The worklist table's rows (core.tables): number and link, title, agency,
     status, deadline (with a badge once past) and handler."""
-    # One reverse() for the page, not one a row: the item's URL ends in its key.
-    items_url = reverse("tracking:item", args=[0]).removesuffix("0/")
-    statuses = {value: str(label) for value, label in Status.choices}
+    item_url = tables.keyed_url("tracking:item")
+    statuses = tables.labels(Status.choices)
     badge = tables.overdue_badge()
     lines = []
     for item in items:
         overdue = item.due_at < now
         cells = [
-            tables.link(f"{items_url}{item.pk}/", item.number),
+            tables.link(item_url(item.pk), item.number),
             tables.text(item.title),
             tables.text(item.owner_agency.short_name),
             tables.text(statuses.get(item.status, item.status)),
