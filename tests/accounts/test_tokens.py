@@ -63,6 +63,21 @@ def test_the_user_comes_whole_with_their_agency_readable(staff, capsys):
     assert user.agency == staff.hank.agency and user.is_active
 
 
+def test_the_user_read_by_token_has_every_field_as_the_orm_reads_it(staff, capsys):
+    from django.utils import timezone
+
+    from yankao.accounts.models import User
+
+    User.objects.filter(pk=staff.hank.pk).update(last_login=timezone.now(), phone="07-1234567")
+    call_command("token", "create", "hank")
+    user = token_authenticate(capsys.readouterr().out.strip())
+    expected = User.objects.get(pk=staff.hank.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    assert user.last_login is not None and user.last_login.tzinfo is not None
+    assert not user._state.adding and user._state.db == "default"
+
+
 def test_a_revoked_token_of_the_same_user_does_not_stand_for_a_live_one(staff, capsys):
     call_command("token", "create", "hank")
     first = capsys.readouterr().out.strip()

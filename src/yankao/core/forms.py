@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.functional import Promise
@@ -16,6 +16,9 @@ from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check
 
 # Control characters other than tab and line breaks have no place in what people write.
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
+_WITHOUT_CONTROL = dict.fromkeys(map(ord, _CONTROL))  # a str.translate table deleting them
+
+FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
 
 
 class PlainTextField(forms.CharField):
@@ -23,7 +26,24 @@ class PlainTextField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         text = unicodedata.normalize("NFC", super().to_python(value) or "")
-        return "".join(char for char in text if char not in _CONTROL)
+        return text.translate(_WITHOUT_CONTROL)
+
+
+class _SharedFields(dict[str, forms.Field]):
+    """A form's base fields that its instances share: Django deep-copies the base
+    fields for every instance, and this copy is the dictionary alone."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
+def fields_shared(form_class: FormClass) -> FormClass:
+    """Class decorator for a form that validates and is never rendered (an API's):
+    its instances share the field objects instead of deep-copying them (about a
+    third of a millisecond per instance for a dozen fields). Only for fields
+    nothing changes per instance; subclasses get their own copies again."""
+    form_class.base_fields = _SharedFields(form_class.base_fields)
+    return form_class
 
 
 def plain_text(

@@ -22,6 +22,7 @@ from yankao.accounts.roles import Capability
 from yankao.calendar.roc import format_roc_short
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.forms import fields_shared
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.core.problems import ApiProblem
 from yankao.organisation.models import District
@@ -88,7 +89,7 @@ class CategoryCodeField(CategoryField):
     sub-categories the intake page offers, from the reference snapshot."""
 
     def load_choices(self, *, codes: bool = True) -> None:
-        self.choices = []
+        """No choices to list: the code is looked up in the snapshot."""
 
     def clean(self, value: Any) -> Category:
         code = str(value or "").strip()
@@ -115,6 +116,7 @@ class DistrictKeyField(forms.Field):
         return district
 
 
+@fields_shared  # validated on every create, never rendered
 class ApiIntakeForm(IntakeForm):
     """The staff intake's fields and rules, with the category and district named by
     code and key, any channel, and the place's coordinates. Files and postal
