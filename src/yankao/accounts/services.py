@@ -48,6 +48,7 @@ class _TokenQuery:
     moments as text, for instance)."""
 
     sql: str
+    names: tuple[str, ...]  # the user's attributes, in the order of the columns
     converters: tuple[tuple[int, Any, tuple[Callable[..., Any], ...]], ...]
 
 
@@ -60,7 +61,7 @@ def _token_query(vendor: str) -> _TokenQuery:
     converters = []
     for index, field in enumerate(fields):
         column = field.get_col(User._meta.db_table)
-        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
             converters.append((index, column, tuple(found)))
     # The tables' and columns' names come from the models; every value is a parameter.
@@ -70,7 +71,8 @@ def _token_query(vendor: str) -> _TokenQuery:
         f"FROM {user} u JOIN {token} t ON t.user_id = u.id "
         "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active"
     )
-    return _TokenQuery(sql=sql, converters=tuple(converters))
+    names = tuple(field.attname for field in fields)
+    return _TokenQuery(sql=sql, names=names, converters=tuple(converters))
 
 
 def token_authenticate(raw: str) -> User | None:
@@ -94,7 +96,7 @@ def token_authenticate(raw: str) -> User | None:
     for index, column, converters in query.converters:
         for convert in converters:
             values[index] = convert(values[index], column, connection)
-    user = User.from_db(connection.alias, None, values)
+    user = User.from_db(connection.alias, query.names, values)
     # Record use at most once a minute, so busy clients do not write on every call.
     if unrecorded:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)

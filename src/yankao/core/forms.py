@@ -18,7 +18,7 @@ from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
 _WITHOUT_CONTROL = dict.fromkeys(map(ord, _CONTROL))  # a str.translate table deleting them
 
-FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
+FormClass = TypeVar("FormClass", bound=type[forms.Form])
 
 
 class PlainTextField(forms.CharField):
