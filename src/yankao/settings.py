@@ -123,9 +123,13 @@ DATABASES = {
         # Connections are kept between requests (opening one costs PostgreSQL several
         # milliseconds, SQLite its PRAGMAs) and checked before reuse.
         conn_max_age=env_int("YANKAO_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=env_bool("YANKAO_DB_HEALTH_CHECKS", True),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with the health check skipped for a connection that has just
+    # served a request without error (yankao.core.postgresql.base).
+    DATABASES["default"]["ENGINE"] = "yankao.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer commits; IMMEDIATE takes the
