@@ -37,7 +37,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.used = True
         if (
             self.connection is not None
-            and not self.health_check_done
+            and not self.health_check_done  # type: ignore[has-type]
             and time.monotonic() < self.good_until
         ):
             self.health_check_done = True
