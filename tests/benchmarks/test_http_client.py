@@ -4,14 +4,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from bench.run import _unchunked, http
 
 
 class _Echo(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def do_POST(self):  # noqa: N802 - the standard library's name
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         answer = f"{self.headers['X-Test']}:".encode() + body
         self.send_response(201)
@@ -19,7 +18,7 @@ class _Echo(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.send_response(404 if self.path == "/missing" else 200)
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
