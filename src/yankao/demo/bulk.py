@@ -21,12 +21,15 @@ Speed (a million rows in about 20 seconds on SQLite) comes from three choices:
 
 from __future__ import annotations
 
+import multiprocessing
+import pickle
 import random
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -40,6 +43,9 @@ from yankao.tracking.models import Clock, Outcome, Status, TrackedItem
 # Plain strings, for the database and because enum member access costs in the row loop.
 ASSIGNED, IN_PROGRESS, CLOSED = Status.ASSIGNED.value, Status.IN_PROGRESS.value, Status.CLOSED.value
 ON_TIME, LATE, WORKING_DAYS = Outcome.ON_TIME.value, Outcome.LATE.value, Clock.WORKING_DAYS.value
+
+Batch = TypeVar("Batch")
+_DRAWN = "drawn"  # what the drawing process sends after the last batch
 
 BATCH = 20_000
 SPAN_DAYS = 730
@@ -163,6 +169,15 @@ class Timeline:
             )
             self.deadlines[key] = found
         return found
+
+    def prepare_deadlines(self, limits: Iterable[int]) -> None:
+        """Ask the calendar services now for every deadline `deadline` can be asked
+        for with these limits, so that later calls need neither them nor the
+        database (rows may then be drawn in another thread)."""
+        for limit in sorted(set(limits)):
+            for day in range(len(self.working)):
+                for seconds in (day * DAY, day * DAY + self.close):  # before, after close
+                    self.deadline(seconds, limit)
 
     def worked(self, moment: int) -> int:
         """Working seconds from the start to the moment (before now)."""
@@ -324,6 +339,55 @@ def check_row(timeline: Timeline, row: tuple[Any, ...], received: int, closed: i
     taken = office_calendar.working_days_between(moment, ended)
     if (values["closed_at"], values["working_days_taken"]) != (adapt(ended), taken):
         raise BulkCheckError(f"The row {values['number']} does not match a closing at {ended}.")
+
+
+def drawn_ahead(batches: Iterable[Batch]) -> Iterator[Batch]:
+    """The batches, drawn in a child process while the caller writes the one before:
+    the database's work on a batch overlaps the Python drawing the next (a thread
+    would not do: SQLite takes the GIL back for every row, and waits for it behind
+    the drawing thread). The child is forked, so the batches' generator goes on
+    there as it would here; each batch comes back pickled through a pipe, which
+    holds about one batch, so memory stays bounded. The batches must not use the
+    database (the child never touches the parent's connection). Where fork is not
+    the way of the platform, the batches are drawn here, one after the other.
+    An error while drawing is raised here; when the caller stops, the child stops."""
+    if sys.platform != "linux":
+        yield from batches
+        return
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def draw() -> None:
+        receiving.close()
+        try:
+            for batch in batches:
+                sending.send_bytes(pickle.dumps((batch, None), protocol=pickle.HIGHEST_PROTOCOL))
+            sending.send((_DRAWN, None))
+        except BaseException as error:  # raised again in the parent
+            try:
+                sending.send((_DRAWN, error))
+            except Exception:  # not picklable: its text, then
+                sending.send((_DRAWN, RuntimeError(f"{type(error).__name__}: {error}")))
+
+    child = context.Process(target=draw, name="bulk-draw", daemon=True)
+    child.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                batch, error = receiving.recv()
+            except EOFError:
+                raise RuntimeError("The process drawing the rows ended unexpectedly.") from None
+            if error is not None:
+                raise error
+            if batch == _DRAWN:
+                return
+            yield batch
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
 
 
 def writer(

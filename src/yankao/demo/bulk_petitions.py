@@ -20,11 +20,14 @@ What is particular to petitions:
   drawn at random, names from the demo's name lists); it is shown masked anyway.
 - `verification_hash` stays empty: these petitions cannot be looked up publicly.
 - No history (events), attachments or ratings: the demo's real petitions show those.
-- The indexes on the petitioner's e-mail and phone are set aside during a load that
-  at least doubles the table, and built again at the end (also when it fails).
-  Their keys are random, so each batch would otherwise rewrite a page of the index
-  for nearly every row: at a million rows on SQLite that was 40 s of the load, and
-  building both afresh takes 3.
+- The petition table's plain indexes (all but its key) are set aside during a load
+  that at least doubles the table, and built again at the end (also when it fails;
+  not when the process is killed). Their keys are spread (the petitioner's contact,
+  the category and district before the time), so each batch would otherwise write
+  a page of each for nearly every row: at a million rows on SQLite that was about
+  40 s of the load, and building them afresh takes about 10.
+- The rows are drawn in a child process while the batch before is written
+  (`bulk.drawn_ahead`), so drawing costs no time of its own after the first batch.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 
 from yankao.calendar.roc import roc_year
 from yankao.core import clock
@@ -52,8 +57,6 @@ from yankao.tracking.models import TrackedItem
 KIND = "petition"
 BATCH = bulk.BATCH
 NORMAL = Disposition.NORMAL.value
-# Indexes whose keys are random (the petitioner's contact), set aside during a large load.
-RANDOM_KEY_INDEXES = ("petition_email", "petition_phone")
 OTHER_CATEGORY_WEIGHT = 1  # each active sub-category outside MATTERS; MATTERS weigh ×10
 DISTRICT_GIVEN = 0.9  # share of petitions that name a district
 ANONYMOUS = 0.03
@@ -142,14 +145,19 @@ class _Numbers:
         self.touched.add(key)
         return f"{prefix}{value:06d}"
 
-    def save(self) -> None:
-        """Store the counters moved on since the last save (inside the batch's
-        transaction)."""
-        for key in sorted(self.touched):
-            value = self.counters[key]
-            if Sequence.objects.filter(key=key).update(value=value) == 0:
-                Sequence.objects.create(key=key, value=value)
+    def moved(self) -> dict[str, int]:
+        """The counters moved on since the last call, with their values now (what
+        the batch drawn since then must store)."""
+        moved = {key: self.counters[key] for key in sorted(self.touched)}
         self.touched.clear()
+        return moved
+
+
+def _save_counters(counters: dict[str, int]) -> None:
+    """Store a batch's counters (inside its transaction)."""
+    for key, value in counters.items():
+        if Sequence.objects.filter(key=key).update(value=value) == 0:
+            Sequence.objects.create(key=key, value=value)
 
 
 def _weighted_categories() -> tuple[list[Category], list[int]]:
@@ -169,20 +177,46 @@ def _subject(rng: random.Random, category: Category, road: str) -> str:
     return f"{road}{category.name}問題反映"
 
 
+def plain_indexes(model: type[Model]) -> list[tuple[str, str]]:
+    """The name and CREATE statement of each index on the model's table that
+    enforces nothing (neither a key nor unique), as the database has them."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL ORDER BY name",
+                [table],
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                "JOIN pg_class c ON c.oid = x.indexrelid "
+                "WHERE x.indrelid = %s::regclass AND NOT x.indisunique ORDER BY c.relname",
+                [connection.ops.quote_name(table)],
+            )
+        else:
+            return []
+        found = cursor.fetchall()
+    return [(name, sql) for name, sql in found if not sql.upper().startswith("CREATE UNIQUE")]
+
+
 @contextmanager
-def indexes_set_aside(names: tuple[str, ...]) -> Iterator[None]:
-    """Petition indexes dropped for the block and built again after it, whatever
-    happens in it. Not inside a transaction on SQLite (its schema editor refuses)."""
-    indexes = [index for index in Petition._meta.indexes if index.name in names]
-    with connection.schema_editor() as editor:
-        for index in indexes:
-            editor.remove_index(Petition, index)
+def indexes_set_aside(model: type[Model]) -> Iterator[None]:
+    """The model's plain indexes (`plain_indexes`) dropped for the block and built
+    again after it, from their own statements, whatever happens in it. Its unique
+    ones stay and go on checking every row."""
+    indexes = plain_indexes(model)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
     try:
         yield
     finally:
-        with connection.schema_editor() as editor:
-            for index in indexes:
-                editor.add_index(Petition, index)
+        with connection.cursor() as cursor:
+            for _name, sql in indexes:
+                cursor.execute(sql)
 
 
 def bulk_petitions_seed(
@@ -194,44 +228,99 @@ def bulk_petitions_seed(
 ) -> int:
     """Write `count` petitions received over the last two years; rows depend only on
     the seed, the current moment (clock.now), the city and the counters.
-    `set_aside`: build the random-key indexes afresh at the end (by default, when
-    the load is a batch or more and at least doubles the table)."""
+    `set_aside`: build the table's plain indexes afresh at the end (by default,
+    when the load is a batch or more and at least doubles the table)."""
     if set_aside is None:
         set_aside = count >= max(BATCH, Petition.objects.count())
     if not set_aside:
         return _seed(count=count, seed=seed, progress=progress)
-    with indexes_set_aside(RANDOM_KEY_INDEXES):
+    with indexes_set_aside(Petition):
         return _seed(count=count, seed=seed, progress=progress)
 
 
+@dataclass
+class _Batch:
+    """One transaction's rows, drawn without the database (see `_batches`)."""
+
+    items: list[tuple[Any, ...]]  # the id, then bulk.COLUMNS
+    petitions: list[tuple[Any, ...]]
+    counters: dict[str, int]  # the case-number counters after it
+    checks: list[tuple[tuple[Any, ...], int, int, Category, int | None]]
+
+
 def _seed(*, count: int, seed: int, progress: Callable[[int], object]) -> int:
-    rng = random.Random(seed)
+    """Read what the rows need, then write the batches `_batches` draws, each in its
+    own transaction, while the next is drawn in a thread (`bulk.drawn_ahead`): the
+    database's work on one batch overlaps the Python that makes the next."""
     router = Router()
     categories, weights = _weighted_categories()
+    if not categories or not router.rules:
+        raise ValueError("There are no petition categories or rules; load the city first.")
     districts = list(District.objects.order_by("sort_order").values_list("pk", "name"))
+    now = clock.now().replace(microsecond=0)
+    adapt = connection.ops.adapt_datetimefield_value
+    timeline = bulk.Timeline.build(now=now, adapt=adapt)
+    # Every deadline a row can need, asked of the calendar services now: the
+    # thread that draws the rows must not use the database.
+    timeline.prepare_deadlines({category.time_limit_days for category in categories})
+    batches = _batches(
+        random.Random(seed),
+        count=count,
+        first_id=(TrackedItem.objects.aggregate(top=Max("pk"))["top"] or 0) + 1,
+        timeline=timeline,
+        router=router,
+        numbers=_Numbers(timeline),
+        categories=(categories, weights),
+        districts=districts,
+        stamp=adapt(now),
+    )
+    write_items = bulk.writer(TrackedItem, ("id", *bulk.COLUMNS))
+    write_petitions = bulk.writer(Petition, PETITION_COLUMNS)
+    # The items' ids are given, so that the petitions can point at them at once;
+    # PostgreSQL's counter of ids is then moved past them, in each batch's transaction.
+    move_ids_on = connection.ops.sequence_reset_sql(no_style(), [TrackedItem])
+    for batch in bulk.drawn_ahead(batches):
+        for check in batch.checks:
+            _check(timeline, *check)
+        with transaction.atomic(), connection.cursor() as cursor:
+            write_items(batch.items)
+            write_petitions(batch.petitions)
+            for sql in move_ids_on:
+                cursor.execute(sql)
+            _save_counters(batch.counters)
+        progress(len(batch.items))
+    return count
+
+
+def _batches(
+    rng: random.Random,
+    *,
+    count: int,
+    first_id: int,
+    timeline: bulk.Timeline,
+    router: Router,
+    numbers: _Numbers,
+    categories: tuple[list[Category], list[int]],
+    districts: list[tuple[int, str]],
+    stamp: Any,
+) -> Iterator[_Batch]:
+    """The rows of `count` petitions, BATCH at a time, in order of receipt, their
+    items numbered from `first_id`. Only Python and the seeded generator: no
+    database, so that it can run in another process."""
     # A district named, each alike, or none (the DISTRICT_GIVEN share).
     places: list[tuple[int | None, str]] = [*districts, (None, "")]
     place_weights = [DISTRICT_GIVEN / max(len(districts), 1)] * len(districts)
     place_weights.append(1 - DISTRICT_GIVEN)
     names = [surname + given for surname in SURNAMES for given in GIVEN]
-    if not categories or not router.rules:
-        raise ValueError("There are no petition categories or rules; load the city first.")
     channels = [str(channel) for channel, _ in CHANNELS]
     channel_weights = [weight for _, weight in CHANNELS]
-    now = clock.now().replace(microsecond=0)
-    adapt = connection.ops.adapt_datetimefield_value
-    timeline = bulk.Timeline.build(now=now, adapt=adapt)
-    numbers = _Numbers(timeline)
-    write_items = bulk.writer()
-    write_petitions = bulk.writer(Petition, PETITION_COLUMNS)
-    stamp = adapt(now)
     for offset in range(0, count, BATCH):
         size = min(BATCH, count - offset)
         window = range(
             offset * timeline.seconds // count, (offset + size) * timeline.seconds // count
         )
         receipts = bulk.receipt_moments(rng, window=window, size=size)
-        drawn_categories = rng.choices(categories, weights=weights, k=size)
+        drawn_categories = rng.choices(categories[0], weights=categories[1], k=size)
         drawn_channels = rng.choices(channels, weights=channel_weights, k=size)
         # The plain draws of the batch at once: choices() costs a fraction of a
         # choice() or randrange() a row.
@@ -241,7 +330,7 @@ def _seed(*, count: int, seed: int, progress: Callable[[int], object]) -> int:
         drawn_names = rng.choices(names, k=size)
         drawn_mailboxes = rng.choices(MAILBOXES, k=size)
         drawn_phones = rng.choices(PHONES, k=size)
-        items, petitions = [], []
+        batch = _Batch(items=[], petitions=[], counters={}, checks=[])
         for n, (received, category, channel) in enumerate(
             zip(receipts, drawn_categories, drawn_channels, strict=True)
         ):
@@ -265,12 +354,13 @@ def _seed(*, count: int, seed: int, progress: Callable[[int], object]) -> int:
                 limit=category.time_limit_days,
                 stamp=stamp,
             )
-            items.append(row)
+            item_id = first_id + offset + n
+            batch.items.append((item_id, *row))
             anonymous = rng.random() < ANONYMOUS
             place = f"高雄市{district_name}{road}{drawn_houses[n]}號"
-            petitions.append(
-                [
-                    number,  # replaced by the item's id once written
+            batch.petitions.append(
+                (
+                    item_id,
                     channel,
                     category.pk,
                     district_id,
@@ -287,33 +377,12 @@ def _seed(*, count: int, seed: int, progress: Callable[[int], object]) -> int:
                     "",
                     row[5],  # created when received, as at the real intake
                     row[5],
-                ]
+                )
             )
-            if (offset + len(items)) % bulk.CHECK_EVERY == 0:
-                _check(timeline, row, received, fate.closed, category, district_id)
-        with transaction.atomic():
-            _write_batch(write_items, write_petitions, items, petitions)
-            numbers.save()
-        progress(size)
-    return count
-
-
-def _write_batch(
-    write_items: Callable[[list[tuple[Any, ...]]], None],
-    write_petitions: Callable[[list[tuple[Any, ...]]], None],
-    items: list[tuple[Any, ...]],
-    petitions: list[list[Any]],
-) -> None:
-    """Write the items, read back their ids (by number, among the rows just added),
-    then the petitions pointing at them. Call inside a transaction."""
-    before = TrackedItem.objects.aggregate(top=Max("pk"))["top"] or 0
-    write_items(items)
-    ids = dict(TrackedItem.objects.filter(pk__gt=before, kind=KIND).values_list("number", "pk"))
-    if len(ids) < len(items):
-        raise bulk.BulkCheckError("Some petition items were not written.")
-    for values in petitions:
-        values[0] = ids[values[0]]
-    write_petitions([tuple(values) for values in petitions])
+            if (offset + n + 1) % bulk.CHECK_EVERY == 0:
+                batch.checks.append((row, received, fate.closed, category, district_id))
+        batch.counters = numbers.moved()
+        yield batch
 
 
 def _check(
