@@ -195,6 +195,35 @@ def test_a_large_load_builds_the_plain_indexes_afresh_even_when_it_fails(monkeyp
     assert indexes() == before
 
 
+@pytest.mark.django_db(transaction=True)
+def test_indexes_a_killed_load_left_missing_are_built_by_the_next_load(monkeypatch):
+    from django.db import connection
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, Petition._meta.db_table)
+        return {name for name, about in found.items() if about["index"]}
+
+    before = indexes()
+    statements = dict(bulk_petitions.plain_indexes(Petition))
+    lost = {"petition_category_time", "petition_phone"}
+    with connection.cursor() as cursor:  # as a load killed before building them again
+        for name in lost:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    assert indexes() == before - lost
+    assert bulk_petitions.indexes_restore(Petition) in (sorted(lost), sorted(lost, reverse=True))
+    assert indexes() == before
+    assert dict(bulk_petitions.plain_indexes(Petition)) == statements
+    assert bulk_petitions.indexes_restore(Petition) == []  # nothing more to do
+
+    seen: list[set[str]] = []
+    monkeypatch.setattr(bulk_petitions, "_seed", lambda **arguments: seen.append(indexes()) or 0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name('petition_email')}")
+    bulk_petitions.bulk_petitions_seed(count=5, set_aside=False)
+    assert seen == [before]  # built before the load began
+
+
 def test_a_small_load_into_a_larger_table_keeps_its_indexes(seeded, monkeypatch):
     def refuse(names):
         raise AssertionError("indexes set aside for a small load")

@@ -25,7 +25,8 @@ What is particular to petitions:
   not when the process is killed). Their keys are spread (the petitioner's contact,
   the category and district before the time), so each batch would otherwise write
   a page of each for nearly every row: at a million rows on SQLite that was about
-  40 s of the load, and building them afresh takes about 10.
+  40 s of the load, and building them afresh takes about 10. A load killed in
+  between leaves them missing; the next load builds them first.
 - The rows are drawn in a child process while the batch before is written
   (`bulk.drawn_ahead`), so drawing costs no time of its own after the first batch.
 """
@@ -219,6 +220,26 @@ def indexes_set_aside(model: type[Model]) -> Iterator[None]:
                 cursor.execute(sql)
 
 
+def indexes_restore(model: type[Model]) -> list[str]:
+    """Build the indexes the model declares (its fields' and its Meta's) that its
+    table lacks, as a load killed before it built its indexes again leaves it.
+    Their names."""
+    with connection.cursor() as cursor:
+        present = set(connection.introspection.get_constraints(cursor, model._meta.db_table))
+    editor = connection.schema_editor()
+    # Django's own list of a model's index statements, as `migrate` writes them.
+    missing = {
+        str(statement.parts["name"]).strip('"'): statement
+        for statement in editor._model_indexes_sql(model)  # type: ignore[attr-defined]
+    }
+    missing = {name: sql for name, sql in missing.items() if name not in present}
+    if missing:  # (entered only then: SQLite's refuses to start inside a transaction)
+        with editor:
+            for statement in missing.values():
+                editor.execute(statement)
+    return list(missing)
+
+
 def bulk_petitions_seed(
     *,
     count: int,
@@ -230,6 +251,7 @@ def bulk_petitions_seed(
     the seed, the current moment (clock.now), the city and the counters.
     `set_aside`: build the table's plain indexes afresh at the end (by default,
     when the load is a batch or more and at least doubles the table)."""
+    indexes_restore(Petition)
     if set_aside is None:
         set_aside = count >= max(BATCH, Petition.objects.count())
     if not set_aside:
