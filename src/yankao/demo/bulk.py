@@ -22,7 +22,6 @@ Speed (a million rows in about 20 seconds on SQLite) comes from these choices:
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 import random
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -173,7 +172,7 @@ class Timeline:
     def prepare_deadlines(self, limits: Iterable[int]) -> None:
         """Ask the calendar services now for every deadline `deadline` can be asked
         for with these limits, so that later calls need neither them nor the
-        database (rows may then be drawn in another thread)."""
+        database (rows may then be drawn in another process, `drawn_ahead`)."""
         for limit in sorted(set(limits)):
             for day in range(len(self.working)):
                 for seconds in (day * DAY, day * DAY + self.close):  # before, after close
@@ -369,7 +368,7 @@ def drawn_ahead(batches: Iterable[Batch]) -> Iterator[Batch]:
         receiving.close()
         try:
             for batch in batches:
-                sending.send_bytes(pickle.dumps((batch, None), protocol=pickle.HIGHEST_PROTOCOL))
+                sending.send((batch, None))
             sending.send((_DRAWN, None))
         except BaseException as error:  # raised again in the parent
             try:

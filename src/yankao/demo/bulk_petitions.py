@@ -272,8 +272,9 @@ class _Batch:
 
 def _seed(*, count: int, seed: int, progress: Callable[[int], object]) -> int:
     """Read what the rows need, then write the batches `_batches` draws, each in its
-    own transaction, while the next is drawn in a thread (`bulk.drawn_ahead`): the
-    database's work on one batch overlaps the Python that makes the next."""
+    own transaction, while the next is drawn in a child process
+    (`bulk.drawn_ahead`): the database's work on one batch overlaps the Python that
+    makes the next."""
     router = Router()
     categories, weights = _weighted_categories()
     if not categories or not router.rules:
@@ -283,7 +284,7 @@ def _seed(*, count: int, seed: int, progress: Callable[[int], object]) -> int:
     adapt = connection.ops.adapt_datetimefield_value
     timeline = bulk.Timeline.build(now=now, adapt=adapt)
     # Every deadline a row can need, asked of the calendar services now: the
-    # thread that draws the rows must not use the database.
+    # process that draws the rows must not use the database.
     timeline.prepare_deadlines({category.time_limit_days for category in categories})
     batches = _batches(
         random.Random(seed),
