@@ -4,6 +4,7 @@ with DATABASE_URL): matching, ranking, scoping, expiry, and hostile input."""
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from yankao.search.selectors import EVERYTHING, NOTHING, Visibility, search
 from yankao.search.services import document_index, document_move, document_remove
@@ -214,3 +215,50 @@ def test_limit_and_offset_page_through_results(db):
     assert len(first) == 4 and len(second) == 4
     assert not set(first) & set(second)
     assert found("噪音", limit=0) == []
+
+
+def test_the_bound_of_matches_takes_the_rarest_group_and_sums_alternatives():
+    from yankao.search.selectors import _LexemeShares
+
+    shares = _LexemeShares({"路燈": 0.1, "pw": 0.05, "tr": 0.02, "src": 0.9}, 0.003, 1000, 0)
+    assert shares.most_rows([["路燈"], ["src"]]) == pytest.approx(0.1 * 1000)
+    # Agency terms are alternatives: their shares add up.
+    assert shares.most_rows([["路燈"], ["pw", "tr"], ["src"]]) == pytest.approx(0.07 * 1000)
+    # An unlisted lexeme is held by no more rows than the least listed share.
+    assert shares.most_rows([["路燈"], ["不亮"]]) == pytest.approx(0.003 * 1000)
+    assert shares.most_rows([["a", "b", "c"]]) <= 1000  # never more than every row
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's window and GIN")
+def test_words_common_overall_but_not_lately_are_read_back_not_through_the_gin_index(
+    db, monkeypatch
+):
+    """Old rows full of one word, the newest rows about something else (a typhoon
+    week): the word is found by reading back through the newest rows, a bounded
+    cost, and a rare word through the GIN index; both give the newest matches."""
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    from yankao.search import selectors
+
+    monkeypatch.setattr(selectors, "WINDOW", 5)
+    monkeypatch.setattr(selectors, "DEEP_WINDOW", 200)
+    monkeypatch.setattr(selectors, "GIN_MATCHES", 10)
+    monkeypatch.setattr(selectors, "_shares", None)
+    for n in range(1, 61):
+        put(n, "噪音擾人", "夜間噪音。" + ("道路坑洞。" if n == 7 else ""))
+    for n in range(61, 81):
+        put(n, "路樹倒塌", "颱風過後路樹倒塌。")
+    with conn.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+
+    def run(query):
+        with CaptureQueriesContext(conn) as queries:
+            ids = found(query, limit=20)
+        return ids, any("enable_seqscan" in q["sql"] for q in queries.captured_queries)
+
+    noisy, through_gin = run("噪音")
+    assert not through_gin
+    assert sorted(noisy, reverse=True) == list(range(60, 40, -1))
+    pothole, through_gin = run("坑洞")
+    assert through_gin and pothole == [7]

@@ -4,6 +4,7 @@ text. Callers pass what the user may see; nothing outside it is returned."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,8 +22,16 @@ MAX_LIMIT = 100
 MAX_OFFSET = 1000
 # How many matches, the newest first, are ranked (see `search`).
 CANDIDATES = 1000
-# On PostgreSQL, how many of the newest rows are read first for them.
+# On PostgreSQL, how many of the newest rows are read first for them, and how many
+# at most when the words are common overall but rare among the newest rows.
 WINDOW = 10 * CANDIDATES
+DEEP_WINDOW = 5 * WINDOW
+# Above this many matches, reading every match through the GIN index costs more
+# than reading back through DEEP_WINDOW rows (about 3 µs a match there, 1.3 µs a
+# row here, on the bench machine).
+GIN_MATCHES = 15_000
+# How long a process keeps ANALYZE's lexeme statistics before reading them again.
+STATISTICS_SECONDS = 300.0
 SNIPPET_CHARS = 90
 # bm25 column weights on SQLite and the matching tsvector weights on PostgreSQL
 # (title A = 1.0, text D = 0.1).
@@ -213,10 +222,7 @@ class _PostgreSQL:
         wanted: int,
     ) -> list[tuple[Any, ...]]:
         words = tsquery(phrases)
-        match = f"({words})"
-        if agency_terms:
-            match += " & (" + " | ".join(f"'{t}'" for t in agency_terms) + ")"
-        ids = self._candidates(source, match, wanted)
+        ids = self._candidates(source, phrases, agency_terms, wanted)
         if not ids:
             return []
         where, params = _expiry(expiry)
@@ -228,33 +234,59 @@ class _PostgreSQL:
         )
         return _fetch(sql, [words, ids, *params, wanted])
 
-    def _candidates(self, source: str, match: str, wanted: int) -> list[int]:
-        """The ids of at most CANDIDATES matches, the newest first. First among the
-        newest WINDOW rows, read backwards by key: cheap, whatever the words. Only
-        when that does not fill the page, through the GIN index over all rows
-        (the words are then rare, so that is cheap too). The planner is kept off a
-        sequential scan there: words and source or agency are correlated in ways
-        its estimates miss (1999 is in most articles and in few petitions)."""
-        recent = _fetch(
-            "SELECT w.id FROM (SELECT id, vector FROM search_document WHERE source = %s "
-            "ORDER BY object_id DESC LIMIT %s) w "
-            "WHERE w.vector @@ CAST(%s AS tsquery) LIMIT %s",
-            [source, WINDOW, match, CANDIDATES],
-        )
+    def _candidates(
+        self, source: str, phrases: list[Phrase], agency_terms: list[str], wanted: int
+    ) -> list[int]:
+        """The ids of at most CANDIDATES matches, the newest first.
+
+        First among the newest WINDOW rows, read backwards by key: cheap, whatever
+        the words. When that does not fill the page, the words are either rare,
+        and the GIN index finds all their rows cheaply, or common overall but not
+        lately (a typhoon week's petitions fill the newest rows), and reading
+        every match through the index would visit a row for each (a hundred
+        thousand at a million petitions: most of a second). An upper bound of the
+        matches, from ANALYZE's statistics (`_LexemeShares`), tells the two apart:
+        above GIN_MATCHES the newest DEEP_WINDOW rows are read first, a bounded
+        cost. ANALYZE reads a sample, so the bound is an estimate, but it takes
+        the words as if each held every row the others hold: it errs high, so the
+        path whose cost grows with the matches is taken for rare words."""
+        match = _match(phrases, agency_terms)
+        recent = self._newest(source, match, WINDOW)
         if len(recent) >= wanted:
-            return [row[0] for row in recent]
+            return recent
+        groups = [[token] for p in phrases for token in p.tokens[: len(p.tokens) - p.prefix]]
+        groups += [agency_terms] if agency_terms else []
+        groups.append([source_lexeme(source)])
+        if _lexeme_shares().most_rows(groups) > GIN_MATCHES:
+            recent = self._newest(source, match, DEEP_WINDOW)
+            if len(recent) >= wanted:
+                return recent
         with transaction.atomic(), connection.cursor() as cursor:
-            # SET LOCAL outlives a savepoint: put it back for the caller's transaction.
+            # The planner is kept off a sequential scan: words and source or agency
+            # are correlated in ways its estimates miss (1999 is in most articles and
+            # in few petitions). SET LOCAL outlives a savepoint: put it back for the
+            # caller's transaction.
             cursor.execute("SET LOCAL enable_seqscan = off")
             try:
-                everywhere = _fetch(
+                found = _fetch(
                     "SELECT id FROM search_document WHERE source = %s "
                     "AND vector @@ CAST(%s AS tsquery) ORDER BY object_id + 0 DESC LIMIT %s",
                     [source, f"({match}) & '{source_lexeme(source)}'", CANDIDATES],
                 )
             finally:
                 cursor.execute("RESET enable_seqscan")
-        return [row[0] for row in everywhere]
+        return [row[0] for row in found]
+
+    @staticmethod
+    def _newest(source: str, match: str, rows: int) -> list[int]:
+        """The matches among the source's newest `rows` rows, up to CANDIDATES."""
+        found = _fetch(
+            "SELECT w.id FROM (SELECT id, vector FROM search_document WHERE source = %s "
+            "ORDER BY object_id DESC LIMIT %s) w "
+            "WHERE w.vector @@ CAST(%s AS tsquery) LIMIT %s",
+            [source, rows, match, CANDIDATES],
+        )
+        return [row[0] for row in found]
 
     def by_ids(
         self,
@@ -274,6 +306,64 @@ class _PostgreSQL:
             f"AND d.vector @@ CAST(%s AS tsquery) AND {where} ORDER BY 5 DESC LIMIT %s"
         )
         return _fetch(sql, [words, *sources, *object_ids, words, *params, wanted])
+
+
+def _match(phrases: list[Phrase], agency_terms: list[str]) -> str:
+    """The words, and one of the agency terms when there are any, as a tsquery."""
+    match = f"({tsquery(phrases)})"
+    if agency_terms:
+        match += " & (" + " | ".join(f"'{t}'" for t in agency_terms) + ")"
+    return match
+
+
+@dataclass(frozen=True)
+class _LexemeShares:
+    """ANALYZE's most common lexemes of the index (PostgreSQL's pg_stats), with the
+    share of rows holding each. A lexeme not listed is held by about the least
+    share listed or fewer. Without statistics every share is taken as 1."""
+
+    shares: dict[str, float]
+    floor: float
+    rows: float
+    read_at: float
+
+    def most_rows(self, groups: list[list[str]]) -> float:
+        """An upper bound of the rows that hold, for every group, one of its
+        lexemes: the rarest group's, each group at most the sum of its shares."""
+        least = min(
+            (min(1.0, sum(self.shares.get(lexeme, self.floor) for lexeme in group))
+             for group in groups),
+            default=1.0,
+        )  # fmt: skip
+        return least * self.rows
+
+
+_shares: _LexemeShares | None = None
+
+
+def _lexeme_shares() -> _LexemeShares:
+    """The statistics, read once every STATISTICS_SECONDS (they change only when
+    the table is analysed, after a reindex or by autovacuum)."""
+    global _shares
+    now = time.monotonic()
+    if _shares is None or now - _shares.read_at > STATISTICS_SECONDS:
+        found = _fetch(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+            "c.reltuples FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname "
+            "AND s.attname = 'vector' AND s.schemaname = current_schema() "
+            "WHERE c.relname = 'search_document' AND c.relnamespace = "
+            "current_schema()::regnamespace",
+            [],
+        )
+        lexemes, freqs, rows = found[0] if found else (None, None, -1)
+        if lexemes and freqs:
+            # The frequencies end with their minimum, maximum and the null share.
+            _shares = _LexemeShares(
+                dict(zip(lexemes, freqs, strict=False)), min(freqs[: len(lexemes)]), rows, now
+            )
+        else:
+            _shares = _LexemeShares({}, 1.0, max(float(rows), 0.0) or float("inf"), now)
+    return _shares
 
 
 def _expiry(expiry: str | None) -> tuple[str, list[Any]]:
