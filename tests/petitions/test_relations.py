@@ -172,3 +172,30 @@ def test_the_case_page_loads_similar_past_cases_from_the_search(client, staff):
     assert partial in html  # loaded by htmx; the link below works without script
     found = client.get(partial.replace("&amp;", "&")).content.decode()
     assert main.item.number in found and later.item.number not in found
+
+
+def test_the_page_lists_merged_and_related_cases_in_a_fixed_number_of_queries(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    main, later = two_lamp_petitions()
+    client.force_login(staff.holly)
+    url = reverse("petitions:petition", args=[main.pk])
+    with CaptureQueriesContext(connection) as alone:
+        client.get(url)
+    extra = [
+        petition(district_key="fengshan", received_at=THURSDAY + timedelta(hours=h)).petition
+        for h in (3, 4, 5)
+    ]
+    petition_merge(petition=later, into=main, by=staff.holly)
+    petition_merge(petition=extra[0], into=main, by=staff.holly)
+    for other in extra[1:]:
+        petition_link(petition=other, other=main, by=staff.holly)
+    with CaptureQueriesContext(connection) as linked:
+        html = client.get(url).content.decode()
+    for case in (later, *extra):
+        case.item.refresh_from_db()
+        assert case.item.number in html and case.subject in html
+    for case in extra[1:]:
+        assert f"{case.item.number}</a> {case.subject} · {case.item.get_status_display()}" in html
+    assert len(linked.captured_queries) == len(alone.captured_queries)
