@@ -235,7 +235,8 @@ def test_words_common_overall_but_not_lately_are_read_back_not_through_the_gin_i
 ):
     """Old rows full of one word, the newest rows about something else (a typhoon
     week): the word is found by reading back through the newest rows, a bounded
-    cost, and a rare word through the GIN index; both give the newest matches."""
+    cost; a rare word, or a word in a source of few rows, through the GIN index.
+    Every way gives the newest matches."""
     from django.db import connection as conn
     from django.test.utils import CaptureQueriesContext
 
@@ -243,22 +244,32 @@ def test_words_common_overall_but_not_lately_are_read_back_not_through_the_gin_i
 
     monkeypatch.setattr(selectors, "WINDOW", 5)
     monkeypatch.setattr(selectors, "DEEP_WINDOW", 200)
-    monkeypatch.setattr(selectors, "GIN_MATCHES", 10)
+    monkeypatch.setattr(selectors, "COMMON_ROWS", 10)
+    monkeypatch.setattr(selectors, "GIN_ROWS", 10)
     monkeypatch.setattr(selectors, "_shares", None)
     for n in range(1, 61):
         put(n, "噪音擾人", "夜間噪音。" + ("道路坑洞。" if n == 7 else ""))
     for n in range(61, 81):
         put(n, "路樹倒塌", "颱風過後路樹倒塌。")
+    # A source of few rows, where the common word is old too.
+    for n in range(1, 9):
+        put(n, "噪音擾人" if n < 3 else "路樹倒塌", source="minor")
     with conn.cursor() as cursor:
         cursor.execute("ANALYZE search_document")
 
-    def run(query):
+    def run(query, source="note"):
+        """The ids found, and which ways were taken."""
         with CaptureQueriesContext(conn) as queries:
-            ids = found(query, limit=20)
-        return ids, any("enable_seqscan" in q["sql"] for q in queries.captured_queries)
+            ids = found(query, limit=20, sources=[source])
+        sql = [q["sql"] for q in queries.captured_queries]
+        ways = {"gin"} if any("enable_seqscan" in one for one in sql) else set()
+        ways |= {"deep"} if any("LIMIT 200)" in one for one in sql) else set()
+        return ids, ways
 
-    noisy, through_gin = run("噪音")
-    assert not through_gin
+    noisy, ways = run("噪音")
+    assert ways == {"deep"}
     assert sorted(noisy, reverse=True) == list(range(60, 40, -1))
-    pothole, through_gin = run("坑洞")
-    assert through_gin and pothole == [7]
+    pothole, ways = run("坑洞")
+    assert ways == {"gin"} and pothole == [7]
+    minor, ways = run("噪音", source="minor")
+    assert ways == {"gin"} and sorted(minor) == [1, 2]

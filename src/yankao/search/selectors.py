@@ -26,10 +26,11 @@ CANDIDATES = 1000
 # at most when the words are common overall but rare among the newest rows.
 WINDOW = 10 * CANDIDATES
 DEEP_WINDOW = 5 * WINDOW
-# Above this many matches, reading every match through the GIN index costs more
-# than reading back through DEEP_WINDOW rows (about 3 µs a match there, 1.3 µs a
-# row here, on the bench machine).
-GIN_MATCHES = 15_000
+# How many matches the GIN index is asked for in any order, to learn whether they
+# are few (each costs about 3 µs there; a row read back costs 1.3 µs), and how
+# many matches make words common enough to be read back for (DEEP_WINDOW rows).
+GIN_ROWS = 3_000
+COMMON_ROWS = 10_000
 # How long a process keeps ANALYZE's lexeme statistics before reading them again.
 STATISTICS_SECONDS = 300.0
 SNIPPET_CHARS = 90
@@ -240,41 +241,54 @@ class _PostgreSQL:
         """The ids of at most CANDIDATES matches, the newest first.
 
         First among the newest WINDOW rows, read backwards by key: cheap, whatever
-        the words. When that does not fill the page, the words are either rare,
-        and the GIN index finds all their rows cheaply, or common overall but not
-        lately (a typhoon week's petitions fill the newest rows), and reading
-        every match through the index would visit a row for each (a hundred
-        thousand at a million petitions: most of a second). An upper bound of the
-        matches, from ANALYZE's statistics (`_LexemeShares`), tells the two apart:
-        above GIN_MATCHES the newest DEEP_WINDOW rows are read first, a bounded
-        cost. ANALYZE reads a sample, so the bound is an estimate, but it takes
-        the words as if each held every row the others hold: it errs high, so the
-        path whose cost grows with the matches is taken for rare words."""
+        the words. When that does not fill the page, the words are rare, or rare
+        in this source (a petition's words in the articles) or among what the user
+        may see, or common but not lately (a typhoon week's petitions fill the
+        newest rows). The GIN index answers the first cases cheaply, but for the
+        last it would visit a row for every match (a hundred thousand at a million
+        petitions: most of a second), so:
+
+        - in a source of most rows, when ANALYZE's statistics (`_LexemeShares`)
+          count more than COMMON_ROWS rows for the words, they are common: the
+          newest DEEP_WINDOW rows are read first, a bounded cost;
+        - otherwise the GIN index is asked for up to GIN_ROWS matches in any
+          order: when it has no more, those are all the matches;
+        - then the deep window, if not read yet, and at last every match through
+          the GIN index, newest first."""
         match = _match(phrases, agency_terms)
         recent = self._newest(source, match, WINDOW)
         if len(recent) >= wanted:
             return recent
-        groups = [[token] for p in phrases for token in p.tokens[: len(p.tokens) - p.prefix]]
-        groups += [agency_terms] if agency_terms else []
-        groups.append([source_lexeme(source)])
-        if _lexeme_shares().most_rows(groups) > GIN_MATCHES:
+        shares = _lexeme_shares()
+        words = shares.most_rows(
+            [[token] for p in phrases for token in p.tokens[: len(p.tokens) - p.prefix]]
+        )
+        # Words go with sources (a petition's words are rare in the articles), so
+        # the words' own count speaks only for a source of most rows.
+        most_rows = shares.most_rows([[source_lexeme(source)]]) >= shares.rows / 2
+        deep_first = most_rows and words > COMMON_ROWS
+        if deep_first:
             recent = self._newest(source, match, DEEP_WINDOW)
             if len(recent) >= wanted:
                 return recent
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The planner is kept off a sequential scan: words and source or agency
-            # are correlated in ways its estimates miss (1999 is in most articles and
-            # in few petitions). SET LOCAL outlives a savepoint: put it back for the
-            # caller's transaction.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            try:
-                found = _fetch(
-                    "SELECT id FROM search_document WHERE source = %s "
-                    "AND vector @@ CAST(%s AS tsquery) ORDER BY object_id + 0 DESC LIMIT %s",
-                    [source, f"({match}) & '{source_lexeme(source)}'", CANDIDATES],
-                )
-            finally:
-                cursor.execute("RESET enable_seqscan")
+        everywhere = f"({match}) & '{source_lexeme(source)}'"
+        if not deep_first:
+            some = _through_gin(
+                "SELECT id, object_id FROM search_document WHERE source = %s "
+                "AND vector @@ CAST(%s AS tsquery) LIMIT %s",
+                [source, everywhere, GIN_ROWS + 1],
+            )
+            if len(some) <= GIN_ROWS:
+                some.sort(key=lambda row: -row[1])
+                return [row[0] for row in some[:CANDIDATES]]
+            recent = self._newest(source, match, DEEP_WINDOW)
+            if len(recent) >= wanted:
+                return recent
+        found = _through_gin(
+            "SELECT id FROM search_document WHERE source = %s "
+            "AND vector @@ CAST(%s AS tsquery) ORDER BY object_id + 0 DESC LIMIT %s",
+            [source, everywhere, CANDIDATES],
+        )
         return [row[0] for row in found]
 
     @staticmethod
@@ -364,6 +378,19 @@ def _lexeme_shares() -> _LexemeShares:
         else:
             _shares = _LexemeShares({}, 1.0, max(float(rows), 0.0) or float("inf"), now)
     return _shares
+
+
+def _through_gin(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """A query through the GIN index. The planner is kept off a sequential scan:
+    words and source or agency are correlated in ways its estimates miss (1999 is
+    in most articles and in few petitions)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # SET LOCAL outlives a savepoint: put it back for the caller's transaction.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            return _fetch(sql, params)
+        finally:
+            cursor.execute("RESET enable_seqscan")
 
 
 def _expiry(expiry: str | None) -> tuple[str, list[Any]]:
