@@ -217,16 +217,12 @@ def test_limit_and_offset_page_through_results(db):
     assert found("噪音", limit=0) == []
 
 
-def test_the_bound_of_matches_takes_the_rarest_group_and_sums_alternatives():
+def test_a_lexeme_not_listed_is_given_the_least_share_listed():
     from yankao.search.selectors import _LexemeShares
 
-    shares = _LexemeShares({"路燈": 0.1, "pw": 0.05, "tr": 0.02, "src": 0.9}, 0.003, 1000, 0)
-    assert shares.most_rows([["路燈"], ["src"]]) == pytest.approx(0.1 * 1000)
-    # Agency terms are alternatives: their shares add up.
-    assert shares.most_rows([["路燈"], ["pw", "tr"], ["src"]]) == pytest.approx(0.07 * 1000)
-    # An unlisted lexeme is held by no more rows than the least listed share.
-    assert shares.most_rows([["路燈"], ["不亮"]]) == pytest.approx(0.003 * 1000)
-    assert shares.most_rows([["a", "b", "c"]]) <= 1000  # never more than every row
+    shares = _LexemeShares({"路燈": 0.1, "src": 0.9}, 0.003, 1000, 0)
+    assert shares.share("路燈") == pytest.approx(0.1)
+    assert shares.share("不亮") == pytest.approx(0.003)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's window and GIN")

@@ -260,19 +260,16 @@ class _PostgreSQL:
         if len(recent) >= wanted:
             return recent
         shares = _lexeme_shares()
-        words = shares.most_rows(
-            [[token] for p in phrases for token in p.tokens[: len(p.tokens) - p.prefix]]
-        )
+        tokens = [token for p in phrases for token in p.tokens[: len(p.tokens) - p.prefix]]
+        words = min(map(shares.share, tokens), default=1.0) * shares.rows
+        everywhere = f"({match}) & '{source_lexeme(source)}'"
         # Words go with sources (a petition's words are rare in the articles), so
         # the words' own count speaks only for a source of most rows.
-        most_rows = shares.most_rows([[source_lexeme(source)]]) >= shares.rows / 2
-        deep_first = most_rows and words > COMMON_ROWS
-        if deep_first:
+        if shares.share(source_lexeme(source)) >= 0.5 and words > COMMON_ROWS:
             recent = self._newest(source, match, DEEP_WINDOW)
             if len(recent) >= wanted:
                 return recent
-        everywhere = f"({match}) & '{source_lexeme(source)}'"
-        if not deep_first:
+        else:
             some = _through_gin(
                 "SELECT id, object_id FROM search_document WHERE source = %s "
                 "AND vector @@ CAST(%s AS tsquery) LIMIT %s",
@@ -333,23 +330,17 @@ def _match(phrases: list[Phrase], agency_terms: list[str]) -> str:
 @dataclass(frozen=True)
 class _LexemeShares:
     """ANALYZE's most common lexemes of the index (PostgreSQL's pg_stats), with the
-    share of rows holding each. A lexeme not listed is held by about the least
-    share listed or fewer. Without statistics every share is taken as 1."""
+    share of rows holding each. Without statistics every share is taken as 1."""
 
     shares: dict[str, float]
     floor: float
     rows: float
     read_at: float
 
-    def most_rows(self, groups: list[list[str]]) -> float:
-        """An upper bound of the rows that hold, for every group, one of its
-        lexemes: the rarest group's, each group at most the sum of its shares."""
-        least = min(
-            (min(1.0, sum(self.shares.get(lexeme, self.floor) for lexeme in group))
-             for group in groups),
-            default=1.0,
-        )  # fmt: skip
-        return least * self.rows
+    def share(self, lexeme: str) -> float:
+        """The share of rows holding the lexeme; for one not listed, the least
+        share listed (it is held by about as many rows or fewer)."""
+        return self.shares.get(lexeme, self.floor)
 
 
 _shares: _LexemeShares | None = None
