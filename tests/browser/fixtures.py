@@ -15,12 +15,13 @@ per database are loaded again here, for each test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests import factories
 from tests.browser.pages import PASSWORD, City, sign_in
@@ -68,17 +69,30 @@ def browser() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    """A fresh browser profile per test, as a Taiwanese desktop browser: it asks for
-    zh-TW, which the platform serves in zh-Hant."""
+# Any address but the live server's (localhost) or 127.0.0.1.
+ELSEWHERE = re.compile(r"^https?://(?!(localhost|127\.0\.0\.1)[:/])")
+
+
+def desktop(browser: Browser, base_url: str) -> BrowserContext:
+    """A fresh browser profile, as a Taiwanese desktop browser: it asks for zh-TW,
+    which the platform serves in zh-Hant. Requests to other sites (the map's tile
+    server) are refused at once: tests have no network, and a server that never
+    answers would hold a page's load event past the timeout."""
     context = browser.new_context(
-        base_url=live_server.url,
+        base_url=base_url,
         locale="zh-TW",
         timezone_id="Asia/Taipei",
         viewport={"width": 1280, "height": 800},
     )
     context.set_default_timeout(TIMEOUT_MS)
+    context.route(ELSEWHERE, lambda route: route.abort())
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser profile per test (`desktop`)."""
+    context = desktop(browser, live_server.url)
     tab = context.new_page()
     # Every page of every browser test must live within the Content Security Policy:
     # a refused inline style or script is a broken feature for a real user.

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.browser.fixtures import desktop
 from tests.browser.pages import City, sign_in
 from tests.factories import agency
 from yankao.accounts.models import User
@@ -45,13 +46,7 @@ def petitions(city: City) -> City:
 def staff_page(browser: Browser, live_server) -> Iterator[Page]:
     """A second browser, for the agency's staff: the citizen's browser never holds
     a staff session."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-TW",
-        timezone_id="Asia/Taipei",
-        viewport={"width": 1280, "height": 800},
-    )
-    context.set_default_timeout(10_000)
+    context = desktop(browser, live_server.url)
     tab = context.new_page()
     yield tab
     context.close()
