@@ -135,3 +135,20 @@ def test_demo_petitions_spike_in_the_typhoon_weeks_with_flooding_matters():
     # Two weeks of 52 hold well over their share (4 %) of the year, mostly water matters.
     assert weeks["storm"] / 200 > 0.12
     assert flooding["storm"] / weeks["storm"] > 2 * flooding["other"] / weeks["other"]
+
+
+def test_the_busiest_handler_works_for_the_agency_with_the_most_open_items(staff):
+    from tests.factories import item
+    from yankao.demo.staff import busiest_handler
+    from yankao.tracking.services import item_accept, item_close
+
+    assert busiest_handler() is None  # nothing open yet
+    for owner in ["pw-maintenance"] * 2 + ["public-works"] * 3:
+        item(owner=owner)
+    assert busiest_handler() == staff.hank  # Public Works: 3 open against 2
+    for _ in range(2):
+        item(owner="pw-maintenance")
+    assert busiest_handler() == staff.holly  # now the Maintenance Office: 4 against 3
+    for one in TrackedItem.objects.filter(owner_agency__key="pw-maintenance"):
+        item_close(item=item_accept(item=one, by=staff.holly), by=staff.holly)
+    assert busiest_handler() == staff.hank  # closed items do not count

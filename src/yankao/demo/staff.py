@@ -6,10 +6,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.organisation.models import Agency
+from yankao.tracking.models import TrackedItem
 
 # Known to everyone who reads this file, so it is set only when YANKAO_DEMO=1.
 DEMO_PASSWORD = "demo-Kaohsiung-1999"  # noqa: S105 - demo mode only
@@ -107,3 +109,24 @@ def agency_staff_create(*, demo_passwords: bool | None = None) -> int:
             user.save()
             created += 1
     return created
+
+
+def busiest_handler() -> User | None:
+    """A handler of the agency with the most open tracked items: the sign-in that
+    shows the demo's worklists fullest (the demo `handler` works for a bureau, and
+    most cases go to the offices under it)."""
+    busiest = (
+        TrackedItem.objects.filter(closed_at__isnull=True)
+        .values("owner_agency")
+        .annotate(open=Count("pk"))
+        .order_by("-open", "owner_agency")
+        .first()
+    )
+    if busiest is None:
+        return None
+    return (
+        User.objects.filter(agency_id=busiest["owner_agency"], role=Role.HANDLER, is_active=True)
+        .select_related("agency")
+        .order_by("pk")
+        .first()
+    )

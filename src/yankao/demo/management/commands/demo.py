@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from yankao.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
+from yankao.demo.staff import DEMO_LOGINS, DEMO_PASSWORD, busiest_handler
 from yankao.organisation.models import Agency
 
 
@@ -44,4 +44,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo sign-in has the password: {DEMO_PASSWORD}")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<18} {login.role:<14} {login.full_name}")
+        self.stdout.write("Every agency has its own: <agency key>-handler, -supervisor.")
+        handler = busiest_handler()
+        if handler is not None and handler.agency is not None:
+            agency, username = handler.agency.name, handler.username
+            self.stdout.write(f"The most open cases are with {agency}: sign in as {username}.")
         self.stdout.write(f"E-mail the platform sends is written to {settings.EMAIL_FOLDER}\n")
