@@ -104,7 +104,7 @@ def _search_rows(database: str, items: int) -> list[dict[str, Any]]:
     from yankao.accounts.models import User
     from yankao.accounts.roles import Role
     from yankao.knowledge.selectors import article_search
-    from yankao.search.cases import similar_cases
+    from yankao.petitions.search import similar_cases
     from yankao.search.models import SearchDocument
 
     agent = User.objects.filter(role=Role.AGENT, is_active=True).order_by("pk").first()

@@ -14,7 +14,7 @@ urlpatterns = [
     path("legal/", include("yankao.legal.urls")),
     path("open311/v2/", include("yankao.open311.urls")),
     path("knowledge/", include("yankao.knowledge.urls")),
-    path("search/", include("yankao.search.urls")),
+    path("search/", include("yankao.petitions.past_cases_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,12 +17,12 @@ from yankao.core.problems import ApiProblem
 from yankao.knowledge import policy
 from yankao.knowledge.models import Article
 from yankao.knowledge.selectors import article_for_user, article_search, is_expired
+from yankao.search.forms import query_text
 from yankao.tracking.api import api_user
 
 router = Router(tags=["knowledge base"])
 
 NOT_FOUND = _("There is no such article, or you may not read it.")
-QUERY_MAX = 200
 
 
 class SearchParams(Schema):
@@ -59,7 +59,7 @@ class ArticleOut(Schema):
 @router.get("/search", response=list[HitOut], summary="Search published articles")
 def search(request: HttpRequest, params: Query[SearchParams]) -> list[dict[str, Any]]:
     user = api_user(request)
-    query = params.q.replace("\x00", "")[:QUERY_MAX]
+    query = query_text(params.q)
     hits = article_search(
         query, user=user, limit=params.limit, include_expired=params.include_expired
     )

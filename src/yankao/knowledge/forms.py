@@ -12,15 +12,12 @@ from yankao.core.forms import ModelChoiceField
 from yankao.knowledge.models import Category
 from yankao.knowledge.services import ArticleFields
 from yankao.organisation.models import Agency
-
-QUERY_MAX = 200
+from yankao.search.forms import QueryField
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
+    q = QueryField(
         label=_("Search the knowledge base"),
-        required=False,
-        max_length=10000,
         widget=forms.SearchInput(
             attrs={
                 "autofocus": True,
@@ -36,10 +33,6 @@ class SearchForm(forms.Form):
         ),
     )
     include_expired = forms.BooleanField(label=_("Include expired articles"), required=False)
-
-    def clean_q(self) -> str:
-        # Longer queries are cut rather than refused: a pasted paragraph still searches.
-        return str(self.cleaned_data.get("q") or "").replace("\x00", "")[:QUERY_MAX]
 
 
 class ArticleForm(forms.Form):

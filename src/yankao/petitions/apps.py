@@ -10,7 +10,10 @@ class PetitionsConfig(AppConfig):
     def ready(self) -> None:
         from yankao.petitions.kinds import PETITION
         from yankao.petitions.reference_cache import connect_signals
+        from yankao.petitions.search import PETITIONS
+        from yankao.search import sources
         from yankao.tracking.kinds import register
 
         register(PETITION)
+        sources.register(PETITIONS)
         connect_signals()

@@ -15,6 +15,7 @@ from yankao.organisation.geography import in_city
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, Channel, Disposition
 from yankao.petitions.selectors import categories_for_choice
+from yankao.search.forms import QueryField
 
 SUBJECT_MAX = 100
 CONTENT_MAX = 4000
@@ -281,3 +282,15 @@ class RatingForm(forms.Form):
         error_messages={"required": _("Choose a score from 1 to 5.")},
     )
     comment = _text(_("Comment (optional)"), 1000, textarea=True)
+
+
+class CaseSearchForm(forms.Form):
+    """The search of similar past cases (/search/cases/)."""
+
+    q = QueryField(
+        label=_("Words from the case"),
+        widget=forms.SearchInput(attrs={"autofocus": True, "autocomplete": "off"}),
+        help_text=_("Every word must appear, for example: 路燈 不亮 三民區."),
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
+    exclude = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

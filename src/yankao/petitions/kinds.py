@@ -27,8 +27,10 @@ def _reply_needs_approval(item: TrackedItem) -> bool:
 
 
 def _on_event(item: TrackedItem, event: ItemEvent) -> None:
-    from yankao.petitions import notifications
+    from yankao.petitions import notifications, search
 
+    if event.action == Action.TRANSFER:
+        search.petition_moved(item)
     notifications.petition_event(item, event)
 
 

@@ -43,6 +43,7 @@ from yankao.petitions.models import (
     PetitionRating,
     RoutingRule,
 )
+from yankao.petitions.search import petition_indexed
 from yankao.petitions.selectors import petition_route
 from yankao.tracking.models import Status, TrackedItem
 from yankao.tracking.services import item_close, item_create, item_note, item_transfer
@@ -242,6 +243,7 @@ def petition_create(
         verification_hash=code_digest(code),
         received_at=item.received_at,
     )
+    petition_indexed(petition)
     _attachments_store(files=attachments, petition=petition, by=by)
     notifications.petition_registered(petition, code)
     if closing_reason:

@@ -6,9 +6,3 @@ class SearchConfig(AppConfig):
     name = "yankao.search"
     label = "search"
     verbose_name = _("Full-text search")
-
-    def ready(self) -> None:
-        from yankao.search import petitions, sources
-
-        sources.register(petitions.PETITIONS)
-        sources.connect_all()

@@ -1,22 +1,29 @@
+"""What every search box shares: a pasted paragraph still searches, cut to the
+length the index reads rather than refused."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 QUERY_MAX = 200
 
 
-class CaseSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Words from the case"),
-        required=False,
-        max_length=10000,
-        widget=forms.SearchInput(attrs={"autofocus": True, "autocomplete": "off"}),
-        help_text=_("Every word must appear, for example: 路燈 不亮 三民區."),
-    )
-    page = forms.IntegerField(required=False, min_value=1, max_value=50, widget=forms.HiddenInput)
-    exclude = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+def query_text(value: Any) -> str:
+    """The words to search for: NUL characters dropped (no database stores them),
+    cut at QUERY_MAX characters."""
+    return str(value or "").replace("\x00", "")[:QUERY_MAX]
 
-    def clean_q(self) -> str:
-        # A pasted letter still searches: cut, do not refuse.
-        return str(self.cleaned_data.get("q") or "").replace("\x00", "")[:QUERY_MAX]
+
+class QueryField(forms.CharField):
+    """A search box's field: optional, and never refused for its length (cut
+    instead, see query_text)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 10000)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        return query_text(super().clean(value))

@@ -1,6 +1,9 @@
-"""The registry of searchable sources. Each source says how to turn its rows into
-index documents, one at a time (on save) and in batches (for `yankao search
-reindex`), so bulk-written rows that never sent a signal are indexed too."""
+"""The registry of searchable sources. Each business registers its own source in
+its AppConfig.ready() and says how to turn its rows into index documents, one at
+a time and in batches (for `yankao search reindex`, which also covers rows written
+in bulk). The index is written by explicit calls from the business services that
+change the text (`search.services.document_index` and friends), never by signals:
+a reader of a service sees every write it makes."""
 
 from __future__ import annotations
 
@@ -39,9 +42,6 @@ class Source:
     batch: Callable[[int, int], Batch]
     # The document for one row, or None to keep it out of the index.
     document: Callable[[Any], Document | None]
-    # Connect signal receivers that index rows as they are saved (in the writer's
-    # transaction); sources whose own services index explicitly leave this empty.
-    connect: Callable[[Source], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,3 @@ def get(key: str) -> Source:
 
 def keys() -> list[str]:
     return sorted(_SOURCES)
-
-
-def connect_all() -> None:
-    for source in _SOURCES.values():
-        if source.connect is not None:
-            source.connect(source)

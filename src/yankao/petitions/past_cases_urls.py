@@ -1,8 +1,8 @@
-"""Search pages, under /search/."""
+"""Similar past cases, under /search/ (the namespace staff links have always used)."""
 
 from django.urls import path
 
-from yankao.search import views
+from yankao.petitions import past_cases as views
 
 app_name = "search"
 urlpatterns = [

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from tests.petitions.factories import petition
 from yankao.demo.bulk_petitions import bulk_petitions_seed
 from yankao.petitions.models import Petition
-from yankao.search.cases import similar_cases
+from yankao.petitions.search import similar_cases
 from yankao.search.models import SearchDocument
 from yankao.search.scope import fts_key
 from yankao.search.selectors import EVERYTHING, search
@@ -149,3 +149,15 @@ def test_the_reindex_command_refuses_an_unknown_source(db):
 
     with pytest.raises(CommandError, match="Unknown source"):
         call_command("search", "reindex", "--source", "nonsense")
+
+
+def test_no_signal_writes_the_index_behind_the_services_back():
+    """The index is written by petition_create and the transfer hook, explicitly;
+    a save of a petition or its item alone sends nothing to the search."""
+    from django.db.models.signals import post_delete, post_save
+
+    from yankao.tracking.models import TrackedItem
+
+    assert not post_save.has_listeners(Petition)
+    assert not post_delete.has_listeners(Petition)
+    assert not post_save.has_listeners(TrackedItem)

@@ -1,5 +1,5 @@
-"""Search pages for staff: similar past cases (petitions), as a page and as a
-fragment other pages can load with htmx."""
+"""Similar past cases (petitions) for staff, as a page and as a fragment other
+pages can load with htmx. Served under /search/ where staff have always found it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yankao.accounts.models import User
-from yankao.search.cases import similar_cases as find_cases
-from yankao.search.forms import CaseSearchForm
+from yankao.petitions.forms import CaseSearchForm
+from yankao.petitions.search import similar_cases as find_cases
 
 PAGE_SIZE = 20
 PARTIAL_SIZE = 5
@@ -46,11 +46,11 @@ def _context(request: HttpRequest, size: int) -> dict[str, object]:
 
 @login_required
 def similar_cases(request: HttpRequest) -> HttpResponse:
-    return render(request, "search/cases.html", _context(request, PAGE_SIZE))
+    return render(request, "petitions/past_cases.html", _context(request, PAGE_SIZE))
 
 
 @login_required
 def similar_cases_partial(request: HttpRequest) -> HttpResponse:
     """The matches alone (no page around them): for the petition page to embed with
     hx-get="/search/cases/partial/?q=…&exclude=<pk>"."""
-    return render(request, "search/_cases.html", _context(request, PARTIAL_SIZE))
+    return render(request, "petitions/_past_cases.html", _context(request, PARTIAL_SIZE))
