@@ -32,6 +32,7 @@ check: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	YANKAO_SECRET_KEY=mypy-only $(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 test: $(TEST_STAMP) check
 	$(BIN)/python -m yankao.core.compile_messages

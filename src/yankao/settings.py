@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "yankao.core.context_processors.capabilities",
+                "yankao.accounts.context_processors.capabilities",
                 "yankao.core.context_processors.maps",
             ],
             "builtins": ["yankao.calendar.templatetags.roc"],
@@ -167,7 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = env_int("YANKAO_LOGIN_FAILURE_LIMIT", 5)

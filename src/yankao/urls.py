@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from yankao.api import api
+from yankao.tracking.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("yankao.core.urls")),
     path("accounts/", include("yankao.accounts.urls")),
     path("tracking/", include("yankao.tracking.urls")),

@@ -12,7 +12,7 @@ def test_staff_sign_in_leads_to_the_worklist(client, staff):
         reverse("accounts:login"), {"username": "hank", "password": "not-used-in-tests"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("home")
 
 
 def test_five_failed_attempts_lock_the_account_even_with_the_right_password(client, staff):
@@ -39,7 +39,7 @@ def test_a_signed_in_request_loads_the_user_with_their_agency_in_one_query(clien
     from django.test.utils import CaptureQueriesContext
 
     client.post(reverse("accounts:login"), {"username": "hank", "password": "not-used-in-tests"})
-    request = client.get(reverse("core:home")).wsgi_request
+    request = client.get(reverse("home")).wsgi_request
     request.session = client.session
     with CaptureQueriesContext(connection) as queries:
         user = get_user(request)
@@ -57,6 +57,6 @@ def test_a_signed_in_request_loads_the_user_with_their_agency_in_one_query(clien
 def test_a_deactivated_user_is_signed_out_on_their_next_request(client, staff):
     client.post(reverse("accounts:login"), {"username": "hank", "password": "not-used-in-tests"})
     User.objects.filter(username="hank").update(is_active=False)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]

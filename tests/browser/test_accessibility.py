@@ -42,7 +42,7 @@ def login_url(city: City) -> str:
 
 
 def worklist_url(city: City) -> str:
-    return reverse("core:home")
+    return reverse("home")
 
 
 def item_url(city: City) -> str:
@@ -83,7 +83,7 @@ def test_the_language_switch_renders_english_and_back(page: Page, city: City, ha
     expect(page.locator(".facts")).to_contain_text("Awaiting acceptance")
     expect(page.locator("summary", has_text="Accept")).to_have_count(1)
 
-    page.goto(reverse("core:home"))  # the choice is kept
+    page.goto(reverse("home"))  # the choice is kept
     expect(page.locator("h1")).to_have_text("Worklist")
     check_page(page, "en")
 
@@ -105,7 +105,7 @@ def test_the_stylesheet_loads_and_hides_the_skip_link_until_focused(
             failed.append(f"{response.status} {response.url}")
 
     page.on("response", record)
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home"))
     assert failed == []
     header = page.locator(".site-header")
     assert header.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(0, 87, 156)"

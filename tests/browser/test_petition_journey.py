@@ -129,7 +129,7 @@ def citizen_writes_and_confirms(page: Page, live_server) -> tuple[str, str]:
 def agency_replies(page: Page, holly: User, number: str, live_server) -> None:
     """Step 2: the Maintenance Office's handler finds the case, accepts and replies."""
     sign_in(page, holly, live_server.url)
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home"))
     expect(page.locator("h1")).to_have_text("待辦案件")
     row = page.locator("table.worklist tbody tr", has=page.get_by_role("link", name=number))
     expect(row).to_have_count(1)

@@ -29,7 +29,7 @@ def test_a_handler_signs_in_by_keyboard_and_sees_the_worklist_in_chinese(
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    assert page.url == live_server.url + reverse("core:home")
+    assert page.url == live_server.url + reverse("home")
     assert page.locator("html").get_attribute("lang") == "zh-Hant-TW"
     expect(page.locator("h1")).to_have_text("待辦案件")
     headers = page.locator("table.worklist thead th").all_inner_texts()
@@ -78,7 +78,7 @@ def test_a_handler_accepts_an_item_by_keyboard_and_the_history_shows_it(
 def test_the_skip_link_is_the_first_stop_and_moves_focus_to_main(
     page: Page, city: City, hank: User
 ) -> None:
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home"))
     page.keyboard.press("Tab")
     assert focus_matches(page, "a.skip-link", "跳到主要內容"), focused(page)
     box = page.locator("a.skip-link").bounding_box()
@@ -95,7 +95,7 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_main(
 def test_a_screenshot_of_the_worklist_shows_the_page(
     page: Page, city: City, hank: User, tmp_path: Path
 ) -> None:
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home"))
     expect(page.locator("h1")).to_have_text("待辦案件")
     path = tmp_path / "worklist.png"
     page.screenshot(path=str(path), full_page=True)

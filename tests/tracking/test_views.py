@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_home_page_needs_a_sign_in(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
@@ -24,7 +24,7 @@ def test_the_worklist_shows_own_items_and_marks_overdue_ones(client, staff):
     fresh = item(received_at=taipei(2026, 12, 20), time_limit=6)
     other = item(owner="water-resources")
     client.force_login(staff.hank)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     assert overdue.number in html and fresh.number in html
     assert other.number not in html
     assert html.index(overdue.number) < html.index(fresh.number)
@@ -36,11 +36,11 @@ def test_the_worklist_costs_the_same_queries_for_5_or_60_items(client, staff):
     for _ in range(5):
         item()
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("core:home"))
+        client.get(reverse("home"))
     for _ in range(55):
         item()
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("core:home"))
+        client.get(reverse("home"))
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
@@ -111,9 +111,9 @@ def test_the_worklist_filters_by_text_and_deadline(client, staff):
     overdue = item(received_at=taipei(2020, 6, 1), time_limit=1)
     fresh = item(received_at=taipei(2026, 12, 20), time_limit=6)
     client.force_login(staff.hank)
-    html = client.get(reverse("core:home"), {"due": "overdue"}).content.decode()
+    html = client.get(reverse("home"), {"due": "overdue"}).content.decode()
     assert overdue.number in html and fresh.number not in html
-    html = client.get(reverse("core:home"), {"q": fresh.number}).content.decode()
+    html = client.get(reverse("home"), {"q": fresh.number}).content.decode()
     assert fresh.number in html and overdue.number not in html
 
 
@@ -122,7 +122,7 @@ def test_a_supervisor_can_narrow_the_worklist_to_a_sub_agency(client, staff):
     sub = item(owner="pw-maintenance")
     client.force_login(staff.sue)
     maintenance = Agency.objects.get(key="pw-maintenance")
-    html = client.get(reverse("core:home"), {"agency": maintenance.pk}).content.decode()
+    html = client.get(reverse("home"), {"agency": maintenance.pk}).content.decode()
     assert sub.number in html and own.number not in html
 
 
@@ -130,7 +130,7 @@ def test_a_handler_cannot_filter_on_an_agency_outside_their_scope(client, staff)
     item(owner="public-works")
     water = Agency.objects.get(key="water-resources")
     client.force_login(staff.hank)
-    response = client.get(reverse("core:home"), {"agency": water.pk})
+    response = client.get(reverse("home"), {"agency": water.pk})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 1  # the invalid filter is ignored
 
@@ -181,7 +181,7 @@ def test_worklist_rows_link_each_item_and_escape_its_title(client, staff):
     tracked = item()
     TrackedItem.objects.filter(pk=tracked.pk).update(title='<img src=x onerror="alert(1)">橋')
     client.force_login(staff.hank)
-    html = client.get(reverse("core:home"), headers={"accept-language": "en"}).content.decode()
+    html = client.get(reverse("home"), headers={"accept-language": "en"}).content.decode()
     body = html[html.index("<tbody>") : html.index("</tbody>")]
     assert f'<a href="{reverse("tracking:item", args=[tracked.pk])}">{tracked.number}</a>' in body
     assert "<img" not in body

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja.responses import Status
 
-from yankao.accounts.models import User
 from yankao.core import clock
 from yankao.core.models import IdempotencyKey
 from yankao.core.problems import ApiProblem
@@ -77,8 +77,8 @@ def idempotency_key(request: HttpRequest) -> str | None:
     return key
 
 
-def _stored(user: User, key: str, fingerprint: str) -> Outcome:
-    record = IdempotencyKey.objects.get(user=user, key=key)
+def _stored(user: AbstractBaseUser, key: str, fingerprint: str) -> Outcome:
+    record = IdempotencyKey.objects.get(user_id=user.pk, key=key)
     if record.fingerprint != fingerprint:
         raise ApiProblem(422, str(KEY_REUSED))
     if record.status_code is None:  # pragma: no cover - rows are only seen committed
@@ -88,16 +88,18 @@ def _stored(user: User, key: str, fingerprint: str) -> Outcome:
 
 @transaction.atomic
 def run_once(
-    *, user: User, key: str, fingerprint: str, operation: Callable[[], Outcome]
+    *, user: AbstractBaseUser, key: str, fingerprint: str, operation: Callable[[], Outcome]
 ) -> Outcome:
     """Run `operation` once per (user, key), in this transaction, or replay the
     outcome stored by the request that ran it."""
     now = clock.now()
-    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=now - KEY_LIFETIME).delete()
+    IdempotencyKey.objects.filter(
+        user_id=user.pk, key=key, created_at__lt=now - KEY_LIFETIME
+    ).delete()
     try:
         with transaction.atomic():
             record = IdempotencyKey.objects.create(
-                user=user, key=key, fingerprint=fingerprint, created_at=now
+                user_id=user.pk, key=key, fingerprint=fingerprint, created_at=now
             )
     except IntegrityError:
         return _stored(user, key, fingerprint)
@@ -112,7 +114,7 @@ def respond_once(
     request: HttpRequest,
     response: HttpResponse,
     *,
-    user: User,
+    user: AbstractBaseUser,
     operation: Callable[[], Outcome],
 ) -> Status[Any]:
     """For a django-ninja endpoint (`response` is its temporal response): run the

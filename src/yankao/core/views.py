@@ -1,12 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from yankao.tracking.views import worklist_context
 
 
 @require_GET
@@ -20,9 +16,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The staff home: the worklist of the user's agency (or scope)."""
-    return render(request, "core/home.html", worklist_context(request))

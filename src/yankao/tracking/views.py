@@ -222,3 +222,9 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(item_page_url(item))
     messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action].label})
     return redirect(item_page_url(item))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The staff home: the worklist of the user's agency (or scope)."""
+    return render(request, "tracking/home.html", worklist_context(request))
