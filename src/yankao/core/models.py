@@ -1,3 +1,5 @@
+import secrets
+from pathlib import PurePath
 from typing import ClassVar
 
 from django.conf import settings
@@ -64,3 +66,38 @@ class PersonalDataAccess(models.Model):
     def __str__(self) -> str:
         looked_at = getattr(self, f"{self.subject}_id", "")
         return f"{self.user_id} {looked_at} {self.at:%Y-%m-%d %H:%M}"
+
+
+def random_file_name(folder: str, filename: str) -> str:
+    """A random name under MEDIA_ROOT/<folder>: the sender's file name never reaches
+    the disk (it is kept in the row), only its suffix."""
+    return f"{folder}/{secrets.token_hex(2)}/{secrets.token_hex(16)}{PurePath(filename).suffix}"
+
+
+class StoredFile(models.Model):
+    """What every business keeps of a checked upload (core.uploads.check_file): the
+    sender's name for it, its type, size and digest, and who sent it when. Each
+    business adds the `file` field (with its own folder) and its own keys."""
+
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    file: models.FileField
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -13,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import (
     FileUploadHandler,
@@ -25,6 +29,11 @@ from django.core.files.uploadhandler import (
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from yankao.core.models import StoredFile
+
+Row = TypeVar("Row", bound="StoredFile")
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -233,3 +242,25 @@ def request_too_large(request: HttpRequest) -> bool:
     except ValueError:
         return True
     return length > MAX_REQUEST_BYTES
+
+
+def files_store(
+    files: Sequence[CheckedFile], *, row: Callable[[], Row], stem: str, by: Any, at: datetime
+) -> list[Row]:
+    """Store checked files, each with the row `row()` makes (its business keys set),
+    under a random name. Call inside the caller's transaction; a file whose row is
+    rolled back stays on disk unreferenced (harmless, and never served: files are
+    served only through their row)."""
+    stored = []
+    for checked in files:
+        one = row()
+        one.original_name = checked.name
+        one.content_type = checked.content_type
+        one.size = checked.size
+        one.sha256 = checked.sha256
+        one.uploaded_at = at
+        one.uploaded_by = by
+        one.file.save(f"{stem}{checked.extension}", ContentFile(checked.content), save=False)
+        one.save()
+        stored.append(one)
+    return stored

@@ -6,9 +6,6 @@ The ticket keeps its own facts next to the engine's tracked item (kind "ticket",
 clock = hours); the class sets the agency and the report-back limit.
 """
 
-import secrets
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -168,11 +165,10 @@ class ReportBack(models.Model):
 
 
 def _photo_path(instance: "TicketPhoto", filename: str) -> str:
-    """A random name under MEDIA_ROOT: the sender's file name never reaches the disk."""
-    return f"dispatch/{secrets.token_hex(2)}/{secrets.token_hex(16)}{PurePath(filename).suffix}"
+    return core_models.random_file_name("dispatch", filename)
 
 
-class TicketPhoto(models.Model):
+class TicketPhoto(core_models.StoredFile):
     """A checked picture (JPEG or PNG, re-encoded without metadata) of the hazard at
     intake, or of the site in a report-back."""
 
@@ -180,23 +176,12 @@ class TicketPhoto(models.Model):
     report_back = models.ForeignKey(
         ReportBack, null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
     )
-    original_name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(_("content type"), max_length=40)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     file = models.FileField(_("file"), upload_to=_photo_path, max_length=200)
-    uploaded_at = models.DateTimeField(_("uploaded at"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("ticket photo")
         verbose_name_plural = _("ticket photos")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class DispatchContact(models.Model):

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ from yankao.accounts.models import User
 from yankao.calendar.roc import roc_year
 from yankao.core import clock
 from yankao.core.numbering import next_value
-from yankao.core.uploads import JPEG, PNG, CheckedFile
+from yankao.core.uploads import JPEG, PNG, CheckedFile, files_store
 from yankao.dispatch import notifications
 from yankao.dispatch.kinds import KIND
 from yankao.dispatch.loading import FILE_NAME, load_classes
@@ -112,22 +111,13 @@ def _check_photos(photos: Sequence[CheckedFile]) -> None:
 def _store_photos(
     *, ticket: Ticket, photos: Sequence[CheckedFile], by: User | None, report: ReportBack | None
 ) -> list[TicketPhoto]:
-    stored = []
-    for checked in photos:
-        photo = TicketPhoto(
-            ticket=ticket,
-            report_back=report,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_at=clock.now(),
-            uploaded_by=by,
-        )
-        photo.file.save(f"photo{checked.extension}", ContentFile(checked.content), save=False)
-        photo.save()
-        stored.append(photo)
-    return stored
+    return files_store(
+        photos,
+        row=lambda: TicketPhoto(ticket=ticket, report_back=report),
+        stem="photo",
+        by=by,
+        at=clock.now(),
+    )
 
 
 def ticket_number(received: datetime) -> str:

@@ -4,9 +4,6 @@ to the engine's tracked item), drafts from the web mailbox awaiting the e-mail
 confirmation, the files attached to either, the petitioner's rating of the reply,
 the reply templates, and the log of every look at a petitioner's personal data."""
 
-import secrets
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -342,11 +339,10 @@ class PersonalDataAccess(core_models.PersonalDataAccess):
 
 
 def _attachment_path(instance: "PetitionAttachment", filename: str) -> str:
-    """A random name under MEDIA_ROOT: the citizen's file name never reaches the disk."""
-    return f"petitions/{secrets.token_hex(2)}/{secrets.token_hex(16)}{PurePath(filename).suffix}"
+    return core_models.random_file_name("petitions", filename)
 
 
-class PetitionAttachment(models.Model):
+class PetitionAttachment(core_models.StoredFile):
     """A checked file (JPEG, PNG or PDF) attached to a petition, or to a mailbox draft
     until its sender confirms it. Images are stored re-encoded, without metadata."""
 
@@ -366,20 +362,7 @@ class PetitionAttachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    original_name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(_("content type"), max_length=40)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
-    uploaded_at = models.DateTimeField(_("uploaded at"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("petition attachment")
@@ -395,9 +378,6 @@ class PetitionAttachment(models.Model):
                 name="petition_attachment_type_allowed",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class PetitionRating(models.Model):

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
@@ -25,7 +24,7 @@ from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short, roc_year
 from yankao.core import clock
 from yankao.core.numbering import next_value, numbered
-from yankao.core.uploads import CheckedFile
+from yankao.core.uploads import CheckedFile, files_store
 from yankao.organisation.models import Agency, District
 from yankao.organisation.services import city_data_dir
 from yankao.petitions import notifications
@@ -399,25 +398,14 @@ def _attachments_store(
     draft: MailboxDraft | None = None,
     by: User | None = None,
 ) -> list[PetitionAttachment]:
-    """Store checked files under random names, each with its row. Call inside the
-    caller's transaction; a file whose row is rolled back stays on disk unreferenced
-    (harmless, and never served: files are served only through their row)."""
-    stored = []
-    for checked in files:
-        attachment = PetitionAttachment(
-            petition=petition,
-            draft=draft,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_at=clock.now(),
-            uploaded_by=by,
-        )
-        attachment.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored
+    """Store checked files, each with its row (see core.uploads.files_store)."""
+    return files_store(
+        files,
+        row=lambda: PetitionAttachment(petition=petition, draft=draft),
+        stem="upload",
+        by=by,
+        at=clock.now(),
+    )
 
 
 def _files_delete_on_commit(names: list[str]) -> None:
