@@ -4,14 +4,12 @@ Each business mounts its own router here; authentication is a bearer token
 (`yankao token create USERNAME`) or, for staff in a browser, their session.
 """
 
-from ninja import NinjaAPI
-
 from yankao.accounts.api_auth import session_auth, token_auth
 from yankao.calendar.api import router as calendar_router
-from yankao.core.problems import install_problem_handlers
+from yankao.core.api import ProblemAPI, install_problem_handlers
 from yankao.tracking.api import router as tracking_router
 
-api = NinjaAPI(
+api = ProblemAPI(
     title="Yankao API",
     version="1",
     description=(

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 from yankao.calendar import services
 from yankao.calendar.roc import format_roc_short, format_roc_short_datetime
 from yankao.calendar.taipei import TAIPEI, to_taipei
-from yankao.core.problems import ApiProblem
+from yankao.core.api import ApiProblem
 
 router = Router(tags=["calendar"])
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
+from yankao.core.api import ApiProblem
 from yankao.core.idempotency import Outcome, idempotency_key, run_once
-from yankao.core.problems import ApiProblem
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.open311 import auth, inputs
 from yankao.open311.catalogue import (
