@@ -15,6 +15,7 @@ from ninja.responses import Status as HttpStatus
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability, Role
+from yankao.calendar.parsing import ApiDay, ApiMoment
 from yankao.calendar.taipei import to_taipei
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.idempotency import Outcome as Kept
@@ -45,7 +46,7 @@ class CallIn(Schema):
         description="The agent's username; required from system accounts, "
         "an agent's own calls need none.",
     )
-    started_at: datetime = Field(..., description="ISO 8601; without an offset, Taipei time.")
+    started_at: ApiMoment = Field(..., description="ISO 8601; without an offset, Taipei time.")
     duration_seconds: int = Field(..., description="0 to 21600.")
     outcome: Outcome
     language: Language = Language.MANDARIN
@@ -187,7 +188,7 @@ def create_call(request: HttpRequest, response: HttpResponse, payload: CallIn) -
 
 
 class CallFilters(Schema):
-    day: date | None = Field(None, description="Taipei day.")
+    day: ApiDay | None = Field(None, description="Taipei day.")
     agent: Text | None = Field(None, max_length=150, description="The agent's username.")
     outcome: Outcome | None = None
     language: Language | None = None
@@ -222,8 +223,8 @@ def list_calls(request: HttpRequest, filters: Query[CallFilters]) -> dict[str, A
 
 
 class Period(Schema):
-    start: date
-    end: date
+    start: ApiDay
+    end: ApiDay
 
 
 class Count(Schema):

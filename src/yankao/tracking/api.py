@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Body, Field, Query, Router, Schema
 
 from yankao.accounts.models import User
+from yankao.calendar.parsing import ApiDay
 from yankao.core import clock
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, keyset_page
 from yankao.tracking.actions import ACTIONS, build_form
@@ -163,8 +164,8 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 @router.get("/statistics", response=StatisticsOut, summary="Figures over the items you may see")
 def statistics(
     request: HttpRequest,
-    start: date | None = None,
-    end: date | None = None,
+    start: ApiDay | None = None,
+    end: ApiDay | None = None,
     kind: str | None = None,
 ) -> dict[str, Any]:
     """Items received or closed from `start` to `end` (both inclusive, Asia/Taipei
