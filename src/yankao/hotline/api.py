@@ -207,7 +207,12 @@ def _reader(request: HttpRequest) -> User:
 CALL_ORDER = ("-started_at", "-pk")
 
 
-@router.get("", response=CallPage, summary="List the calls you may see, newest first")
+@router.get(
+    "",
+    response=CallPage,
+    summary="List the calls you may see, newest first",
+    description="Newest start first (then by id, highest first). Page with `next_cursor`.",
+)
 def list_calls(request: HttpRequest, filters: Query[CallFilters]) -> dict[str, Any]:
     calls = calls_visible_to(_reader(request)).select_related("agent", "item", "transferred_to")
     if filters.day:

@@ -286,7 +286,12 @@ class PetitionFilters(Schema):
 PETITION_ORDER = ("item__due_at", "pk")
 
 
-@router.get("", response=PetitionPage, summary="List the petitions you may see")
+@router.get(
+    "",
+    response=PetitionPage,
+    summary="List the petitions you may see",
+    description="Soonest deadline first (then by id). Page with `next_cursor`.",
+)
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dict[str, Any]:
     now = clock.now()
     petitions = petitions_visible_to(api_user(request)).select_related(

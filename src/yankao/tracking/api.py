@@ -125,7 +125,12 @@ def item_out(item: TrackedItem, now: datetime) -> dict[str, Any]:
 ITEM_ORDER = ("due_at", "pk")
 
 
-@router.get("", response=ItemPage, summary="List the tracked items you may see")
+@router.get(
+    "",
+    response=ItemPage,
+    summary="List the tracked items you may see",
+    description="Soonest deadline first (then by id). Page with `next_cursor`.",
+)
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     now = clock.now()
     items = items_visible_to(api_user(request)).select_related("owner_agency")
