@@ -53,7 +53,7 @@ def test_a_declared_typhoon_day_shows_in_the_api(client: Client) -> None:
     assert (body["is_working_day"], body["note"]) == (False, "颱風停止上班")
 
 
-@pytest.mark.parametrize("day", ["2020-6-20", "20200620", "2020-02-30", "tomorrow"])
+@pytest.mark.parametrize("day", ["2020-6-20", "2020062", "2020-02-30", "2020-W06", "tomorrow"])
 def test_a_malformed_day_is_a_bad_request(client: Client, day: str) -> None:
     problem(get(client, f"/days/{day}"))
 

@@ -13,6 +13,7 @@ from tests.concurrency import at_once, needs_shared_database
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.core import clock
+from yankao.core.api import ApiProblem
 from yankao.core.idempotency import (
     Outcome,
     idempotency_key,
@@ -22,7 +23,6 @@ from yankao.core.idempotency import (
 )
 from yankao.core.models import IdempotencyKey
 from yankao.core.numbering import next_value
-from yankao.core.problems import ApiProblem
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,16 @@
 """
 
 import datetime as dt
-import re
 from datetime import date, datetime, time
 from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from yankao.calendar import services
+from yankao.calendar import parsing, services
 from yankao.calendar.roc import format_roc_short, format_roc_short_datetime
-from yankao.calendar.taipei import TAIPEI, to_taipei
-from yankao.core.problems import ApiProblem
+from yankao.calendar.taipei import to_taipei
+from yankao.core.api import ApiProblem
 
 router = Router(tags=["calendar"])
 
@@ -24,7 +23,6 @@ MAX_WORKING_DAYS = 365
 MAX_HOURS = 2000
 # A plain start date means "received on that day during office hours".
 DATE_ONLY_RECEIPT_TIME = time(9, 0)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class DayOut(Schema):
@@ -46,30 +44,23 @@ class DeadlineOut(Schema):
     due_roc: str = Field(..., examples=["109/06/29 23:59"])
 
 
-def _parse_day(text: str) -> date:
-    if not _ISO_DATE.match(text):
-        raise ApiProblem(400, f"{text!r} is not a date in the form YYYY-MM-DD.")
+def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise ApiProblem(400, f"{text!r} is not a real date: {exc}.") from exc
+        return parsing.parse_api_day(text)
+    except parsing.DateInputError as exc:
+        raise ApiProblem(400, str(exc)) from exc
 
 
-def _parse_start(text: str) -> datetime:
-    value = text.strip()
-    if _ISO_DATE.match(value):
-        return datetime.combine(_parse_day(value), DATE_ONLY_RECEIPT_TIME, tzinfo=TAIPEI)
-    if "T" in value and " " in value:
-        value = value.replace(" ", "+")  # an unencoded "+08:00" arrives as " 08:00"
+def _start(text: str) -> datetime:
+    """The moment `start` names; a plain day, in any of its ISO forms, means
+    received that day at 09:00 (office hours)."""
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ApiProblem(
-            400,
-            f"start {text!r} is not an ISO date (2020-06-18) or datetime "
-            "(2020-06-18T10:00:00+08:00).",
-        ) from exc
-    return to_taipei(moment)
+        found = parsing.parse_api_moment(text)
+        if not isinstance(found, datetime):
+            found = parsing.on_day(found, DATE_ONLY_RECEIPT_TIME)
+    except parsing.DateInputError as exc:
+        raise ApiProblem(400, f"start: {exc}") from exc
+    return to_taipei(found)
 
 
 @router.get(
@@ -77,9 +68,13 @@ def _parse_start(text: str) -> datetime:
     response=DayOut,
     auth=None,
     summary="One day of the official office calendar",
+    description=(
+        "`day` is an ISO 8601 date in any of its forms: 2024-02-07, 20240207, "
+        "2024-W06-3 or 2024-038."
+    ),
 )
 def get_day(request: HttpRequest, day: str) -> DayOut:
-    parsed = _parse_day(day)
+    parsed = _day(day)
     try:
         info = services.day_info(parsed)
     except services.CalendarRangeError as exc:
@@ -100,8 +95,10 @@ def get_day(request: HttpRequest, day: str) -> DayOut:
     exclude_none=True,
     summary="Compute a deadline in working days or clock hours",
     description=(
-        "Give `start` (ISO date or datetime; a naive datetime is Asia/Taipei time, a plain "
-        "date means received that day during office hours) and exactly one of "
+        "Give `start` (ISO 8601 date or date and time; without an offset it is Asia/Taipei "
+        "time; a plain date, in any ISO form such as 2024-02-07, 20240207, 2024-W06-3 or "
+        "2024-038, means received that day at 09:00, during office hours; years 2 to "
+        "9998, else 400) and exactly one of "
         f"`working_days` (0–{MAX_WORKING_DAYS}) or `hours` (0–{MAX_HOURS}). Working-day "
         "deadlines count from the working day after the effective receipt day and end at "
         "23:59:59 Asia/Taipei."
@@ -115,7 +112,7 @@ def get_deadline(
 ) -> DeadlineOut:
     if (working_days is None) == (hours is None):
         raise ApiProblem(400, "Give exactly one of working_days or hours.")
-    moment = _parse_start(start)
+    moment = _start(start)
     try:
         if working_days is not None:
             if not 0 <= working_days <= MAX_WORKING_DAYS:

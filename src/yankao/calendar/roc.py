@@ -1,4 +1,4 @@
-"""ROC (民國) dates: formatting and lenient parsing.
+"""ROC (民國) dates: formatting (parsing is in `yankao.calendar.parsing`).
 
 ROC year = Gregorian year − 1911. Dates are shown as 民國 115 年 11 月 26 日 (long)
 or 115/11/26 (short) and accepted in ROC and ISO forms, with half- or full-width
@@ -7,23 +7,23 @@ digits.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date, datetime
 
+from yankao.calendar.parsing import ROC_OFFSET, parse_date
 from yankao.calendar.taipei import to_taipei
 
-ROC_OFFSET = 1911
-
-_SEPARATED = re.compile(
-    r"^(?P<prefix>(?:中華)?民國)?\s*(?P<sign>-)?(?P<year>\d{1,4})\s*"
-    r"(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})$"
-)
-_CHINESE = re.compile(
-    r"^(?P<prefix>(?:中華)?民國)?\s*(?P<sign>-)?(?P<year>\d{1,4})\s*年\s*"
-    r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日?$"
-)
-_COMPACT = re.compile(r"^(?P<prefix>(?:中華)?民國)?\s*(?P<digits>\d{6,8})$")
+# Parsing lives with every other parser of typed dates; its names stay importable here.
+__all__ = [
+    "ROC_OFFSET",
+    "format_iso_datetime",
+    "format_roc_datetime",
+    "format_roc_long",
+    "format_roc_long_datetime",
+    "format_roc_short",
+    "format_roc_short_datetime",
+    "parse_date",
+    "roc_year",
+]
 
 
 def roc_year(day: date) -> int:
@@ -66,61 +66,6 @@ def format_roc_short_datetime(moment: datetime) -> str:
 def format_iso_datetime(moment: datetime) -> str:
     """2026-11-26 14:30, in Asia/Taipei (the English rendering)."""
     return f"{to_taipei(moment):%Y-%m-%d %H:%M}"
-
-
-def _make(year: int, month: int, day: int, text: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date: {exc}.") from exc
-
-
-def _resolve_year(raw_year: str, *, roc: bool, negative: bool, text: str) -> int:
-    """Gregorian year from the written year: 4 digits without 民國 mean Gregorian."""
-    number = int(raw_year)
-    if not roc and len(raw_year) == 4 and not negative:
-        return number
-    if negative or number < 1:
-        raise ValueError(f"{text!r}: the ROC year must be 1 or later.")
-    return number + ROC_OFFSET
-
-
-def parse_date(text: str) -> date:
-    """Parse an ROC or ISO date.
-
-    Accepted: 115/11/26, 115-11-26, 115.11.26, 1151126, 民國115年11月26日,
-    民國 115 年 11 月 26 日, 2026-11-26, 2026/11/26, 20261126, 2026年11月26日;
-    full-width digits and separators too. Raises ValueError otherwise.
-    """
-    if not isinstance(text, str):
-        raise ValueError(f"Expected a date as text, got {type(text).__name__}.")
-    normal = unicodedata.normalize("NFKC", text).strip()
-    normal = normal.replace("－", "-").replace("—", "-")
-    if not normal:
-        raise ValueError("Enter a date.")
-    for pattern in (_SEPARATED, _CHINESE):
-        match = pattern.match(normal)
-        if match:
-            year = _resolve_year(
-                match["year"],
-                roc=bool(match["prefix"]),
-                negative=bool(match["sign"]),
-                text=text,
-            )
-            return _make(year, int(match["month"]), int(match["day"]), text)
-    match = _COMPACT.match(normal)
-    if match:
-        digits = match["digits"]
-        if len(digits) == 8 and not match["prefix"]:
-            return _make(int(digits[:4]), int(digits[4:6]), int(digits[6:]), text)
-        if len(digits) == 8:
-            raise ValueError(f"{text!r}: an ROC year has at most 3 digits.")
-        year = _resolve_year(digits[:-4], roc=True, negative=False, text=text)
-        return _make(year, int(digits[-4:-2]), int(digits[-2:]), text)
-    raise ValueError(
-        f"{text!r} is not a date. Use an ROC date such as 115/11/26 or an ISO date "
-        "such as 2026-11-26."
-    )
 
 
 def format_roc_datetime(moment: datetime, *, long: bool = False) -> str:

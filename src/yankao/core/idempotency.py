@@ -31,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja.responses import Status
 
 from yankao.core import clock
+from yankao.core.api import ApiProblem
 from yankao.core.models import IdempotencyKey
-from yankao.core.problems import ApiProblem
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -7,20 +7,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
-from pydantic import AfterValidator
 
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short_datetime
 from yankao.core import clock
+from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.idempotency import Outcome, respond_once
-from yankao.core.problems import ApiProblem
 from yankao.dispatch import policy, selectors, services
 from yankao.dispatch.models import Channel, ReportBack, Ticket, TicketClass
 from yankao.organisation.models import District
@@ -30,8 +28,6 @@ from yankao.tracking.api import (
     EventOut,
     ItemOut,
     api_user,
-    decode_cursor,
-    encode_cursor,
     get_item,
     item_out,
 )
@@ -44,15 +40,6 @@ MAY_NOT_ACKNOWLEDGE = _("You may not acknowledge this ticket.")
 MAY_NOT_REPORT = _("You may not report back on this ticket.")
 UNKNOWN_CLASS = _("Unknown dispatch class; see the class codes in the city's list.")
 UNKNOWN_DISTRICT = _("Unknown district key, e.g. fengshan.")
-
-
-def _without_nul(text: str) -> str:
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_without_nul)]
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -125,7 +112,7 @@ class TicketDetailOut(TicketOut):
 
 class TicketPage(Schema):
     items: list[TicketOut]
-    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+    next_cursor: str | None = Field(None, description=CURSOR_DESCRIPTION)
 
 
 class TicketFiltersIn(Schema):
@@ -237,7 +224,16 @@ def create_ticket(
     return respond_once(request, response, user=user, operation=lambda: _register(user, payload))
 
 
-@router.get("", response=TicketPage, summary="List the tickets you may see")
+@router.get(
+    "",
+    response=TicketPage,
+    summary="List the tickets you may see",
+    description=(
+        "Open tickets (the default, and `assigned`, `in_progress`, `overdue`) come "
+        "soonest deadline first; `closed` and `all` come newest first. Page with "
+        "`next_cursor`."
+    ),
+)
 def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[str, Any]:
     now = clock.now()
     chosen = selectors.TicketFilters(status=filters.status or "", overdue=bool(filters.overdue))
@@ -246,15 +242,15 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[
         tickets = tickets.filter(ticket_class__code=filters.ticket_class)
     if filters.district:
         tickets = tickets.filter(district__key=filters.district)
-    if filters.cursor:
-        due, pk = decode_cursor(filters.cursor)
-        tickets = tickets.filter(Q(item__due_at__gt=due) | Q(item__due_at=due, pk__gt=pk))
-    rows = list(tickets[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    page = keyset_page(
+        tickets,
+        ordering=selectors.list_order(chosen),
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
     return {
-        "items": [_ticket_out(ticket, now) for ticket in rows],
-        "next_cursor": encode_cursor(rows[-1].item) if more else None,
+        "items": [_ticket_out(ticket, now) for ticket in page.rows],
+        "next_cursor": page.next_cursor,
     }
 
 

@@ -79,6 +79,12 @@ def lists_open_only(filters: TicketFilters) -> bool:
     return filters.overdue or filters.status in ("", "open", *OPEN_STATUSES)
 
 
+def list_order(filters: TicketFilters) -> tuple[str, ...]:
+    """The list's sort, for its pages and its API cursor alike: open tickets soonest
+    deadline first, history newest first."""
+    return ("item__due_at", "pk") if lists_open_only(filters) else ("-pk",)
+
+
 def dispatcher_list(
     user: User, filters: TicketFilters | None = None, *, now: datetime | None = None
 ) -> QuerySet[Ticket]:
@@ -98,8 +104,7 @@ def dispatcher_list(
         rule &= Q(
             item__status__in=OPEN_STATUSES, reported_back_at__isnull=True, item__due_at__lt=now
         )
-    order = ("item__due_at", "pk") if lists_open_only(filters) else ("-pk",)
-    return Ticket.objects.filter(rule).select_related(*_RELATED).order_by(*order)
+    return Ticket.objects.filter(rule).select_related(*_RELATED).order_by(*list_order(filters))
 
 
 # --- the map ------------------------------------------------------------------------------

@@ -5,23 +5,21 @@ numbers are always masked here."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
-from pydantic import AfterValidator
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability, Role
+from yankao.calendar.parsing import ApiDay, ApiMoment
 from yankao.calendar.taipei import to_taipei
+from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.idempotency import Outcome as Kept
 from yankao.core.idempotency import respond_once
-from yankao.core.problems import ApiProblem
 from yankao.hotline import integrations
 from yankao.hotline.forms import LONGEST_RANGE_DAYS
 from yankao.hotline.masking_view import number as masked_number
@@ -41,15 +39,6 @@ MAY_NOT_RECORD = _("Your role may not record calls.")
 MAY_NOT_READ = _("Your role may not see the call log.")
 
 
-def _without_nul(text: str) -> str:
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_without_nul)]
-
-
 class CallIn(Schema):
     agent: Text | None = Field(
         None,
@@ -57,7 +46,7 @@ class CallIn(Schema):
         description="The agent's username; required from system accounts, "
         "an agent's own calls need none.",
     )
-    started_at: datetime = Field(..., description="ISO 8601; without an offset, Taipei time.")
+    started_at: ApiMoment = Field(..., description="ISO 8601; without an offset, Taipei time.")
     duration_seconds: int = Field(..., description="0 to 21600.")
     outcome: Outcome
     language: Language = Language.MANDARIN
@@ -100,7 +89,7 @@ class CallOut(Schema):
 
 class CallPage(Schema):
     items: list[CallOut]
-    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+    next_cursor: str | None = Field(None, description=CURSOR_DESCRIPTION)
 
 
 def _out(call: Call) -> dict[str, Any]:
@@ -199,7 +188,7 @@ def create_call(request: HttpRequest, response: HttpResponse, payload: CallIn) -
 
 
 class CallFilters(Schema):
-    day: date | None = Field(None, description="Taipei day.")
+    day: ApiDay | None = Field(None, description="Taipei day.")
     agent: Text | None = Field(None, max_length=150, description="The agent's username.")
     outcome: Outcome | None = None
     language: Language | None = None
@@ -214,19 +203,16 @@ def _reader(request: HttpRequest) -> User:
     return user
 
 
-def _cursor(call: Call) -> str:
-    return base64.urlsafe_b64encode(f"{call.started_at.isoformat()}|{call.pk}".encode()).decode()
+# Newest first, as the call list page.
+CALL_ORDER = ("-started_at", "-pk")
 
 
-def _decode(cursor: str) -> tuple[datetime, int]:
-    try:
-        moment, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(moment), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise ApiProblem(400, "The cursor is not valid; start again without it.") from error
-
-
-@router.get("", response=CallPage, summary="List the calls you may see, newest first")
+@router.get(
+    "",
+    response=CallPage,
+    summary="List the calls you may see, newest first",
+    description="Newest start first (then by id, highest first). Page with `next_cursor`.",
+)
 def list_calls(request: HttpRequest, filters: Query[CallFilters]) -> dict[str, Any]:
     calls = calls_visible_to(_reader(request)).select_related("agent", "item", "transferred_to")
     if filters.day:
@@ -237,21 +223,13 @@ def list_calls(request: HttpRequest, filters: Query[CallFilters]) -> dict[str, A
         calls = calls.filter(outcome=filters.outcome)
     if filters.language:
         calls = calls.filter(language=filters.language)
-    if filters.cursor:
-        moment, pk = _decode(filters.cursor)
-        calls = calls.filter(started_at__lte=moment).exclude(started_at=moment, pk__gte=pk)
-    rows = list(calls.order_by("-started_at", "-pk")[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
-    return {
-        "items": [_out(call) for call in rows],
-        "next_cursor": _cursor(rows[-1]) if more else None,
-    }
+    page = keyset_page(calls, ordering=CALL_ORDER, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [_out(call) for call in page.rows], "next_cursor": page.next_cursor}
 
 
 class Period(Schema):
-    start: date
-    end: date
+    start: ApiDay
+    end: ApiDay
 
 
 class Count(Schema):

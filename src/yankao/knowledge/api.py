@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 
-from yankao.core.problems import ApiProblem
+from yankao.core.api import ApiProblem, SearchText
 from yankao.knowledge import policy
 from yankao.knowledge.models import Article
 from yankao.knowledge.selectors import article_for_user, article_search, is_expired
@@ -26,7 +26,7 @@ NOT_FOUND = _("There is no such article, or you may not read it.")
 
 
 class SearchParams(Schema):
-    q: str = Field("", max_length=10000, description="Words to look for, e.g. `路燈 報修`.")
+    q: SearchText = Field("", max_length=10000, description="Words to look for, e.g. `路燈 報修`.")
     limit: int = Field(8, ge=1, le=50)
     include_expired: bool = False
 

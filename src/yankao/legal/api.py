@@ -6,18 +6,17 @@ Errors are RFC 9457 problem documents with messages in the request's language.""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
-from pydantic import AfterValidator
 
 from yankao.calendar.roc import format_roc_short
+from yankao.core.api import ApiProblem, Text
 from yankao.core.idempotency import Outcome, respond_once
-from yankao.core.problems import ApiProblem
 from yankao.legal import policy, services
 from yankao.legal.codes import code_matches
 from yankao.legal.forms import BookingForm
@@ -31,15 +30,6 @@ MAY_NOT_BOOK = _("Your role may not book legal consultations.")
 NO_SESSION = _("There is no such session open for booking.")
 NO_BOOKING = _("No booking matches this number and code.")
 FIELDS_INVALID = _("The booking's fields are not valid.")
-
-
-def _without_nul(text: str) -> str:
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_without_nul)]
 
 
 class VenueOut(Schema):

@@ -17,10 +17,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.http import HttpRequest, QueryDict
 from django.utils import translation
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from yankao.calendar.taipei import TAIPEI
+from yankao.calendar.parsing import DateInputError, OutOfRange, on_day, parse_api_moment
 from yankao.core import clock
 from yankao.core.uploads import JPEG, PNG, AttachmentRefused, CheckedFile, check_file
 from yankao.open311.catalogue import (
@@ -241,24 +240,25 @@ def fingerprint(request: HttpRequest, data: RequestInput) -> str:
 
 
 def _moment(name: str, text: str, *, end: bool) -> datetime | None:
+    """A W3C moment (Asia/Taipei without an offset) or a plain day, which means the
+    whole day: from its start, or up to the start of the next day for end_date."""
     if not text:
         return None
     try:
-        moment = parse_datetime(text)
-        day = None if moment else parse_date(text)
-    except ValueError:
-        moment = day = None
-    if day is not None:
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-    if moment is None:
+        found = parse_api_moment(text)
+        if isinstance(found, datetime):
+            return found
+        return on_day(found + timedelta(days=1) if end else found, time.min)
+    except OutOfRange as error:
+        raise Open311Error(400, f"{name}: {error}") from error
+    except DateInputError as error:
         raise Open311Error(
             400,
             str(
                 _("%(name)s: not a W3C date and time; write e.g. 2026-11-01T00:00:00+08:00.")
                 % {"name": name}
             ),
-        )
-    return moment if moment.tzinfo else moment.replace(tzinfo=TAIPEI)
+        ) from error
 
 
 def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
+from yankao.core.api import ApiProblem
 from yankao.core.idempotency import Outcome, idempotency_key, run_once
-from yankao.core.problems import ApiProblem
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.open311 import auth, inputs
 from yankao.open311.catalogue import (
@@ -46,6 +46,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 NOT_FOUND = _("Not found.")
 UNKNOWN_SERVICE = _("service_code: unknown service %(code)s.")
 UNKNOWN_JURISDICTION = _("jurisdiction_id: unknown jurisdiction %(value)s.")
+# One sentence in one language; the method names are the protocol's own words.
+WRONG_METHOD = _("This address takes only these methods: %(methods)s.")
 
 View = Callable[..., HttpResponse]
 
@@ -62,7 +64,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 if request.method not in methods:
                     raise Open311Error(
                         405,
-                        str(_("Use %(methods)s here.") % {"methods": " or ".join(methods)}),
+                        str(WRONG_METHOD % {"methods": ", ".join(methods)}),
                         headers={"Allow": ", ".join(methods)},
                     )
                 if request.method == "POST":

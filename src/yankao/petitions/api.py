@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django import forms
 from django.db.models import Q
@@ -15,16 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Body, Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
-from pydantic import AfterValidator
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.calendar.roc import format_roc_short
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.forms import fields_shared
 from yankao.core.idempotency import Outcome, respond_once
-from yankao.core.problems import ApiProblem
 from yankao.organisation.models import District
 from yankao.organisation.reference import organisation
 from yankao.petitions import masking
@@ -40,8 +39,6 @@ from yankao.tracking.api import (
     EventOut,
     ItemOut,
     api_user,
-    decode_cursor,
-    encode_cursor,
     get_item,
     item_out,
 )
@@ -54,16 +51,6 @@ MAY_NOT_CREATE = _("Your role may not register petitions.")
 NOT_ROUTED = _("No agency is set to handle this category.")
 NO_SUCH_QUEUED = _("No queued petition with this number is yours to see.")
 FIELDS_INVALID = _("The petition's fields are not valid.")
-
-
-def _without_nul(text: str) -> str:
-    # PostgreSQL cannot store NUL, and no petition needs one: refuse it as input.
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_without_nul)]
 
 
 # --- input ----------------------------------------------------------------------------------
@@ -202,7 +189,7 @@ class PetitionDetailOut(PetitionOut):
 
 class PetitionPage(Schema):
     items: list[PetitionOut]
-    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+    next_cursor: str | None = Field(None, description=CURSOR_DESCRIPTION)
 
 
 class PetitionCreatedOut(Schema):
@@ -295,7 +282,16 @@ class PetitionFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-@router.get("", response=PetitionPage, summary="List the petitions you may see")
+# Soonest deadline first, as the worklist.
+PETITION_ORDER = ("item__due_at", "pk")
+
+
+@router.get(
+    "",
+    response=PetitionPage,
+    summary="List the petitions you may see",
+    description="Soonest deadline first (then by id). Page with `next_cursor`.",
+)
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dict[str, Any]:
     now = clock.now()
     petitions = petitions_visible_to(api_user(request)).select_related(
@@ -316,15 +312,12 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dic
     if filters.q:
         text = filters.q.strip()
         petitions = petitions.filter(Q(item__number__icontains=text) | Q(subject__icontains=text))
-    if filters.cursor:
-        due, pk = decode_cursor(filters.cursor)
-        petitions = petitions.filter(Q(item__due_at__gt=due) | Q(item__due_at=due, pk__gt=pk))
-    rows = list(petitions.order_by("item__due_at", "pk")[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    page = keyset_page(
+        petitions, ordering=PETITION_ORDER, cursor=filters.cursor, limit=filters.limit
+    )
     return {
-        "items": [_petition_out(petition, now) for petition in rows],
-        "next_cursor": encode_cursor(rows[-1].item) if more else None,
+        "items": [_petition_out(petition, now) for petition in page.rows],
+        "next_cursor": page.next_cursor,
     }
 
 

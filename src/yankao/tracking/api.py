@@ -3,22 +3,20 @@ scoped exactly as the pages are (the same selectors and policy)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Body, Field, Query, Router, Schema
 
 from yankao.accounts.models import User
+from yankao.calendar.parsing import ApiDay
 from yankao.core import clock
-from yankao.core.problems import ApiProblem
+from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, keyset_page
 from yankao.tracking.actions import ACTIONS, build_form
 from yankao.tracking.models import OPEN_STATUSES, Status, TrackedItem
 from yankao.tracking.policy import allowed_actions
@@ -71,7 +69,7 @@ class ItemDetailOut(ItemOut):
 
 class ItemPage(Schema):
     items: list[ItemOut]
-    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+    next_cursor: str | None = Field(None, description=CURSOR_DESCRIPTION)
 
 
 class ItemFilters(Schema):
@@ -123,20 +121,16 @@ def item_out(item: TrackedItem, now: datetime) -> dict[str, Any]:
     }
 
 
-def encode_cursor(item: TrackedItem) -> str:
-    raw = f"{item.due_at.isoformat()}|{item.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode()
+# Soonest deadline first, as the worklist.
+ITEM_ORDER = ("due_at", "pk")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        due, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(due), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiProblem(400, "The cursor is not valid; start again without it.") from exc
-
-
-@router.get("", response=ItemPage, summary="List the tracked items you may see")
+@router.get(
+    "",
+    response=ItemPage,
+    summary="List the tracked items you may see",
+    description="Soonest deadline first (then by id). Page with `next_cursor`.",
+)
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     now = clock.now()
     items = items_visible_to(api_user(request)).select_related("owner_agency")
@@ -154,15 +148,10 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, A
         )
     if filters.overdue:
         items = items.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-    if filters.cursor:
-        due, pk = decode_cursor(filters.cursor)
-        items = items.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
-    rows = list(items.order_by("due_at", "pk")[: filters.limit + 1])
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    page = keyset_page(items, ordering=ITEM_ORDER, cursor=filters.cursor, limit=filters.limit)
     return {
-        "items": [item_out(item, now) for item in rows],
-        "next_cursor": encode_cursor(rows[-1]) if more else None,
+        "items": [item_out(item, now) for item in page.rows],
+        "next_cursor": page.next_cursor,
     }
 
 
@@ -180,8 +169,8 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
 @router.get("/statistics", response=StatisticsOut, summary="Figures over the items you may see")
 def statistics(
     request: HttpRequest,
-    start: date | None = None,
-    end: date | None = None,
+    start: ApiDay | None = None,
+    end: ApiDay | None = None,
     kind: str | None = None,
 ) -> dict[str, Any]:
     """Items received or closed from `start` to `end` (both inclusive, Asia/Taipei
