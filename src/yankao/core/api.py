@@ -233,8 +233,11 @@ class SortKey:
         return Q(**{self.path: value})
 
     def not_before(self, value: Any) -> Q | None:
-        """The same rows as `after` plus ties, as one range on this field, so that
-        the database walks an index from the cursor on (NOT NULL fields only)."""
+        """The same rows as `after` plus ties, as one range on this field (NOT NULL
+        fields only). Redundant in logic, but it lets the database start an index
+        walk at the cursor: without it SQLite read the call list's index from the
+        newest call down to the cursor (a scan, 5.4 ms against 3.3 ms at 20,000
+        calls), as the list's own cursor condition had always said it."""
         if self.nullable or value is None:
             return None
         return Q(**{f"{self.path}__lte" if self.descending else f"{self.path}__gte": value})
