@@ -18,13 +18,12 @@ from pydantic import AfterValidator
 
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short_datetime
-from yankao.core import clock
+from yankao.core import clock, masking
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.core.problems import ApiProblem
 from yankao.dispatch import policy, selectors, services
 from yankao.dispatch.models import Channel, ReportBack, Ticket, TicketClass
 from yankao.organisation.models import District
-from yankao.petitions import masking
 from yankao.tracking.api import (
     MAX_PAGE,
     EventOut,
