@@ -16,10 +16,10 @@ from ninja.responses import Status as HttpStatus
 from pydantic import AfterValidator
 
 from yankao.calendar.roc import format_roc_short
+from yankao.core.codes import LEGAL_BOOKING
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.core.problems import ApiProblem
 from yankao.legal import policy, services
-from yankao.legal.codes import code_matches
 from yankao.legal.forms import BookingForm
 from yankao.legal.models import Booking, BookingChannel, Session, Topic, Venue
 from yankao.legal.selectors import Slot, sessions_bookable, venues_open
@@ -237,7 +237,7 @@ def cancel_booking(request: HttpRequest, number: str, payload: CancelIn) -> dict
     user = api_user(request)
     booking = get_object_or_404(Booking.objects.select_related("session__venue"), number=number)
     desk = policy.may_see_personal_data(user, booking.session)
-    if not desk and not (payload.code and code_matches(payload.code, booking.code_digest)):
+    if not desk and not (payload.code and LEGAL_BOOKING.matches(payload.code, booking.code_digest)):
         raise ApiProblem(404, str(NO_BOOKING))
     try:
         booking = services.booking_cancel(booking=booking, by=user if desk else None)

@@ -11,23 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from yankao.calendar.roc import roc_year
 from yankao.core.numbering import next_value
-from yankao.petitions.codes import new_code
-
-_SALT = "yankao.legal.booking-code"
-
-__all__ = ["booking_number", "code_digest", "code_matches", "new_code"]
-
-
-def code_digest(code: str) -> str:
-    return salted_hmac(_SALT, code.strip().upper(), algorithm="sha256").hexdigest()
-
-
-def code_matches(code: str, digest: str) -> bool:
-    return bool(digest) and constant_time_compare(code_digest(code), digest)
 
 
 def booking_number(booked_at: datetime) -> str:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from yankao.accounts.models import User
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
-from yankao.legal.codes import code_matches
+from yankao.core.codes import LEGAL_BOOKING
 from yankao.legal.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -183,7 +183,7 @@ def booking_by_number_and_code(number: str, code: str) -> Booking | None:
         .first()
     )
     digest = booking.code_digest if booking else ""
-    return booking if code_matches(code, digest) else None
+    return booking if LEGAL_BOOKING.matches(code, digest) else None
 
 
 def full_days(venue: Venue, bookable: list[Session], *, now: datetime | None = None) -> list[date]:

@@ -20,8 +20,9 @@ from yankao.accounts.models import User
 from yankao.calendar.services import CalendarRangeError, is_working_day, next_working_day
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.codes import LEGAL_BOOKING, new_code
 from yankao.legal import notifications
-from yankao.legal.codes import booking_number, code_digest, new_code
+from yankao.legal.codes import booking_number
 from yankao.legal.models import (
     ACTIVE_STATUSES,
     Advice,
@@ -426,7 +427,7 @@ def booking_create(
         citizen_email=email.strip(),
         phone_digits=digits,
         language=language,
-        code_digest=code_digest(code),
+        code_digest=LEGAL_BOOKING.digest(code),
         consent_at=now,
         booked_at=now,
         booked_by=by,

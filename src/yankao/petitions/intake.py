@@ -29,9 +29,9 @@ from django.db.models import QuerySet
 
 from yankao.accounts.models import User
 from yankao.core import clock
+from yankao.core.codes import PETITION_VERIFICATION
 from yankao.core.numbering import insert_numbered
 from yankao.organisation.models import District
-from yankao.petitions.codes import code_digest, code_matches
 from yankao.petitions.models import Category, IntakeState, PetitionIntake
 from yankao.petitions.services import (
     CASE_NUMBER_DIGITS,
@@ -111,7 +111,7 @@ def petition_intake_queue(
         submitted_by=by,
         data=data,
         code=code,
-        verification_hash=code_digest(code),
+        verification_hash=PETITION_VERIFICATION.digest(code),
     )
     key, prefix = case_number_parts(received)
     insert_numbered(intake, field="number", key=key, prefix=prefix, digits=CASE_NUMBER_DIGITS)
@@ -228,4 +228,4 @@ def queued_by_number_and_code(number: str, code: str) -> PetitionIntake | None:
         .first()
     )
     stored = intake.verification_hash if intake else ""
-    return intake if code_matches(code, stored) else None
+    return intake if PETITION_VERIFICATION.matches(code, stored) else None

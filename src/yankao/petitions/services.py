@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short, roc_year
 from yankao.core import clock
+from yankao.core.codes import PETITION_VERIFICATION, new_code
 from yankao.core.numbering import next_value, numbered
 from yankao.core.uploads import CheckedFile
 from yankao.organisation.models import Agency, District
 from yankao.organisation.services import city_data_dir
 from yankao.petitions import notifications
-from yankao.petitions.codes import code_digest, new_code
 from yankao.petitions.loading import ReferenceLoadResult, load_reference
 from yankao.petitions.models import (
     AgencyPetitionSettings,
@@ -239,7 +239,7 @@ def petition_create(
         language=language,
         disposition=disposition,
         repeat_of=repeat_of if disposition == Disposition.REPEAT else None,
-        verification_hash=code_digest(code),
+        verification_hash=PETITION_VERIFICATION.digest(code),
         received_at=item.received_at,
     )
     _attachments_store(files=attachments, petition=petition, by=by)
