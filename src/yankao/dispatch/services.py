@@ -15,13 +15,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
-from yankao.calendar.roc import roc_year
 from yankao.core import clock
-from yankao.core.numbering import next_value
+from yankao.core.numbering import TICKET_NUMBERS
 from yankao.core.uploads import JPEG, PNG, CheckedFile
 from yankao.dispatch import notifications
 from yankao.dispatch.kinds import KIND
@@ -130,12 +128,6 @@ def _store_photos(
     return stored
 
 
-def ticket_number(received: datetime) -> str:
-    """派115-000123: the ROC year of receipt and a sequence within that year."""
-    year = roc_year(timezone.localtime(received).date())
-    return f"派{year}-{next_value(f'ticket-{year}'):06d}"
-
-
 def _responsible_agency(ticket_class: TicketClass) -> Agency:
     agency = Agency.objects.filter(key=ticket_class.agency_key, is_active=True).first()
     if agency is None:
@@ -187,7 +179,7 @@ def ticket_create(
     received = received_at or clock.now()
     item = item_create(
         kind=KIND,
-        number=ticket_number(received),
+        number=TICKET_NUMBERS.next(received),
         title=_title(ticket_class, district, address.strip()),
         owner_agency=_responsible_agency(ticket_class),
         by=by,

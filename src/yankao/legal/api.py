@@ -18,6 +18,7 @@ from pydantic import AfterValidator
 from yankao.calendar.roc import format_roc_short
 from yankao.core.codes import LEGAL_BOOKING
 from yankao.core.idempotency import Outcome, respond_once
+from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.core.problems import ApiProblem
 from yankao.legal import policy, services
 from yankao.legal.forms import BookingForm
@@ -235,7 +236,9 @@ def create_booking(
 )
 def cancel_booking(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     user = api_user(request)
-    booking = get_object_or_404(Booking.objects.select_related("session__venue"), number=number)
+    booking = get_object_or_404(
+        Booking.objects.select_related("session__venue"), number=BOOKING_NUMBERS.normalise(number)
+    )
     desk = policy.may_see_personal_data(user, booking.session)
     if not desk and not (payload.code and LEGAL_BOOKING.matches(payload.code, booking.code_digest)):
         raise ApiProblem(404, str(NO_BOOKING))

@@ -178,7 +178,7 @@ class LookUpForm(forms.Form):
     number = forms.CharField(
         label=_("Booking number"),
         max_length=20,
-        error_messages={"required": _("Enter the booking number, for example L1151126-0042.")},
+        error_messages={"required": _("Enter the booking number, for example L1151126-000042.")},
     )
     code = forms.CharField(
         label=_("Private code"),

@@ -21,8 +21,8 @@ from yankao.calendar.services import CalendarRangeError, is_working_day, next_wo
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
 from yankao.core.codes import LEGAL_BOOKING, new_code
+from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.legal import notifications
-from yankao.legal.codes import booking_number
 from yankao.legal.models import (
     ACTIVE_STATUSES,
     Advice,
@@ -416,7 +416,7 @@ def booking_create(
     _check_limit(digits, session)
     code = new_code()
     booking = Booking(
-        number=booking_number(now),
+        number=BOOKING_NUMBERS.next(now),
         session=session,
         slot=slot,
         channel=channel,

@@ -30,13 +30,11 @@ from django.db.models import QuerySet
 from yankao.accounts.models import User
 from yankao.core import clock
 from yankao.core.codes import PETITION_VERIFICATION
-from yankao.core.numbering import insert_numbered
+from yankao.core.numbering import PETITION_NUMBERS
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, IntakeState, PetitionIntake
 from yankao.petitions.services import (
-    CASE_NUMBER_DIGITS,
     PetitionError,
-    case_number_parts,
     new_verification_code,
     petition_create,
 )
@@ -113,8 +111,7 @@ def petition_intake_queue(
         code=code,
         verification_hash=PETITION_VERIFICATION.digest(code),
     )
-    key, prefix = case_number_parts(received)
-    insert_numbered(intake, field="number", key=key, prefix=prefix, digits=CASE_NUMBER_DIGITS)
+    PETITION_NUMBERS.insert(intake, field="number", moment=received)
     transaction.on_commit(_WakeWorker(intake.pk).schedule, robust=True)
     return Queued(intake=intake, code=code)
 
