@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +32,7 @@ from yankao.dispatch.models import (
 )
 from yankao.organisation.geography import city_bounds, in_city
 from yankao.organisation.models import Agency, District
+from yankao.organisation.services import city_data_dir
 from yankao.tracking.models import Action, ItemEvent, Status, TrackedItem
 from yankao.tracking.services import item_accept, item_close, item_create, item_note
 
@@ -54,9 +53,8 @@ class LocationError(DispatchError):
 
 def dispatch_reference_load(city: str | None = None) -> int:
     """Load (or update) the city's dispatch classes from its data folder."""
-    folder = Path(settings.PACKAGE_DIR) / "data" / "cities" / (city or settings.YANKAO_CITY)
     with transaction.atomic():
-        return load_classes(TicketClass, folder / FILE_NAME)
+        return load_classes(TicketClass, city_data_dir(city) / FILE_NAME)
 
 
 # --- checks ------------------------------------------------------------------------------

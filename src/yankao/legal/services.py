@@ -40,6 +40,7 @@ from yankao.legal.models import (
     slot_count_for,
 )
 from yankao.organisation.models import Agency, District
+from yankao.organisation.services import city_data_dir
 
 VENUE_FILE_COLUMNS = ["key", "name", "agency_key", "district_key", "address", "slot_minutes"]
 LONGEST_ROTA_DAYS = 366
@@ -62,11 +63,11 @@ def rule(name: str) -> int:
 # --- reference data ----------------------------------------------------------------------
 
 
-def _venues_file(city: str | None) -> str:
-    from pathlib import Path
+VENUES_FILE = "legal-venues.csv"
 
-    folder = Path(__file__).resolve().parent / "data" / (city or settings.YANKAO_CITY)
-    return str(folder / "venues.csv")
+
+def _venues_file(city: str | None) -> str:
+    return str(city_data_dir(city) / VENUES_FILE)
 
 
 @transaction.atomic
@@ -76,13 +77,13 @@ def venues_load(*, city: str | None = None) -> int:
     with open(_venues_file(city), encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != VENUE_FILE_COLUMNS:
-            raise LegalError(f"venues.csv: expected columns {VENUE_FILE_COLUMNS}")
+            raise LegalError(f"{VENUES_FILE}: expected columns {VENUE_FILE_COLUMNS}")
         rows = list(reader)
     agencies = {a.key: a for a in Agency.objects.filter(key__in=[r["agency_key"] for r in rows])}
     districts = {d.key: d for d in District.objects.all()}
     for order, row in enumerate(rows):
         if row["agency_key"] not in agencies:
-            raise LegalError(f"venues.csv: unknown agency {row['agency_key']!r}")
+            raise LegalError(f"{VENUES_FILE}: unknown agency {row['agency_key']!r}")
         Venue.objects.update_or_create(
             key=row["key"],
             defaults={
