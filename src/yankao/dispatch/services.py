@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
 from yankao.core import clock
+from yankao.core.forms import PointRefused, city_point
 from yankao.core.numbering import TICKET_NUMBERS
 from yankao.core.uploads import JPEG, PNG, CheckedFile
 from yankao.dispatch import notifications
@@ -30,7 +31,6 @@ from yankao.dispatch.models import (
     TicketPersonalDataAccess,
     TicketPhoto,
 )
-from yankao.organisation.geography import city_bounds, in_city
 from yankao.organisation.models import Agency, District
 from yankao.organisation.services import city_data_dir
 from yankao.tracking.models import Action, ItemEvent, Status, TrackedItem
@@ -60,38 +60,13 @@ def dispatch_reference_load(city: str | None = None) -> int:
 # --- checks ------------------------------------------------------------------------------
 
 
-def _decimal(value: object, name: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise LocationError(
-            _("The %(name)s must be a number in decimal degrees, e.g. 22.627.") % {"name": name}
-        ) from None
-    if not number.is_finite():
-        raise LocationError(_("The %(name)s must be a finite number.") % {"name": name})
-    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-
-
 def check_location(latitude: object, longitude: object) -> tuple[Decimal | None, Decimal | None]:
-    """Both coordinates or neither, inside Kaohsiung; the message says what is wrong."""
-    blank = (None, "")
-    if latitude in blank and longitude in blank:
-        return None, None
-    if latitude in blank or longitude in blank:
-        raise LocationError(_("Give both the latitude and the longitude, or neither."))
-    lat = _decimal(latitude, str(_("latitude")))
-    lon = _decimal(longitude, str(_("longitude")))
-    if not in_city(lat, lon):
-        south, west, north, east = city_bounds()
-        raise LocationError(
-            _(
-                "The point %(lat)s, %(lon)s is outside Kaohsiung City (latitude "
-                "%(south)s to %(north)s, longitude %(west)s to %(east)s). Check the "
-                "pin or the numbers: latitude comes first."
-            )
-            % {"lat": lat, "lon": lon, "south": south, "north": north, "west": west, "east": east}
-        )
-    return lat, lon
+    """Both coordinates or neither, inside the city (core.forms.city_point); the
+    message says what is wrong."""
+    try:
+        return city_point(latitude, longitude)
+    except PointRefused as refused:
+        raise LocationError(refused.message) from None
 
 
 def _check_photos(photos: Sequence[CheckedFile]) -> None:

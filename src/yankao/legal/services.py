@@ -7,7 +7,6 @@ pages, the staff desk and the API cannot disagree."""
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,7 @@ from yankao.calendar.services import CalendarRangeError, is_working_day, next_wo
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
 from yankao.core.codes import LEGAL_BOOKING, new_code
+from yankao.core.forms import phone_digits, phone_is_valid
 from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.legal import notifications
 from yankao.legal.models import (
@@ -44,7 +44,6 @@ from yankao.organisation.services import city_data_dir
 
 VENUE_FILE_COLUMNS = ["key", "name", "agency_key", "district_key", "address", "slot_minutes"]
 LONGEST_ROTA_DAYS = 366
-PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 
 
 class LegalError(Exception):
@@ -303,18 +302,6 @@ class Booked:
 
     booking: Booking
     code: str
-
-
-def phone_digits(phone: str) -> str:
-    """The digits of a phone number, +886 written as the domestic 0."""
-    digits = "".join(char for char in phone if char.isdigit())
-    if phone.strip().startswith("+886") and digits.startswith("886"):
-        digits = "0" + digits[3:]
-    return digits
-
-
-def phone_is_valid(phone: str) -> bool:
-    return bool(PHONE_PATTERN.match(phone.strip())) and 7 <= len(phone_digits(phone)) <= 15
 
 
 def _month(day: date) -> tuple[date, date]:
