@@ -221,7 +221,7 @@ MAP_CENTER = (22.6273, 120.3014)  # Kaohsiung City Hall (Lingya)
 MAP_ZOOM = 12
 # The city's bounding box, "south,west,north,east" in decimal degrees (Kaohsiung's
 # mainland, from 林園 to 桃源): points outside it are refused as a likely slip, on every
-# form and API (yankao.organisation.geography).
+# form and API (yankao.core.geography).
 _bounds = env_str("YANKAO_CITY_BOUNDS", "22.40,120.10,23.50,121.10").split(",")
 try:
     _south, _west, _north, _east = (float(part) for part in _bounds)

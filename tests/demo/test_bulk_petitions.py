@@ -10,10 +10,10 @@ import pytest
 
 from yankao.calendar import services as office_calendar
 from yankao.core import clock
+from yankao.core.numbering import PETITION_NUMBERS
 from yankao.demo import bulk, bulk_petitions
 from yankao.petitions.models import Petition
 from yankao.petitions.selectors import petition_route
-from yankao.petitions.services import case_number
 from yankao.tracking.models import Outcome, Status, TrackedItem
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_the_real_intake_numbers_after_the_bulk_rows(seeded: list[Petition]) -> 
         key=lambda n: int(n.split("-")[1]),
     )
     with clock.frozen(NOW):
-        following = case_number(NOW)
+        following = PETITION_NUMBERS.next(NOW)
     assert int(following.split("-")[1]) == int(last.split("-")[1]) + 1
     with clock.frozen(NOW):
         bulk_petitions.bulk_petitions_seed(count=10, seed=8)

@@ -33,7 +33,7 @@ def test_a_booking_gets_a_number_and_a_code_the_database_does_not_keep(centre):
     session = factories.session(centre)
     booked = _book(session, slot=2)
     booking = booked.booking
-    assert re.fullmatch(r"L1151102-\d{4}", booking.number)
+    assert re.fullmatch(r"L1151102-\d{6}", booking.number)
     assert re.fullmatch(r"[A-Z2-9]{8}", booked.code)
     assert booked.code not in booking.code_digest
     assert booking.starts == taipei(2026, 11, 10, 15, 0)

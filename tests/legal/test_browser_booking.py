@@ -79,7 +79,7 @@ def test_a_citizen_books_looks_up_and_cancels(page: Page, city: City, session, l
     expect(page.locator("h1")).to_have_text("您的諮詢已預約成功")
     number = page.locator(".booking-ticket .number").nth(0).inner_text().strip()
     code = page.locator(".booking-ticket .number").nth(1).inner_text().strip()
-    assert re.fullmatch(r"L\d{7}-\d{4}", number) and re.fullmatch(r"[A-Z2-9]{8}", code)
+    assert re.fullmatch(r"L\d{7}-\d{6}", number) and re.fullmatch(r"[A-Z2-9]{8}", code)
     booking = Booking.objects.get(number=number)
     assert (booking.slot, booking.topic, booking.citizen_name) == (1, "labour", NAME)
     _accessible(page)

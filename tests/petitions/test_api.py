@@ -15,7 +15,7 @@ from tests.petitions.factories import THURSDAY, petition
 from yankao.accounts.services import token_create
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
-from yankao.petitions.codes import code_matches
+from yankao.core.codes import PETITION_VERIFICATION
 from yankao.petitions.models import Channel, Petition
 from yankao.tracking.models import Status
 
@@ -64,7 +64,7 @@ def test_an_agent_registers_a_petition_and_gets_number_code_agency_and_due_date(
     assert body["id"] == registered.pk
     assert body["number"] == registered.item.number
     assert re.fullmatch(r"\d{7}-\d{6}", body["number"])
-    assert code_matches(body["verification_code"], registered.verification_hash)
+    assert PETITION_VERIFICATION.matches(body["verification_code"], registered.verification_hash)
     assert body["owner_agency"]["key"] == "district-fengshan"
     assert body["due_date"] == to_taipei(registered.item.due_at).date().isoformat()
     assert datetime.fromisoformat(body["due_at"]) == registered.item.due_at

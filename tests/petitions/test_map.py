@@ -33,7 +33,7 @@ def test_a_pin_inside_the_city_survives_the_confirmation_and_shows_on_the_case(c
 @pytest.mark.parametrize(
     ("latitude", "longitude", "message"),
     [
-        ("25.033000", "121.565400", "此位置不在高雄市範圍內"),  # Taipei 101
+        ("25.033000", "121.565400", "不在高雄市範圍內（緯度"),  # Taipei 101: the bounds are named
         ("22.627300", "", "請同時填寫緯度與經度"),
         ("north", "120.3", "請以數字輸入緯度"),
     ],

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from tests.petitions.test_api import URL, bearer, petition_json, post
 from yankao.core import clock
+from yankao.core.codes import PETITION_VERIFICATION
 from yankao.messaging.models import OutboxMessage
 from yankao.petitions import intake as intake_module
 from yankao.petitions.api import prefers_async
-from yankao.petitions.codes import code_matches
 from yankao.petitions.intake import (
     MAX_ATTEMPTS,
     petition_intake_register,
@@ -43,7 +43,7 @@ def test_an_async_create_answers_202_with_number_code_and_where_to_follow_it(cli
     assert body["status_url"] == reverse("api_v1:petition_queued", args=[intake.number])
     assert body["number"] == intake.number
     assert body["state"] == "queued"
-    assert code_matches(body["verification_code"], intake.verification_hash)
+    assert PETITION_VERIFICATION.matches(body["verification_code"], intake.verification_hash)
     # Accepted, not yet registered: no petition, no tracked item, no notice.
     assert not Petition.objects.exists()
     assert not OutboxMessage.objects.exists()
@@ -58,7 +58,7 @@ def test_the_worker_registers_it_with_the_number_code_time_and_actor_it_was_give
     petition = Petition.objects.select_related("item__owner_agency").get()
     queued.refresh_from_db()
     assert petition.item.number == body["number"]
-    assert code_matches(body["verification_code"], petition.verification_hash)
+    assert PETITION_VERIFICATION.matches(body["verification_code"], petition.verification_hash)
     assert petition.item.received_at == queued.received_at
     assert petition.item.owner_agency.key == "district-fengshan"
     assert petition.item.events.get().actor == staff.amy

@@ -28,8 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BeforeValidator
 
 from yankao.calendar.taipei import TAIPEI
-
-ROC_OFFSET = 1911
+from yankao.core.era import ROC_OFFSET
 
 FIRST_DAY = date(2, 1, 1)
 LAST_DAY = date(9998, 12, 31)

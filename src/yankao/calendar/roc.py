@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from yankao.calendar.parsing import ROC_OFFSET, parse_date
+from yankao.calendar.parsing import parse_date
 from yankao.calendar.taipei import to_taipei
+from yankao.core.era import ROC_OFFSET, roc_year
 
 # Parsing lives with every other parser of typed dates; its names stay importable here.
 __all__ = [
@@ -24,13 +25,6 @@ __all__ = [
     "parse_date",
     "roc_year",
 ]
-
-
-def roc_year(day: date) -> int:
-    year = day.year - ROC_OFFSET
-    if year < 1:
-        raise ValueError(f"{day.isoformat()} is before ROC year 1 (1912) and has no ROC date.")
-    return year
 
 
 def _as_date(value: date | datetime) -> date:

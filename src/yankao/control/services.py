@@ -1,13 +1,11 @@
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from yankao.accounts.models import User
-from yankao.calendar.roc import roc_year
 from yankao.control.models import Directive
 from yankao.core import clock
-from yankao.core.numbering import next_value
+from yankao.core.numbering import DIRECTIVE_NUMBERS
 from yankao.organisation.models import Agency
 from yankao.tracking.services import item_create
 
@@ -24,13 +22,11 @@ def directive_create(
     received_at: datetime | None = None,
 ) -> Directive:
     """Register a directive of the mayor and put the responsible agency on the clock.
-    Numbers read 指115-00001: the ROC year and a sequence within it."""
+    Numbers read 指115-000001: the ROC year and a sequence within it."""
     received = received_at or clock.now()
-    year = roc_year(timezone.localtime(received).date())
-    number = f"指{year}-{next_value(f'directive-{year}'):05d}"
     item = item_create(
         kind="directive",
-        number=number,
+        number=DIRECTIVE_NUMBERS.next(received),
         title=title,
         owner_agency=owner_agency,
         by=by,

@@ -1,17 +1,22 @@
-"""Form fields every business uses: text as a person typed it, and uploaded files
-checked by their content (yankao.core.uploads). Messages are whole translatable
-sentences; text is kept as plain text and escaped wherever it is shown."""
+"""Form fields every business uses: text as a person typed it, phone numbers,
+a map point inside the city, and uploaded files checked by their content
+(yankao.core.uploads); the ROC date field is the calendar's
+(yankao.calendar.forms.ROCDateField). Messages are whole translatable sentences;
+text is kept as plain text and escaped wherever it is shown."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.geography import city_bounds
 from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check_file
 
 # Control characters other than tab and line breaks have no place in what people write.
@@ -155,3 +160,148 @@ class ModelChoiceField(forms.ModelChoiceField):
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ListedChoiceIterator
+
+
+# --- phone numbers ----------------------------------------------------------------------------
+
+PHONE_INVALID = _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333.")
+# Digits with the separators people write (07-336-8333, (07) 336 8333, 0912 345 678,
+# +886 912 345 678, an extension after #); 7 to 15 digits once +886 is read as 0:
+# the strictest of the rules the businesses had.
+_PHONE_SHAPE = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
+PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 7, 15
+
+
+def phone_normalised(text: str) -> str:
+    """A phone number as typed, with full-width characters made plain (０９１２ →
+    0912) and spaces trimmed and collapsed; separators are kept as written."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def phone_digits(phone: str) -> str:
+    """The digits of a phone number, +886 written as the domestic 0: the form to
+    compare two numbers by."""
+    phone = phone_normalised(phone)
+    digits = "".join(char for char in phone if char.isdigit())
+    if phone.startswith("+886") and digits.startswith("886"):
+        digits = "0" + digits[3:]
+    return digits
+
+
+def phone_is_valid(phone: str) -> bool:
+    phone = phone_normalised(phone)
+    count = len(phone_digits(phone))
+    return bool(_PHONE_SHAPE.match(phone)) and PHONE_DIGITS_MIN <= count <= PHONE_DIGITS_MAX
+
+
+class PhoneField(forms.CharField):
+    """A Taiwanese phone number (mobile or landline, +886 or not, an extension
+    after #), cleaned to `phone_normalised`."""
+
+    default_error_messages = {"invalid": PHONE_INVALID}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return phone_normalised(super().to_python(value) or "")
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not phone_is_valid(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+# --- a point on the map, inside the city ------------------------------------------------------
+
+LATITUDE_INVALID = _("Enter the latitude as a number, e.g. 22.627300.")
+LONGITUDE_INVALID = _("Enter the longitude as a number, e.g. 120.301400.")
+BOTH_OR_NEITHER = _("Give both the latitude and the longitude, or neither.")
+OUTSIDE_CITY = _(
+    "The point %(lat)s, %(lon)s is outside Kaohsiung City (latitude "
+    "%(south)s to %(north)s, longitude %(west)s to %(east)s). Check the "
+    "pin or the numbers: latitude comes first."
+)
+_MICRODEGREE = Decimal("0.000001")  # about 11 cm: what the models store
+
+
+class PointRefused(ValueError):
+    """A map point refused: `message` fit to show, next to the form field `field`."""
+
+    def __init__(self, message: Any, field: str) -> None:
+        super().__init__(str(message))
+        self.message, self.field = str(message), field
+
+
+def _degrees(value: object, message: Any, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise PointRefused(message, field) from None
+    if not number.is_finite():
+        raise PointRefused(message, field)
+    return number
+
+
+def city_point(latitude: object, longitude: object) -> tuple[Decimal | None, Decimal | None]:
+    """A latitude and longitude as typed (text or numbers): both or neither, in
+    decimal degrees inside the city's bounds (YANKAO_CITY_BOUNDS), to six places.
+    Raises PointRefused naming the field at fault."""
+    blank = (None, "")
+    if latitude in blank and longitude in blank:
+        return None, None
+    if latitude in blank or longitude in blank:
+        raise PointRefused(BOTH_OR_NEITHER, "latitude" if latitude in blank else "longitude")
+    lat = _degrees(latitude, LATITUDE_INVALID, "latitude")
+    lon = _degrees(longitude, LONGITUDE_INVALID, "longitude")
+    south, west, north, east = city_bounds()
+    lat_inside, lon_inside = south <= lat <= north, west <= lon <= east
+    if not (lat_inside and lon_inside):  # checked before rounding: 1e308 cannot be rounded
+        bounds = {"south": south, "north": north, "west": west, "east": east}
+        raise PointRefused(
+            OUTSIDE_CITY % {"lat": lat, "lon": lon, **bounds},
+            "latitude" if not lat_inside else "longitude",
+        )
+    return (
+        lat.quantize(_MICRODEGREE, rounding=ROUND_HALF_UP),
+        lon.quantize(_MICRODEGREE, rounding=ROUND_HALF_UP),
+    )
+
+
+def _coordinate_field(label: Any, help_text: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=40,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+PICK_ON_MAP = _("Click the map to set both, or type them, e.g. 22.627300.")
+LONGITUDE_EXAMPLE = _("e.g. 120.301400.")
+
+
+def latitude_field(help_text: Any = PICK_ON_MAP) -> forms.CharField:
+    """A latitude typed or set by clicking the map beside it (the inputs are the
+    keyboard's way in); checked with the longitude by `clean_city_point`."""
+    return _coordinate_field(_("Latitude"), help_text)
+
+
+def longitude_field(help_text: Any = LONGITUDE_EXAMPLE) -> forms.CharField:
+    return _coordinate_field(_("Longitude"), help_text)
+
+
+def clean_city_point(form: forms.Form, cleaned: dict[str, Any]) -> bool:
+    """In a form's clean(): check its `latitude` and `longitude` together (see
+    city_point) and put them in `cleaned` as decimals, or the error beside the
+    field at fault. False when refused."""
+    try:
+        lat, lon = city_point(cleaned.get("latitude"), cleaned.get("longitude"))
+    except PointRefused as refused:
+        form.add_error(refused.field, refused.message)
+        return False
+    cleaned["latitude"], cleaned["longitude"] = lat, lon
+    return True

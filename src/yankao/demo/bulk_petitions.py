@@ -12,7 +12,7 @@ What is particular to petitions:
   common matters weighted, every other active sub-category now and then); the
   responsible agency is what `petitions.selectors.petition_route` would give, from
   the routing rules read once into memory; the time limit is the category's.
-- Case numbers are those of `petitions.services.case_number` (ROC date of receipt and
+- Case numbers are those of `core.numbering.PETITION_NUMBERS` (ROC date of receipt and
   a sequence through the ROC year), continuing the same counters (`core.Sequence`,
   key `petition-<ROC year>`), which are moved on in each batch's transaction, so the
   real intake keeps numbering after the bulk rows without a clash.
@@ -44,9 +44,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, Model
 
-from yankao.calendar.roc import roc_year
 from yankao.core import clock
 from yankao.core.models import Sequence
+from yankao.core.numbering import PETITION_NUMBERS, WIDTH, numbered
 from yankao.demo import bulk
 from yankao.demo.petitions import CHANNELS, MATTERS, ROADS
 from yankao.demo.staff import GIVEN, SURNAMES
@@ -120,7 +120,7 @@ class Router:
 
 
 class _Numbers:
-    """Case numbers as `services.case_number` makes them, continuing its counters."""
+    """Case numbers as `PETITION_NUMBERS` makes them, continuing its counters."""
 
     def __init__(self, timeline: bulk.Timeline) -> None:
         self.first_day = timeline.start.date()
@@ -135,16 +135,12 @@ class _Numbers:
         found = self.days.get(index)
         if found is None:
             day = self.first_day + timedelta(days=index)
-            year = roc_year(day)
-            found = self.days[index] = (
-                f"petition-{year}",
-                f"{year:03d}{day.month:02d}{day.day:02d}-",
-            )
+            found = self.days[index] = (PETITION_NUMBERS.key(day), PETITION_NUMBERS.prefix(day))
         key, prefix = found
         value = self.counters.get(key, 0) + 1
         self.counters[key] = value
         self.touched.add(key)
-        return f"{prefix}{value:06d}"
+        return numbered(prefix, value, WIDTH)
 
     def moved(self) -> dict[str, int]:
         """The counters moved on since the last call, with their values now (what

@@ -16,13 +16,12 @@ from ninja.responses import Status as HttpStatus
 
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short_datetime
-from yankao.core import clock
+from yankao.core import clock, masking
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.dispatch import policy, selectors, services
 from yankao.dispatch.models import Channel, ReportBack, Ticket, TicketClass
 from yankao.organisation.models import District
-from yankao.petitions import masking
 from yankao.tracking.api import (
     MAX_PAGE,
     EventOut,

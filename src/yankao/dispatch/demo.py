@@ -24,10 +24,10 @@ from django.db.models import F, Model
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
-from yankao.calendar.roc import roc_year
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
 from yankao.core.models import Sequence
+from yankao.core.numbering import TICKET_NUMBERS
 from yankao.dispatch.kinds import KIND, TICKET
 from yankao.dispatch.models import Channel, Ticket, TicketClass
 from yankao.dispatch.services import (
@@ -330,10 +330,9 @@ TICKET_COLUMNS = (
 )
 
 
-def _reserve_numbers(year: int, n: int) -> int:
-    """Move the year's ticket counter on by n (as the intake's next_value would, n
+def _reserve_numbers(key: str, n: int) -> int:
+    """Move a year's ticket counter on by n (as the intake's next_value would, n
     times); returns the first of the reserved values."""
-    key = f"ticket-{year}"
     if Sequence.objects.filter(key=key).update(value=F("value") + n) == 0:
         Sequence.objects.create(key=key, value=n)
     return Sequence.objects.values_list("value", flat=True).get(key=key) - n + 1
@@ -372,12 +371,13 @@ class _Bulk:
 
 
 def _numbers(moments: list[datetime]) -> list[str]:
-    years = [roc_year(to_taipei(moment).date()) for moment in moments]
-    following = {y: _reserve_numbers(y, years.count(y)) for y in sorted(set(years))}
+    days = [to_taipei(moment).date() for moment in moments]
+    keys = [TICKET_NUMBERS.key(day) for day in days]
+    following = {key: _reserve_numbers(key, keys.count(key)) for key in sorted(set(keys))}
     numbers = []
-    for year in years:
-        numbers.append(f"派{year}-{following[year]:06d}")
-        following[year] += 1
+    for day, key in zip(days, keys, strict=True):
+        numbers.append(TICKET_NUMBERS.format(day, following[key]))
+        following[key] += 1
     return numbers
 
 

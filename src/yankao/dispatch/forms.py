@@ -3,7 +3,6 @@ error is shown next to it (includes/field.html links it to the input)."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -14,38 +13,21 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
-from yankao.core.forms import CheckedFilesField, ModelChoiceField
+from yankao.core.forms import (
+    CheckedFilesField,
+    ModelChoiceField,
+    PhoneField,
+    clean_city_point,
+    latitude_field,
+    longitude_field,
+)
 from yankao.core.uploads import JPEG, PNG
 from yankao.dispatch.models import Channel, TicketClass
-from yankao.dispatch.services import LocationError, check_location
 from yankao.organisation.models import District
 from yankao.tracking.models import Status
 
 MAX_PHOTOS = 5
-PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 LONGEST_RANGE_DAYS = 366
-
-
-def _coordinate_field(label: Any, help_text: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=20,
-        required=False,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-
-
-def latitude_field() -> forms.CharField:
-    """A hazard's latitude, typed or set by clicking the map beside it (the inputs
-    are the keyboard's way in); checked with the longitude by the form."""
-    return _coordinate_field(
-        _("Latitude"), _("Click the map to set both, or type them, e.g. 22.627300.")
-    )
-
-
-def longitude_field() -> forms.CharField:
-    return _coordinate_field(_("Longitude"), _("e.g. 120.301400."))
 
 
 class PhotosField(CheckedFilesField):
@@ -100,10 +82,6 @@ def district_from_text(text: str) -> District | None:
     return District.objects.filter(by_name).order_by("sort_order").first()
 
 
-def _location_error(form: forms.Form, error: LocationError) -> None:
-    form.add_error("latitude", str(error))
-
-
 class TicketForm(forms.Form):
     """The dispatcher's intake of a hazard."""
 
@@ -137,12 +115,10 @@ class TicketForm(forms.Form):
     longitude = longitude_field()
     channel = forms.ChoiceField(label=_("Received by"), choices=Channel.choices)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=60, required=False)
-    reporter_phone = forms.CharField(
+    reporter_phone = PhoneField(
         label=_("Reporter's phone"),
-        max_length=30,
         required=False,
         help_text=_("For the agency to call back; shown masked to others."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     photos = PhotosField()
 
@@ -176,27 +152,14 @@ class TicketForm(forms.Form):
             initial["channel"] = query["channel"]
         return initial
 
-    def clean_reporter_phone(self) -> str:
-        phone = str(self.cleaned_data.get("reporter_phone", "")).strip()
-        if phone and (not PHONE_PATTERN.match(phone) or sum(c.isdigit() for c in phone) < 7):
-            raise forms.ValidationError(
-                _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333."),
-                code="invalid",
-            )
-        return phone
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        try:
-            lat, lon = check_location(cleaned.get("latitude"), cleaned.get("longitude"))
-        except LocationError as error:
-            _location_error(self, error)
-        else:
-            cleaned["latitude"], cleaned["longitude"] = lat, lon
-            if lat is None and not cleaned.get("district") and not cleaned.get("address"):
-                self.add_error(
-                    "address", _("Say where the hazard is: a district, an address or a map point.")
-                )
+        placed = clean_city_point(self, cleaned)
+        nowhere = not (cleaned.get("latitude") or cleaned.get("district") or cleaned.get("address"))
+        if placed and nowhere:
+            self.add_error(
+                "address", _("Say where the hazard is: a district, an address or a map point.")
+            )
         return cleaned
 
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
-from yankao.calendar.roc import roc_year
 from yankao.core import clock
-from yankao.core.numbering import next_value
+from yankao.core.forms import PointRefused, city_point
+from yankao.core.numbering import TICKET_NUMBERS
 from yankao.core.uploads import JPEG, PNG, CheckedFile, files_store
 from yankao.dispatch import notifications
 from yankao.dispatch.kinds import KIND
@@ -33,8 +30,8 @@ from yankao.dispatch.models import (
     TicketPersonalDataAccess,
     TicketPhoto,
 )
-from yankao.organisation.geography import city_bounds, in_city
 from yankao.organisation.models import Agency, District
+from yankao.organisation.services import city_data_dir
 from yankao.tracking.models import Action, ItemEvent, Status, TrackedItem
 from yankao.tracking.services import item_accept, item_close, item_create, item_note
 
@@ -55,46 +52,20 @@ class LocationError(DispatchError):
 
 def dispatch_reference_load(city: str | None = None) -> int:
     """Load (or update) the city's dispatch classes from its data folder."""
-    folder = Path(settings.PACKAGE_DIR) / "data" / "cities" / (city or settings.YANKAO_CITY)
     with transaction.atomic():
-        return load_classes(TicketClass, folder / FILE_NAME)
+        return load_classes(TicketClass, city_data_dir(city) / FILE_NAME)
 
 
 # --- checks ------------------------------------------------------------------------------
 
 
-def _decimal(value: object, name: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise LocationError(
-            _("The %(name)s must be a number in decimal degrees, e.g. 22.627.") % {"name": name}
-        ) from None
-    if not number.is_finite():
-        raise LocationError(_("The %(name)s must be a finite number.") % {"name": name})
-    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-
-
 def check_location(latitude: object, longitude: object) -> tuple[Decimal | None, Decimal | None]:
-    """Both coordinates or neither, inside Kaohsiung; the message says what is wrong."""
-    blank = (None, "")
-    if latitude in blank and longitude in blank:
-        return None, None
-    if latitude in blank or longitude in blank:
-        raise LocationError(_("Give both the latitude and the longitude, or neither."))
-    lat = _decimal(latitude, str(_("latitude")))
-    lon = _decimal(longitude, str(_("longitude")))
-    if not in_city(lat, lon):
-        south, west, north, east = city_bounds()
-        raise LocationError(
-            _(
-                "The point %(lat)s, %(lon)s is outside Kaohsiung City (latitude "
-                "%(south)s to %(north)s, longitude %(west)s to %(east)s). Check the "
-                "pin or the numbers: latitude comes first."
-            )
-            % {"lat": lat, "lon": lon, "south": south, "north": north, "west": west, "east": east}
-        )
-    return lat, lon
+    """Both coordinates or neither, inside the city (core.forms.city_point); the
+    message says what is wrong."""
+    try:
+        return city_point(latitude, longitude)
+    except PointRefused as refused:
+        raise LocationError(refused.message) from None
 
 
 def _check_photos(photos: Sequence[CheckedFile]) -> None:
@@ -118,12 +89,6 @@ def _store_photos(
         by=by,
         at=clock.now(),
     )
-
-
-def ticket_number(received: datetime) -> str:
-    """派115-000123: the ROC year of receipt and a sequence within that year."""
-    year = roc_year(timezone.localtime(received).date())
-    return f"派{year}-{next_value(f'ticket-{year}'):06d}"
 
 
 def _responsible_agency(ticket_class: TicketClass) -> Agency:
@@ -177,7 +142,7 @@ def ticket_create(
     received = received_at or clock.now()
     item = item_create(
         kind=KIND,
-        number=ticket_number(received),
+        number=TICKET_NUMBERS.next(received),
         title=_title(ticket_class, district, address.strip()),
         owner_agency=_responsible_agency(ticket_class),
         by=by,

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from yankao.accounts.models import User
 from yankao.calendar.taipei import TAIPEI, to_taipei
-from yankao.core import clock
+from yankao.core import clock, masking
 from yankao.core.exports import FORMATS
 from yankao.core.exports.fonts import FontMissing
 from yankao.core.forms import PersonalDataForm
@@ -40,7 +40,6 @@ from yankao.dispatch.forms import (
 )
 from yankao.dispatch.models import ReportBack, Ticket, TicketPhoto
 from yankao.dispatch.tables import statistics_table
-from yankao.petitions import masking
 from yankao.tracking.models import Action
 from yankao.tracking.services import TrackingError
 from yankao.tracking.views import item_page_context

@@ -17,8 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from yankao.accounts.models import User
 from yankao.calendar.forms import ROCDateField
 from yankao.core import clock
-from yankao.core.forms import ModelChoiceField, PlainTextField, plain_text
-from yankao.dispatch.forms import latitude_field, longitude_field
+from yankao.core.forms import (
+    ModelChoiceField,
+    PlainTextField,
+    latitude_field,
+    longitude_field,
+    plain_text,
+)
 from yankao.hotline import integrations
 from yankao.hotline.models import MAX_DURATION_SECONDS, Language, Outcome
 from yankao.hotline.services import NOTES_MAX, NUMBER_PATTERN, CallFacts

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core.masking import mask_phone
 from yankao.hotline.models import Call
-from yankao.petitions.masking import mask_phone
 
 
 def number(call: Call, *, unmasked: bool = False) -> str:

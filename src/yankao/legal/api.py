@@ -16,9 +16,10 @@ from ninja.responses import Status as HttpStatus
 
 from yankao.calendar.roc import format_roc_short
 from yankao.core.api import ApiProblem, Text
+from yankao.core.codes import LEGAL_BOOKING
 from yankao.core.idempotency import Outcome, respond_once
+from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.legal import policy, services
-from yankao.legal.codes import code_matches
 from yankao.legal.forms import BookingForm
 from yankao.legal.models import Booking, BookingChannel, Session, Topic, Venue
 from yankao.legal.selectors import Slot, sessions_bookable, venues_open
@@ -225,9 +226,11 @@ def create_booking(
 )
 def cancel_booking(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     user = api_user(request)
-    booking = get_object_or_404(Booking.objects.select_related("session__venue"), number=number)
+    booking = get_object_or_404(
+        Booking.objects.select_related("session__venue"), number=BOOKING_NUMBERS.normalise(number)
+    )
     desk = policy.may_see_personal_data(user, booking.session)
-    if not desk and not (payload.code and code_matches(payload.code, booking.code_digest)):
+    if not desk and not (payload.code and LEGAL_BOOKING.matches(payload.code, booking.code_digest)):
         raise ApiProblem(404, str(NO_BOOKING))
     try:
         booking = services.booking_cancel(booking=booking, by=user if desk else None)

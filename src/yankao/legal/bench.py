@@ -19,8 +19,8 @@ from django.db import transaction
 
 from yankao.calendar.taipei import TAIPEI
 from yankao.core import clock
+from yankao.core.codes import LEGAL_BOOKING
 from yankao.legal import services
-from yankao.legal.codes import code_digest
 from yankao.legal.models import Booking, BookingStatus, Session, Topic, Venue
 from yankao.legal.report import monthly_counts
 from yankao.legal.selectors import sessions_bookable
@@ -63,7 +63,7 @@ def legal_bench_seed(*, count: int, today: date, seed: int = 1) -> int:
     )  # the demo city may have booked some already
     slots = [(pk, i, day) for pk, n, day in past for i in range(n) if (pk, i) not in held]
     rng.shuffle(slots)
-    digest = code_digest("BENCHBENCH")
+    digest = LEGAL_BOOKING.digest("BENCHBENCH")
     topics, statuses = Topic.values, [BookingStatus.ATTENDED] * 9 + [BookingStatus.NO_SHOW]
     first_number = Booking.objects.filter(number__startswith="B").count()  # a second run
     rows = []

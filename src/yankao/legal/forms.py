@@ -10,11 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
-from yankao.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from yankao.core.forms import ModelChoiceField, ModelMultipleChoiceField, PhoneField
 from yankao.core.forms import plain_text as _text
 from yankao.legal.models import Advice, BookingChannel, BookingStatus, Lawyer, Topic, Venue
 from yankao.legal.selectors import Slot
-from yankao.legal.services import phone_is_valid
 
 NAME_MAX = 50
 QUESTION_MAX = 500
@@ -43,9 +42,8 @@ class BookingForm(forms.Form):
         },
     )
     name = _text(_("Your name"), NAME_MAX, required=_("Enter your name."))
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Your phone"),
-        max_length=30,
         help_text=_("We call this number if the session changes."),
         error_messages={"required": _("Enter a phone number we can reach you at.")},
     )
@@ -94,15 +92,6 @@ class BookingForm(forms.Form):
     def is_robot(self) -> bool:
         return bool(self.data.get("website"))
 
-    def clean_phone(self) -> str:
-        phone = str(self.cleaned_data.get("phone", "")).strip()
-        if not phone_is_valid(phone):
-            raise forms.ValidationError(
-                _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333."),
-                code="invalid",
-            )
-        return phone
-
 
 class WaitlistForm(forms.Form):
     day = forms.TypedChoiceField(
@@ -114,9 +103,8 @@ class WaitlistForm(forms.Form):
         },
     )
     name = _text(_("Your name"), NAME_MAX, required=_("Enter your name."))
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Your phone"),
-        max_length=30,
         error_messages={"required": _("Enter a phone number we can reach you at.")},
     )
     email = forms.EmailField(
@@ -138,8 +126,6 @@ class WaitlistForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["day"].choices = [("", "—"), *days]  # type: ignore[attr-defined]
 
-    clean_phone = BookingForm.clean_phone
-
 
 class StaffBookingForm(BookingForm):
     """The desk books for a caller: the same fields, the channel, and the consent
@@ -150,9 +136,8 @@ class StaffBookingForm(BookingForm):
         choices=[(c.value, c.label) for c in (BookingChannel.PHONE, BookingChannel.COUNTER)],
     )
     name = _text(_("Citizen's name"), NAME_MAX, required=_("Enter the citizen's name."))
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Citizen's phone"),
-        max_length=30,
         error_messages={"required": _("Enter a phone number we can reach the citizen at.")},
     )
     email = forms.EmailField(
@@ -178,7 +163,7 @@ class LookUpForm(forms.Form):
     number = forms.CharField(
         label=_("Booking number"),
         max_length=20,
-        error_messages={"required": _("Enter the booking number, for example L1151126-0042.")},
+        error_messages={"required": _("Enter the booking number, for example L1151126-000042.")},
     )
     code = forms.CharField(
         label=_("Private code"),
@@ -298,7 +283,7 @@ class LawyerAddForm(forms.Form):
     licence_number = _text(
         _("Licence number"), 40, required=_("Enter the lawyer's licence number.")
     )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
@@ -307,12 +292,3 @@ class LawyerAddForm(forms.Form):
             "invalid": _("Enter a valid e-mail address, for example name@example.com.")
         },
     )
-
-    def clean_phone(self) -> str:
-        phone = str(self.cleaned_data.get("phone", "")).strip()
-        if phone and not phone_is_valid(phone):
-            raise forms.ValidationError(
-                _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333."),
-                code="invalid",
-            )
-        return phone

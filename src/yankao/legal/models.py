@@ -23,7 +23,7 @@ from yankao.core import models as core_models
 
 class Venue(models.Model):
     """A place with free legal consultations: the commission's joint service centre
-    or a district office. Data per city (`legal/data/<city>/venues.csv`)."""
+    or a district office. Data per city (`legal-venues.csv` in the city's data folder)."""
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)

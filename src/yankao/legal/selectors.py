@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from yankao.accounts.models import User
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
-from yankao.legal.codes import code_matches
+from yankao.core.codes import LEGAL_BOOKING
+from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.legal.models import (
     ACTIVE_STATUSES,
     Booking,
@@ -176,14 +177,15 @@ def session_day_sheet(session: Session) -> list[Booking]:
 
 
 def booking_by_number_and_code(number: str, code: str) -> Booking | None:
-    """The public look-up: a booking only for its number with its code."""
+    """The public look-up: a booking only for its number with its code. The number
+    may be typed as it was printed before numbers had six digits (L1151126-0042)."""
     booking = (
-        Booking.objects.filter(number=number.strip().upper())
+        Booking.objects.filter(number=BOOKING_NUMBERS.normalise(number))
         .select_related("session__venue")
         .first()
     )
     digest = booking.code_digest if booking else ""
-    return booking if code_matches(code, digest) else None
+    return booking if LEGAL_BOOKING.matches(code, digest) else None
 
 
 def full_days(venue: Venue, bookable: list[Session], *, now: datetime | None = None) -> list[date]:

@@ -7,7 +7,6 @@ pages, the staff desk and the API cannot disagree."""
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -20,8 +19,10 @@ from yankao.accounts.models import User
 from yankao.calendar.services import CalendarRangeError, is_working_day, next_working_day
 from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.codes import LEGAL_BOOKING, new_code
+from yankao.core.forms import phone_digits, phone_is_valid
+from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.legal import notifications
-from yankao.legal.codes import booking_number, code_digest, new_code
 from yankao.legal.models import (
     ACTIVE_STATUSES,
     Advice,
@@ -39,10 +40,10 @@ from yankao.legal.models import (
     slot_count_for,
 )
 from yankao.organisation.models import Agency, District
+from yankao.organisation.services import city_data_dir
 
 VENUE_FILE_COLUMNS = ["key", "name", "agency_key", "district_key", "address", "slot_minutes"]
 LONGEST_ROTA_DAYS = 366
-PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 
 
 class LegalError(Exception):
@@ -61,11 +62,11 @@ def rule(name: str) -> int:
 # --- reference data ----------------------------------------------------------------------
 
 
-def _venues_file(city: str | None) -> str:
-    from pathlib import Path
+VENUES_FILE = "legal-venues.csv"
 
-    folder = Path(__file__).resolve().parent / "data" / (city or settings.YANKAO_CITY)
-    return str(folder / "venues.csv")
+
+def _venues_file(city: str | None) -> str:
+    return str(city_data_dir(city) / VENUES_FILE)
 
 
 @transaction.atomic
@@ -75,13 +76,13 @@ def venues_load(*, city: str | None = None) -> int:
     with open(_venues_file(city), encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != VENUE_FILE_COLUMNS:
-            raise LegalError(f"venues.csv: expected columns {VENUE_FILE_COLUMNS}")
+            raise LegalError(f"{VENUES_FILE}: expected columns {VENUE_FILE_COLUMNS}")
         rows = list(reader)
     agencies = {a.key: a for a in Agency.objects.filter(key__in=[r["agency_key"] for r in rows])}
     districts = {d.key: d for d in District.objects.all()}
     for order, row in enumerate(rows):
         if row["agency_key"] not in agencies:
-            raise LegalError(f"venues.csv: unknown agency {row['agency_key']!r}")
+            raise LegalError(f"{VENUES_FILE}: unknown agency {row['agency_key']!r}")
         Venue.objects.update_or_create(
             key=row["key"],
             defaults={
@@ -303,18 +304,6 @@ class Booked:
     code: str
 
 
-def phone_digits(phone: str) -> str:
-    """The digits of a phone number, +886 written as the domestic 0."""
-    digits = "".join(char for char in phone if char.isdigit())
-    if phone.strip().startswith("+886") and digits.startswith("886"):
-        digits = "0" + digits[3:]
-    return digits
-
-
-def phone_is_valid(phone: str) -> bool:
-    return bool(PHONE_PATTERN.match(phone.strip())) and 7 <= len(phone_digits(phone)) <= 15
-
-
 def _month(day: date) -> tuple[date, date]:
     first = day.replace(day=1)
     after = (first + timedelta(days=32)).replace(day=1)
@@ -415,7 +404,7 @@ def booking_create(
     _check_limit(digits, session)
     code = new_code()
     booking = Booking(
-        number=booking_number(now),
+        number=BOOKING_NUMBERS.next(now),
         session=session,
         slot=slot,
         channel=channel,
@@ -426,7 +415,7 @@ def booking_create(
         citizen_email=email.strip(),
         phone_digits=digits,
         language=language,
-        code_digest=code_digest(code),
+        code_digest=LEGAL_BOOKING.digest(code),
         consent_at=now,
         booked_at=now,
         booked_by=by,

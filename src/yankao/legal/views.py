@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from yankao.accounts.models import User
 from yankao.calendar.taipei import to_taipei
 from yankao.calendar.templatetags.roc import roc_date
-from yankao.core import clock
+from yankao.core import clock, masking
 from yankao.core.forms import PersonalDataForm
 from yankao.core.ratelimits import public_rate_limited
 from yankao.legal import policy, services
@@ -64,7 +64,6 @@ from yankao.legal.selectors import (
     waitlist_of,
     with_taken,
 )
-from yankao.petitions import masking
 
 
 def _language() -> str:

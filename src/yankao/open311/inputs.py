@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.parsing import DateInputError, OutOfRange, on_day, parse_api_moment
 from yankao.core import clock
+from yankao.core.geography import city_bounds, in_city
 from yankao.core.uploads import JPEG, PNG, AttachmentRefused, CheckedFile, check_file
 from yankao.open311.catalogue import (
     DISTRICT,
@@ -33,7 +34,6 @@ from yankao.open311.catalogue import (
 )
 from yankao.open311.errors import Open311Error
 from yankao.open311.selectors import MAX_PAGE_SIZE, STATUS_Q, RequestFilters
-from yankao.organisation.geography import city_bounds, in_city
 from yankao.organisation.models import District
 
 DESCRIPTION_MAX = 4000

@@ -19,6 +19,10 @@ class AgencyLoadResult:
 
 
 def city_data_dir(city: str | None = None) -> Path:
+    """The folder of a city's data files (agencies, districts, petition categories
+    and routing, dispatch classes, legal venues): the one way every loader finds
+    them. `city` (default: settings.YANKAO_CITY) names a folder the project ships
+    under data/cities/, or is the absolute path of a folder the city keeps itself."""
     return Path(settings.PACKAGE_DIR) / "data" / "cities" / (city or settings.YANKAO_CITY)
 
 

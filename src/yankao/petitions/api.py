@@ -20,13 +20,12 @@ from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.calendar.roc import format_roc_short
 from yankao.calendar.taipei import to_taipei
-from yankao.core import clock
+from yankao.core import clock, masking
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.forms import fields_shared
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.organisation.models import District
 from yankao.organisation.reference import organisation
-from yankao.petitions import masking
 from yankao.petitions.forms import CategoryField, IntakeForm, PetitionFieldsForm
 from yankao.petitions.intake import intake_data, petition_intake_queue
 from yankao.petitions.models import Category, Channel, IntakeState, Petition, PetitionIntake

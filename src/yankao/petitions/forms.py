@@ -4,14 +4,21 @@ escaped wherever it is shown."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yankao.core.forms import CheckedFilesField, ModelChoiceField, PlainTextField, plain_text
-from yankao.organisation.geography import in_city
+from yankao.core.forms import (
+    CheckedFilesField,
+    ModelChoiceField,
+    PhoneField,
+    PlainTextField,
+    clean_city_point,
+    latitude_field,
+    longitude_field,
+    plain_text,
+)
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, Channel, Disposition
 from yankao.petitions.selectors import categories_for_choice
@@ -21,7 +28,6 @@ SUBJECT_MAX = 100
 CONTENT_MAX = 4000
 NAME_MAX = 50
 ADDRESS_MAX = 200
-PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
 
 
 def _text(
@@ -77,21 +83,10 @@ class PetitionFieldsForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the listed districts.")},
     )
     address = _text(_("Address or place"), ADDRESS_MAX)
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        help_text=_("Optional: click the map to set both, or type them, e.g. 22.627300."),
-        error_messages={"invalid": _("Enter the latitude as a number, e.g. 22.627300.")},
+    latitude = latitude_field(
+        _("Optional: click the map to set both, or type them, e.g. 22.627300.")
     )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        error_messages={"invalid": _("Enter the longitude as a number, e.g. 120.301400.")},
-    )
+    longitude = longitude_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,28 +119,8 @@ class PetitionFieldsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
-        if (latitude is None) != (longitude is None):
-            if "latitude" not in self.errors and "longitude" not in self.errors:
-                self.add_error(
-                    "longitude" if longitude is None else "latitude",
-                    _("Give both the latitude and the longitude, or neither."),
-                )
-        elif latitude is not None and longitude is not None and not in_city(latitude, longitude):
-            self.add_error(
-                "latitude",
-                _("That point is outside Kaohsiung City. Check the pin or the numbers."),
-            )
+        clean_city_point(self, cleaned)
         return cleaned
-
-    def clean_phone(self) -> str:
-        phone = str(self.cleaned_data.get("phone", "")).strip()
-        if phone and (not PHONE_PATTERN.match(phone) or sum(c.isdigit() for c in phone) < 7):
-            raise forms.ValidationError(
-                _("Enter a phone number in digits, for example 0912-345-678 or 07-336-8333."),
-                code="invalid",
-            )
-        return phone
 
 
 class MailboxForm(PetitionFieldsForm):
@@ -166,7 +141,7 @@ class MailboxForm(PetitionFieldsForm):
             "invalid": _("Enter a valid e-mail address, for example name@example.com."),
         },
     )
-    phone = forms.CharField(label=_("Your phone"), max_length=30, required=False)
+    phone = PhoneField(label=_("Your phone"), required=False)
     attachments = _attachments(
         _(
             "Up to 5 photos (JPEG, PNG) or PDF documents, 10 MB each. Location and camera "
@@ -194,7 +169,7 @@ class IntakeForm(PetitionFieldsForm):
         ],
     )
     name = _text(_("Petitioner's name"), NAME_MAX)
-    phone = forms.CharField(label=_("Petitioner's phone"), max_length=30, required=False)
+    phone = PhoneField(label=_("Petitioner's phone"), required=False)
     email = forms.EmailField(
         label=_("Petitioner's e-mail"),
         max_length=254,

@@ -29,14 +29,12 @@ from django.db.models import QuerySet
 
 from yankao.accounts.models import User
 from yankao.core import clock
-from yankao.core.numbering import insert_numbered
+from yankao.core.codes import PETITION_VERIFICATION
+from yankao.core.numbering import PETITION_NUMBERS
 from yankao.organisation.models import District
-from yankao.petitions.codes import code_digest, code_matches
 from yankao.petitions.models import Category, IntakeState, PetitionIntake
 from yankao.petitions.services import (
-    CASE_NUMBER_DIGITS,
     PetitionError,
-    case_number_parts,
     new_verification_code,
     petition_create,
 )
@@ -111,10 +109,9 @@ def petition_intake_queue(
         submitted_by=by,
         data=data,
         code=code,
-        verification_hash=code_digest(code),
+        verification_hash=PETITION_VERIFICATION.digest(code),
     )
-    key, prefix = case_number_parts(received)
-    insert_numbered(intake, field="number", key=key, prefix=prefix, digits=CASE_NUMBER_DIGITS)
+    PETITION_NUMBERS.insert(intake, field="number", moment=received)
     transaction.on_commit(_WakeWorker(intake.pk).schedule, robust=True)
     return Queued(intake=intake, code=code)
 
@@ -228,4 +225,4 @@ def queued_by_number_and_code(number: str, code: str) -> PetitionIntake | None:
         .first()
     )
     stored = intake.verification_hash if intake else ""
-    return intake if code_matches(code, stored) else None
+    return intake if PETITION_VERIFICATION.matches(code, stored) else None

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_long
 from yankao.calendar.services import add_working_days
+from yankao.core.codes import PETITION_VERIFICATION
 from yankao.organisation.models import Agency, District
 from yankao.organisation.reference import organisation_holding
-from yankao.petitions.codes import code_matches
 from yankao.petitions.models import (
     Category,
     Petition,
@@ -88,7 +88,7 @@ def petition_by_number_and_code(number: str, code: str) -> Petition | None:
         .first()
     )
     stored = petition.verification_hash if petition else ""
-    return petition if code_matches(code, stored) else None
+    return petition if PETITION_VERIFICATION.matches(code, stored) else None
 
 
 @dataclass(frozen=True)

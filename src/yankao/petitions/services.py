@@ -17,18 +17,18 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
-from yankao.calendar.roc import format_roc_short, roc_year
+from yankao.calendar.roc import format_roc_short
 from yankao.core import clock
-from yankao.core.numbering import next_value, numbered
+from yankao.core.codes import PETITION_VERIFICATION, new_code
+from yankao.core.numbering import PETITION_NUMBERS
 from yankao.core.uploads import CheckedFile, files_store
 from yankao.organisation.models import Agency, District
 from yankao.organisation.services import city_data_dir
 from yankao.petitions import notifications
-from yankao.petitions.codes import code_digest, new_code
 from yankao.petitions.loading import ReferenceLoadResult, load_reference
 from yankao.petitions.models import (
     AgencyPetitionSettings,
@@ -80,23 +80,6 @@ def agency_petition_settings_set(*, agency: Agency, reply_needs_approval: bool) 
 
 
 # --- numbers and codes ---------------------------------------------------------------------
-
-
-CASE_NUMBER_DIGITS = 6
-
-
-def case_number_parts(received_at: datetime) -> tuple[str, str]:
-    """The counter and the prefix of a case number received then (see case_number)."""
-    day = timezone.localtime(received_at).date()
-    year = roc_year(day)
-    return f"petition-{year}", f"{year:03d}{day.month:02d}{day.day:02d}-"
-
-
-def case_number(received_at: datetime) -> str:
-    """1151126-000123: the ROC date of receipt and a sequence that runs through the
-    ROC year. Call inside the registering transaction (see next_value)."""
-    key, prefix = case_number_parts(received_at)
-    return numbered(prefix, next_value(key), CASE_NUMBER_DIGITS)
 
 
 def new_verification_code() -> str:
@@ -214,7 +197,7 @@ def petition_create(
     code = code or new_verification_code()
     item = item_create(
         kind=KIND,
-        number=number or case_number(received),
+        number=number or PETITION_NUMBERS.next(received),
         title=subject,
         owner_agency=owner,
         by=by,
@@ -239,7 +222,7 @@ def petition_create(
         language=language,
         disposition=disposition,
         repeat_of=repeat_of if disposition == Disposition.REPEAT else None,
-        verification_hash=code_digest(code),
+        verification_hash=PETITION_VERIFICATION.digest(code),
         received_at=item.received_at,
     )
     petition_indexed(petition)

@@ -26,12 +26,12 @@ from django.views.decorators.http import require_GET, require_POST
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.calendar.templatetags.roc import roc_short
-from yankao.core import clock, tables
+from yankao.core import clock, masking, tables
 from yankao.core.forms import PersonalDataForm
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.organisation.models import Agency, AgencyLevel
 from yankao.organisation.scoping import agency_in_scope
-from yankao.petitions import masking, services
+from yankao.petitions import services
 from yankao.petitions.duplicates import (
     Suggestion,
     possible_duplicates,

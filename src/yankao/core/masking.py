@@ -1,10 +1,22 @@
-"""Masks for a petitioner's personal data, as shown on staff pages by default:
-李○明, a○○○@example.com, 09xx-xxx-123, 高雄市鳳山區○○○. Masked data is still personal data
-(it is not anonymous), so masking is a minimum-exposure measure, not a licence."""
+"""Masks for a citizen's personal data, one rule per kind of datum for every
+business (petitions, dispatch tickets, legal bookings, the call centre):
+李○明, a○○○@example.com, 09xx-xxx-123, 高雄市鳳山區○○○.
+
+Masked data is still personal data (it is not anonymous), so masking is a
+minimum-exposure measure, not a licence: a mask keeps only what lets staff tell
+one person or place from another at a glance, and hides how long the hidden
+part is wherever that would help guess it."""
 
 from __future__ import annotations
 
+import re
+
 MASK = "○"
+DIGIT_MASK = "x"
+
+# The city or county and the district, township or town that opens a Taiwanese
+# address (高雄市鳳山區, 嘉義縣民雄鄉, 高雄市那瑪夏區); either may be missing.
+_PLACE = re.compile(r"^(?:[^\s\d]{1,3}?[市縣])?(?:[^\s\d]{1,3}?[區鄉鎮市])?")
 
 
 def mask_name(name: str) -> str:
@@ -39,7 +51,7 @@ def mask_phone(phone: str) -> str:
     if not digits:
         return ""
     if len(digits) < 7:
-        return "x" * len(digits)
+        return DIGIT_MASK * len(digits)
     if len(digits) == 10 and digits[0] == "0" and digits[1] == "9":
         return f"{digits[0]}{digits[1]}xx-xxx-{''.join(digits[-3:])}"
     keep = {0, 1, len(digits) - 3, len(digits) - 2, len(digits) - 1}
@@ -47,7 +59,7 @@ def mask_phone(phone: str) -> str:
     index = 0
     for char in phone.strip():
         if char.isdigit():
-            out.append(char if index in keep else "x")
+            out.append(char if index in keep else DIGIT_MASK)
             index += 1
         else:
             out.append(char)
@@ -55,9 +67,12 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_address(address: str) -> str:
-    """Keep the city and district (the first six characters, 高雄市鳳山區) and hide
-    the rest behind a fixed-length mask: 高雄市鳳山區○○○."""
+    """Keep the city and district (高雄市鳳山區) and hide the rest behind a
+    fixed-length mask: 高雄市鳳山區○○○. Only the place names are kept, never a
+    road: an address that does not open with them (鳳山區光復路…, or one in
+    English) keeps what it has of them, or nothing."""
     address = address.strip()
     if not address:
         return ""
-    return address[:6] + MASK * 3 if len(address) > 6 else MASK * 3
+    place = _PLACE.match(address)
+    return (place.group(0) if place else "") + MASK * 3
