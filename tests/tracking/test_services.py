@@ -13,7 +13,7 @@ from yankao.calendar.services import calendar_declare_day_off
 from yankao.core import clock
 from yankao.messaging.models import OutboxMessage
 from yankao.tracking import services
-from yankao.tracking.models import Action, Escalation, Outcome, Status
+from yankao.tracking.models import Action, Escalation, Outcome, Status, TrackedItem
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,59 @@ def test_declaring_a_day_off_queues_the_recalculation_by_itself(
     tracked.refresh_from_db()
     # Fri 6 Nov off: Tue 3, Wed 4, Thu 5, Mon 9, Tue 10, Wed 11.
     assert tracked.due_at == end_of(2026, 11, 11)
+
+
+def escalation_messages(tracked):
+    return list(
+        OutboxMessage.objects.filter(
+            ref_id=str(tracked.pk), dedupe_key__contains="escalate"
+        ).order_by("pk")
+    )
+
+
+def test_a_late_sweep_records_and_tells_every_tier_passed_in_order(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    # A week after the commission's moment (three working days after the deadline):
+    # the sweep finds both tiers passed at once.
+    late = taipei(2026, 11, 25, 9)
+    assert tracked.commission_escalation_at < late
+    assert services.items_escalate_overdue(now=late) == 2
+    tracked.refresh_from_db()
+    assert tracked.escalation == Escalation.COMMISSION
+    escalations = list(tracked.events.filter(action=Action.ESCALATE).order_by("pk"))
+    assert [event.data["level"] for event in escalations] == [
+        Escalation.SUPERVISOR,
+        Escalation.COMMISSION,
+    ]
+    assert [event.data["passed_at"] for event in escalations] == [
+        tracked.due_at.isoformat(),
+        tracked.commission_escalation_at.isoformat(),
+    ]
+    messages = escalation_messages(tracked)
+    assert [message.to for message in messages] == [["sue@example.test"], ["connie@example.test"]]
+
+
+def test_a_second_late_sweep_records_and_tells_nothing_new(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.items_escalate_overdue(now=taipei(2026, 11, 25, 9))
+    assert services.items_escalate_overdue(now=taipei(2026, 11, 25, 9, 5)) == 0
+    assert tracked.events.filter(action=Action.ESCALATE).count() == 2
+    assert len(escalation_messages(tracked)) == 2
+
+
+def test_an_escalation_another_sweep_made_meanwhile_is_not_repeated(staff, monkeypatch):
+    """Two sweeps read the same overdue item; the one that loses the race finds the
+    level already moved when it writes, and records nothing."""
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    late = taipei(2026, 11, 25, 9)
+    real_tiers = services._tiers_passed
+
+    def a_rival_sweeps_first(found, now):
+        tiers = real_tiers(found, now)
+        TrackedItem.objects.filter(pk=found.pk).update(escalation=Escalation.COMMISSION)
+        return tiers
+
+    monkeypatch.setattr(services, "_tiers_passed", a_rival_sweeps_first)
+    assert services.items_escalate_overdue(now=late) == 0
+    assert not tracked.events.filter(action=Action.ESCALATE).exists()
+    assert escalation_messages(tracked) == []

@@ -576,7 +576,11 @@ def items_send_reminders(*, now: datetime | None = None, batch: int = 500) -> in
 
 
 def items_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Overdue items go to the agency's supervisors, and later to the commission."""
+    """Overdue items go to the agency's supervisors, and later to the commission.
+
+    A sweep that runs late (the scheduler was down) may find an item past both
+    tiers at once: each tier passed is recorded and told, lowest first, so the
+    supervisor is never skipped. Returns the number of tiers recorded."""
     now = now or clock.now()
     open_items = TrackedItem.objects.filter(status__in=OPEN_STATUSES)
     to_supervisor = open_items.filter(escalation=Escalation.NONE, due_at__lt=now)
@@ -584,38 +588,62 @@ def items_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> 
         escalation__lt=Escalation.COMMISSION, commission_escalation_at__lt=now
     )
     count = 0
-    for level, queryset in (
-        (Escalation.COMMISSION, to_commission),
-        (Escalation.SUPERVISOR, to_supervisor),
-    ):
+    for queryset in (to_commission, to_supervisor):
         for pk in list(queryset.values_list("pk", flat=True)[:batch]):
-            count += _escalate_one(pk, level, now)
+            count += _escalate_one(pk, now)
     return count
 
 
-def _escalate_one(pk: int, level: int, now: datetime) -> int:
+def _tiers_passed(item: TrackedItem, now: datetime) -> list[tuple[int, datetime]]:
+    """The tiers the item has passed by `now` but was not escalated to yet, lowest
+    first, each with the moment it was passed."""
+    tiers = [
+        (Escalation.SUPERVISOR, item.due_at),
+        (Escalation.COMMISSION, item.commission_escalation_at),
+    ]
+    return [
+        (level, moment)
+        for level, moment in tiers
+        if level > item.escalation and moment is not None and moment < now
+    ]
+
+
+def _escalate_one(pk: int, now: datetime) -> int:
     with transaction.atomic():
         item = (
             TrackedItem.objects.select_for_update()
-            .filter(pk=pk, escalation__lt=level, status__in=OPEN_STATUSES)
+            .filter(pk=pk, status__in=OPEN_STATUSES)
             .select_related("owner_agency")
             .first()
         )
         if item is None:
             return 0
-        item.escalation = level
-        item.save(update_fields=["escalation", "updated_at"])
-        _record(
-            get_kind(item.kind),
-            item,
-            action=Action.ESCALATE,
-            by=None,
-            at=now,
-            from_status=item.status,
-            data={"level": level},
-        )
-        notifications.item_escalated(item, level)
-    return 1
+        tiers = _tiers_passed(item, now)
+        # Only the sweep that moves the level from the one it read records the tiers:
+        # SQLite ignores FOR UPDATE, and two sweeps may read the same item.
+        if not tiers or not _claim_escalation(item, tiers[-1][0]):
+            return 0
+        kind = get_kind(item.kind)
+        for level, passed_at in tiers:
+            item.escalation = level
+            _record(
+                kind,
+                item,
+                action=Action.ESCALATE,
+                by=None,
+                at=now,
+                from_status=item.status,
+                data={"level": level, "passed_at": passed_at.isoformat()},
+            )
+            notifications.item_escalated(item, level)
+    return len(tiers)
+
+
+def _claim_escalation(item: TrackedItem, level: int) -> bool:
+    claimed = TrackedItem.objects.filter(pk=item.pk, escalation=item.escalation).update(
+        escalation=level, updated_at=clock.now()
+    )
+    return claimed == 1
 
 
 def items_recalculate_deadlines(*, changed_day: date, by: User | None = None) -> int:
