@@ -332,3 +332,43 @@ def test_an_escalation_another_sweep_made_meanwhile_is_not_repeated(staff, monke
     assert services.items_escalate_overdue(now=late) == 0
     assert not tracked.events.filter(action=Action.ESCALATE).exists()
     assert escalation_messages(tracked) == []
+
+
+def test_an_approved_extension_records_the_time_added_and_both_deadlines(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.item_accept(item=tracked, by=staff.hank)
+    extension = services.extension_request(item=tracked, by=staff.hank, reason="需會勘", amount=5)
+    services.extension_decide(extension=extension, by=staff.sue, approve=True)
+    approval = tracked.events.get(action=Action.EXTENSION_APPROVE)
+    assert (approval.time_added, approval.due_before, approval.due_after) == (
+        5,
+        end_of(2026, 11, 10),
+        end_of(2026, 11, 17),
+    )
+
+
+def test_a_transfer_and_a_recalculation_record_the_deadline_they_moved(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    with clock.frozen(taipei(2026, 11, 4, 10)):
+        services.item_transfer(
+            item=tracked, to_agency=agency("water-resources"), by=staff.hank, reason="非本局權管"
+        )
+    transfer = tracked.events.get(action=Action.TRANSFER)
+    tracked.refresh_from_db()
+    assert (transfer.due_before, transfer.due_after) == (end_of(2026, 11, 10), tracked.due_at)
+    calendar_declare_day_off(day=date(2026, 11, 6), reason="颱風停止上班")
+    services.items_recalculate_deadlines(changed_day=date(2026, 11, 6))
+    recalculation = tracked.events.get(action=Action.DEADLINE_RECALCULATE)
+    before = tracked.due_at
+    tracked.refresh_from_db()
+    assert (recalculation.due_before, recalculation.due_after) == (before, tracked.due_at)
+    assert recalculation.time_added is None
+
+
+def test_a_close_records_the_deadline_its_verdict_was_given_against(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.item_accept(item=tracked, by=staff.hank)
+    services.item_close(item=tracked, by=staff.sue, reason="已改善", at=taipei(2026, 11, 11, 9))
+    closing = tracked.events.get(action=Action.CLOSE)
+    assert closing.due_before == closing.due_after == end_of(2026, 11, 10)
+    assert closing.at > closing.due_after and closing.data["outcome"] == Outcome.LATE

@@ -9,6 +9,7 @@ that the move is valid for the item's state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -47,6 +48,16 @@ class TransitionNotAllowed(TrackingError):
 
 class StaleItem(TrackingError):
     pass
+
+
+@dataclass(frozen=True)
+class DeadlineMove:
+    """What a history entry records of the deadline: before and after the move, and
+    the time an approved extension added."""
+
+    before: datetime | None = None
+    after: datetime | None = None
+    time_added: int | None = None
 
 
 # --- internals ----------------------------------------------------------------------
@@ -90,7 +101,9 @@ def _record(
     from_agency: Agency | None = None,
     to_agency: Agency | None = None,
     data: dict[str, Any] | None = None,
+    deadline: DeadlineMove | None = None,
 ) -> ItemEvent:
+    deadline = deadline or DeadlineMove()
     event = ItemEvent.objects.create(
         item=item,
         at=at,
@@ -101,6 +114,9 @@ def _record(
         from_agency=from_agency,
         to_agency=to_agency,
         reason=reason,
+        time_added=deadline.time_added,
+        due_before=deadline.before,
+        due_after=deadline.after,
         data=data or {},
     )
     if kind.on_event is not None:
@@ -259,6 +275,7 @@ def item_transfer(
     kind = get_kind(item.kind)
     before = _move(kind, item, Action.TRANSFER)
     now = clock.now()
+    due_before = item.due_at
     from_agency = item.owner_agency
     item.owner_agency = to_agency
     item.owner_unit = None
@@ -294,6 +311,7 @@ def item_transfer(
         reason=reason,
         from_agency=from_agency,
         to_agency=to_agency,
+        deadline=DeadlineMove(before=due_before, after=item.due_at),
     )
     notifications.item_assigned(item)
     return item
@@ -427,6 +445,7 @@ def _close(
         from_status=before,
         reason=reason,
         data={"outcome": item.outcome},
+        deadline=DeadlineMove(before=item.due_at, after=item.due_at),
     )
     return item
 
@@ -513,8 +532,11 @@ def extension_decide(*, extension: Extension, by: User, approve: bool, note: str
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     extension.decided_by, extension.decided_at, extension.decision_note = by, now, note
     data: dict[str, Any] = {"extension": extension.pk}
+    deadline = DeadlineMove()
     if approve:
+        due_before = item.due_at
         item.due_at = deadlines.extended_due(item.clock, item.due_at, extension.amount)
+        deadline = DeadlineMove(before=due_before, after=item.due_at, time_added=extension.amount)
         item.extension_count += 1
         _schedule_followups(kind, item)
         extension.due_after = item.due_at
@@ -532,7 +554,15 @@ def extension_decide(*, extension: Extension, by: User, approve: bool, note: str
         _save(item)
     extension.save()
     _record(
-        kind, item, action=action, by=by, at=now, from_status=item.status, reason=note, data=data
+        kind,
+        item,
+        action=action,
+        by=by,
+        at=now,
+        from_status=item.status,
+        reason=note,
+        data=data,
+        deadline=deadline,
     )
     notifications.extension_decided(item, extension)
     return extension
@@ -681,6 +711,7 @@ def items_recalculate_deadlines(*, changed_day: date, by: User | None = None) ->
                 from_status=item.status,
                 reason=str(changed_day),
                 data={"due_before": before.isoformat(), "due_after": shift_to.isoformat()},
+                deadline=DeadlineMove(before=before, after=shift_to),
             )
             changed += 1
     return changed
