@@ -372,3 +372,27 @@ def test_a_close_records_the_deadline_its_verdict_was_given_against(staff):
     closing = tracked.events.get(action=Action.CLOSE)
     assert closing.due_before == closing.due_after == end_of(2026, 11, 10)
     assert closing.at > closing.due_after and closing.data["outcome"] == Outcome.LATE
+
+
+@pytest.mark.django_db(transaction=True)  # threads need committed rows
+def test_sweeps_running_at_once_record_and_tell_each_tier_once():
+    from tests.concurrency import at_once, needs_shared_database
+
+    needs_shared_database()
+    from tests.factories import Staff
+    from yankao.calendar.services import calendar_load_shipped, invalidate_cache
+    from yankao.organisation.services import city_load
+
+    city_load()  # a transactional test starts from an empty database
+    calendar_load_shipped()
+    invalidate_cache()
+    Staff.create()
+    overdue = [item(received_at=taipei(2026, 11, 2, 10)) for _ in range(5)]
+    late = taipei(2026, 11, 25, 9)
+    counts: list[int] = []
+    assert at_once(lambda: counts.append(services.items_escalate_overdue(now=late)), 4) == []
+    assert sum(counts) == 2 * len(overdue)
+    for tracked in overdue:
+        levels = [e.data["level"] for e in tracked.events.filter(action=Action.ESCALATE)]
+        assert levels == [Escalation.SUPERVISOR, Escalation.COMMISSION]
+        assert len(escalation_messages(tracked)) == 2
