@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -190,9 +191,7 @@ def query_figures(database: str, items: int) -> list[Figure]:
     return [
         Figure(
             name,
-            round(
-                median_seconds(lambda q=query: q(everything, start=start, end=end), QUERY_RUNS), 3
-            ),
+            round(median_seconds(partial(query, everything, start=start, end=end), QUERY_RUNS), 3),
             "s",
             database,
             items,
@@ -243,7 +242,8 @@ def http(
 
 def _unchunked(content: bytes) -> bytes:
     """A chunked body (RFC 9112 section 7.1) as its bytes."""
-    parts, at = [], 0
+    parts: list[bytes] = []
+    at = 0
     while True:
         end = content.index(b"\r\n", at)
         size = int(content[at:end].split(b";")[0], 16)
@@ -524,15 +524,10 @@ def petition_figures(database: str, items: int) -> list[Figure]:
 
 
 def business_figures(database: str, items: int) -> list[Figure]:
-    """The other businesses, each measured by its own module in bench/ (or its app):
-    Open311 and full-text search over the petitions already seeded, then dispatch
-    tickets, 1999 calls and legal bookings seeded at their share of `items`."""
-    from datetime import date
-
-    from bench import dispatch_bench, hotline_bench, open311_bench, search_bench
-
-    from yankao.accounts.models import User
-    from yankao.legal.bench import legal_bench_seed, legal_figures
+    """The other businesses, each measured by its own module in bench/: Open311 and
+    full-text search over the petitions already seeded, then dispatch tickets, 1999
+    calls and legal bookings seeded at their share of `items`."""
+    from bench import dispatch_bench, hotline_bench, legal_bench, open311_bench, search_bench
 
     rows: list[dict[str, Any]] = []
     for label, measure in (
@@ -543,21 +538,14 @@ def business_figures(database: str, items: int) -> list[Figure]:
         ),
         ("dispatch tickets", lambda: dispatch_bench.figures(database, items // TICKETS_SHARE)),
         ("1999 calls", lambda: hotline_bench.figures(database, items // CALLS_SHARE)),
+        (
+            "legal consultations",
+            lambda: legal_bench.figures(database, items // LEGAL_BOOKINGS_SHARE),
+        ),
     ):
         print(f"[{database}] {label} …", file=sys.stderr, flush=True)
         rows += measure()
-    figures = [Figure(**row) for row in rows]
-    print(f"[{database}] legal consultations …", file=sys.stderr, flush=True)
-    today = date.today()
-    bookings = items // LEGAL_BOOKINGS_SHARE
-    legal_bench_seed(count=bookings, today=today)
-    agent = User.objects.filter(role="agent", is_active=True).order_by("pk").first()
-    figures += [
-        Figure(f.metric, round(f.seconds * 1000, 1), "ms", database, bookings,
-               round(f.target * 1000, 1), f.runs)
-        for f in legal_figures(user=agent, today=today)
-    ]  # fmt: skip
-    return figures
+    return [Figure(**row) for row in rows]
 
 
 def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:

@@ -54,6 +54,10 @@ RARE_QUERIES = [
 QUERIES = COMMON_QUERIES + RARE_QUERIES
 
 
+def _as_user(run: Callable[[str, Any], object], user: Any) -> Callable[[str], object]:
+    return lambda query: run(query, user)
+
+
 def _latencies(search: Callable[[str], object], queries: list[str], runs: int) -> list[float]:
     times = []
     for query in queries:
@@ -129,7 +133,7 @@ def _search_rows(database: str, items: int) -> list[dict[str, Any]]:
         if user is None:
             continue
         for words, queries in (("common words", COMMON_QUERIES), ("rare words", RARE_QUERIES)):
-            times = _latencies(lambda q, u=user, f=run: f(q, u), queries, RUNS)
+            times = _latencies(_as_user(run, user), queries, RUNS)
             rows.append(
                 row(database, items, f"{metric}, {words}", round(percentile(times, 0.95) * 1000, 1),
                     "ms", SEARCH_TARGET_MS, len(times), of="p95 of")

@@ -178,3 +178,8 @@ def test_the_agency_acknowledges_and_reports_back(client, staff):
     assert body["status"] == Status.CLOSED
     assert body["reports"][0]["done"] is True
     assert body["hours_to_report"] is not None
+    # The deadline its verdict was given against, in the item and in the history.
+    ticket.item.refresh_from_db()
+    closing = next(event for event in body["history"] if event["action"] == "close")
+    assert body["due_at_closing"] == closing["due_after"] is not None
+    assert body["due_at_closing"].startswith(ticket.item.due_at.strftime("%Y-%m-%dT%H:%M"))

@@ -129,3 +129,31 @@ def test_an_agency_without_a_duty_contact_still_gets_its_email(staff):
         OutboxMessage.objects.filter(ref_id=str(ticket.pk)).values_list("channel", flat=True)
     )
     assert channels == ["email"]
+
+
+@pytest.mark.django_db
+def test_the_duty_desk_hears_of_each_escalation_of_its_ticket(staff):
+    from yankao.tracking.services import items_escalate_overdue
+
+    _contact(duty_phone="0911222333", webhook_url="https://duty.example.test/hook")
+    ticket = factories.ticket()
+    item = ticket.item
+    at_creation = OutboxMessage.objects.filter(ref_type="dispatch.ticket").count()
+    # Far past the deadline and the commission's four hours after it: both tiers.
+    assert items_escalate_overdue(now=item.commission_escalation_at + timedelta(hours=1)) == 2
+    told = list(
+        OutboxMessage.objects.filter(ref_type="dispatch.ticket", ref_id=str(ticket.pk))
+        .order_by("pk")
+        .values_list("channel", "to", "subject")[at_creation:]
+    )
+    assert [(channel, to) for channel, to, _subject in told] == [
+        ("sms", ["0911222333"]),
+        ("webhook", ["https://duty.example.test/hook"]),
+        ("sms", ["0911222333"]),
+        ("webhook", ["https://duty.example.test/hook"]),
+    ]
+    assert all(item.number in subject for _channel, _to, subject in told)
+    assert "主管" in told[0][2] and "研考會" in told[2][2]  # in the city's language
+    # A second sweep tells nobody again.
+    assert items_escalate_overdue(now=item.commission_escalation_at + timedelta(hours=2)) == 0
+    assert OutboxMessage.objects.filter(ref_type="dispatch.ticket").count() == at_creation + 4

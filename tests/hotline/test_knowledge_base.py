@@ -1,14 +1,11 @@
-"""The console against the real knowledge base (the other tests use the fake in
-conftest.py, which these tests hold to the same interface)."""
+"""The console against the knowledge base: what a hit carries, and the agent's
+choice of article checked against what the agent may read."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import pytest
 from django.urls import reverse
 
-from tests.hotline.conftest import FakeArticle
 from tests.hotline.test_console import post, typed
 from tests.knowledge.conftest import published
 from yankao.hotline import integrations
@@ -27,10 +24,6 @@ def lamp(staff):
     )
 
 
-def test_the_knowledge_base_is_installed():
-    assert integrations.knowledge_available()
-
-
 def test_the_console_finds_real_articles_and_records_the_answer(client, staff, lamp):
     client.force_login(staff.amy)
     found = post(client, typed(action="search", q="路燈"))
@@ -47,10 +40,15 @@ def test_the_console_finds_real_articles_and_records_the_answer(client, staff, l
     assert call.article_question == "路燈不亮怎麼報修？"
 
 
-def test_the_fake_has_the_fields_the_real_hits_give(staff, lamp):
-    (real,) = integrations.article_search("路燈", user=staff.amy)
-    assert {f.name for f in dataclasses.fields(FakeArticle)} <= {
-        f.name for f in dataclasses.fields(real)
-    }
+def test_a_hit_carries_what_the_console_shows_of_the_article(staff, lamp):
+    (hit,) = integrations.article_search("路燈", user=staff.amy)
+    assert (hit.pk, hit.question, hit.expired) == (lamp.pk, lamp.question, False)
+    assert hit.answer and lamp.answer.startswith(hit.answer.rstrip("…"))
+    assert hit.agency == lamp.owner.name
+    assert hit.url.endswith(f"/{lamp.pk}/")
+
+
+def test_only_an_article_the_agent_may_read_is_accepted(staff, lamp):
     assert integrations.article_question(lamp.pk, user=staff.amy) == lamp.question
     assert integrations.article_question(lamp.pk + 1000, user=staff.amy) is None
+    assert integrations.article_search("   ", user=staff.amy) == []

@@ -27,6 +27,7 @@ def published(
     valid_until: date | None = None,
     review_on: date | None = None,
     keywords: str = "",
+    category: str = "roads",
 ) -> Article:
     """An article written by hank (or the owner's handler) and approved by sue."""
     writer = staff.hank if owner == "public-works" else staff.dora
@@ -35,7 +36,12 @@ def published(
         by=writer,
         owner=factories.agency(owner),
         fields=fields(
-            question, answer, valid_until=valid_until, review_on=review_on, keywords=keywords
+            question,
+            answer,
+            category=category,
+            valid_until=valid_until,
+            review_on=review_on,
+            keywords=keywords,
         ),
     )
     if approver is None:

@@ -1,10 +1,10 @@
-"""The bench functions run at a small size (the lead runs the large one)."""
+"""bench/legal_bench.py at a small size (the lead runs the large one)."""
 
 from datetime import date
 
 import pytest
+from bench.legal_bench import figures, legal_bench_seed, legal_figures
 
-from yankao.legal.bench import legal_bench_seed, legal_figures
 from yankao.legal.models import Booking
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +33,13 @@ def test_the_bench_leaves_slots_already_booked_alone():
     factories.booking(session, 0, at=factories.NOW)
     made = legal_bench_seed(count=100_000, today=date(2026, 11, 26))
     assert Booking.objects.count() == made + 1
+
+
+def test_the_rows_have_the_keys_of_the_bench_table(staff):
+    from bench.run import Figure
+
+    rows = figures("sqlite", 200)
+    assert Booking.objects.count() == 200
+    table = [Figure(**row) for row in rows]
+    assert [(f.unit, f.items, f.runs) for f in table] == [("ms", 200, 5)] * 3
+    assert all(f.value > 0 and f.target for f in table)

@@ -297,6 +297,9 @@ def test_the_detail_shows_the_facts_the_allowed_actions_and_the_history(client, 
     assert body["owner_agency"]["key"] == "pw-maintenance"
     assert "accept" in body["allowed_actions"]
     assert [event["action"] for event in body["history"]] == ["create"]
+    assert body["history"][0]["to_agency"] == "pw-maintenance"
+    assert body["due_at_closing"] is None  # open
+    assert (body["extension_count"], body["transfer_count"]) == (0, 0)
 
 
 @pytest.mark.parametrize(

@@ -146,3 +146,48 @@ def test_the_openapi_document_describes_the_api(client):
     assert document["openapi"].startswith("3.")
     assert "/api/v1/items" in document["paths"]
     assert "/api/v1/calendar/deadline" in document["paths"]
+
+
+def test_the_history_shows_each_deadline_move_and_the_deadline_at_closing(client, staff):
+    from yankao.tracking import services
+
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.item_accept(item=tracked, by=staff.hank)
+    extension = services.extension_request(item=tracked, by=staff.hank, reason="需會勘", amount=2)
+    services.extension_decide(extension=extension, by=staff.sue, approve=True)
+    services.item_close(item=tracked, by=staff.sue, at=taipei(2026, 11, 12, 9))
+    tracked.refresh_from_db()
+
+    body = client.get(f"/api/v1/items/{tracked.pk}", **bearer(staff.hank)).json()
+    approval = next(e for e in body["history"] if e["action"] == "extension_approve")
+    closing = next(e for e in body["history"] if e["action"] == "close")
+    assert approval["time_added"] == 2
+    assert parse(approval["due_before"]) == tracked.original_due_at
+    assert parse(approval["due_after"]) == tracked.due_at
+    assert parse(body["due_at_closing"]) == parse(closing["due_after"]) == tracked.due_at
+    assert (body["extension_count"], body["clock"], body["time_limit"]) == (1, "working_days", 6)
+    # The verdict can be checked from the response alone.
+    on_time = parse(body["closed_at"]) <= parse(body["due_at_closing"])
+    assert body["outcome"] == ("on_time" if on_time else "late")
+
+
+def test_an_escalation_in_the_history_names_its_tier_and_moment(client, staff):
+    from yankao.tracking import services
+
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.items_escalate_overdue(now=taipei(2026, 11, 25, 9))
+    tracked.refresh_from_db()
+    body = client.get(f"/api/v1/items/{tracked.pk}", **bearer(staff.sue)).json()
+    tiers = [
+        (e["escalation_level"], parse(e["escalation_due_at"]))
+        for e in body["history"]
+        if e["action"] == "escalate"
+    ]
+    assert tiers == [(1, tracked.due_at), (2, tracked.commission_escalation_at)]
+    assert body["due_at_closing"] is None
+
+
+def parse(moment):
+    from datetime import datetime
+
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))

@@ -13,7 +13,7 @@ from yankao.calendar.services import calendar_declare_day_off
 from yankao.core import clock
 from yankao.messaging.models import OutboxMessage
 from yankao.tracking import services
-from yankao.tracking.models import Action, Escalation, Outcome, Status
+from yankao.tracking.models import Action, Escalation, Outcome, Status, TrackedItem
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,123 @@ def test_declaring_a_day_off_queues_the_recalculation_by_itself(
     tracked.refresh_from_db()
     # Fri 6 Nov off: Tue 3, Wed 4, Thu 5, Mon 9, Tue 10, Wed 11.
     assert tracked.due_at == end_of(2026, 11, 11)
+
+
+def escalation_messages(tracked):
+    return list(
+        OutboxMessage.objects.filter(
+            ref_id=str(tracked.pk), dedupe_key__contains="escalate"
+        ).order_by("pk")
+    )
+
+
+def test_a_late_sweep_records_and_tells_every_tier_passed_in_order(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    # A week after the commission's moment (three working days after the deadline):
+    # the sweep finds both tiers passed at once.
+    late = taipei(2026, 11, 25, 9)
+    assert tracked.commission_escalation_at < late
+    assert services.items_escalate_overdue(now=late) == 2
+    tracked.refresh_from_db()
+    assert tracked.escalation == Escalation.COMMISSION
+    escalations = list(tracked.events.filter(action=Action.ESCALATE).order_by("pk"))
+    assert [event.data["level"] for event in escalations] == [
+        Escalation.SUPERVISOR,
+        Escalation.COMMISSION,
+    ]
+    assert [event.data["passed_at"] for event in escalations] == [
+        tracked.due_at.isoformat(),
+        tracked.commission_escalation_at.isoformat(),
+    ]
+    messages = escalation_messages(tracked)
+    assert [message.to for message in messages] == [["sue@example.test"], ["connie@example.test"]]
+
+
+def test_a_second_late_sweep_records_and_tells_nothing_new(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.items_escalate_overdue(now=taipei(2026, 11, 25, 9))
+    assert services.items_escalate_overdue(now=taipei(2026, 11, 25, 9, 5)) == 0
+    assert tracked.events.filter(action=Action.ESCALATE).count() == 2
+    assert len(escalation_messages(tracked)) == 2
+
+
+def test_an_escalation_another_sweep_made_meanwhile_is_not_repeated(staff, monkeypatch):
+    """Two sweeps read the same overdue item; the one that loses the race finds the
+    level already moved when it writes, and records nothing."""
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    late = taipei(2026, 11, 25, 9)
+    real_tiers = services._tiers_passed
+
+    def a_rival_sweeps_first(found, now):
+        tiers = real_tiers(found, now)
+        TrackedItem.objects.filter(pk=found.pk).update(escalation=Escalation.COMMISSION)
+        return tiers
+
+    monkeypatch.setattr(services, "_tiers_passed", a_rival_sweeps_first)
+    assert services.items_escalate_overdue(now=late) == 0
+    assert not tracked.events.filter(action=Action.ESCALATE).exists()
+    assert escalation_messages(tracked) == []
+
+
+def test_an_approved_extension_records_the_time_added_and_both_deadlines(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.item_accept(item=tracked, by=staff.hank)
+    extension = services.extension_request(item=tracked, by=staff.hank, reason="需會勘", amount=5)
+    services.extension_decide(extension=extension, by=staff.sue, approve=True)
+    approval = tracked.events.get(action=Action.EXTENSION_APPROVE)
+    assert (approval.time_added, approval.due_before, approval.due_after) == (
+        5,
+        end_of(2026, 11, 10),
+        end_of(2026, 11, 17),
+    )
+
+
+def test_a_transfer_and_a_recalculation_record_the_deadline_they_moved(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    with clock.frozen(taipei(2026, 11, 4, 10)):
+        services.item_transfer(
+            item=tracked, to_agency=agency("water-resources"), by=staff.hank, reason="非本局權管"
+        )
+    transfer = tracked.events.get(action=Action.TRANSFER)
+    tracked.refresh_from_db()
+    assert (transfer.due_before, transfer.due_after) == (end_of(2026, 11, 10), tracked.due_at)
+    calendar_declare_day_off(day=date(2026, 11, 6), reason="颱風停止上班")
+    services.items_recalculate_deadlines(changed_day=date(2026, 11, 6))
+    recalculation = tracked.events.get(action=Action.DEADLINE_RECALCULATE)
+    before = tracked.due_at
+    tracked.refresh_from_db()
+    assert (recalculation.due_before, recalculation.due_after) == (before, tracked.due_at)
+    assert recalculation.time_added is None
+
+
+def test_a_close_records_the_deadline_its_verdict_was_given_against(staff):
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.item_accept(item=tracked, by=staff.hank)
+    services.item_close(item=tracked, by=staff.sue, reason="已改善", at=taipei(2026, 11, 11, 9))
+    closing = tracked.events.get(action=Action.CLOSE)
+    assert closing.due_before == closing.due_after == end_of(2026, 11, 10)
+    assert closing.at > closing.due_after and closing.data["outcome"] == Outcome.LATE
+
+
+@pytest.mark.django_db(transaction=True)  # threads need committed rows
+def test_sweeps_running_at_once_record_and_tell_each_tier_once():
+    from tests.concurrency import at_once, needs_shared_database
+
+    needs_shared_database()
+    from tests.factories import Staff
+    from yankao.calendar.services import calendar_load_shipped, invalidate_cache
+    from yankao.organisation.services import city_load
+
+    city_load()  # a transactional test starts from an empty database
+    calendar_load_shipped()
+    invalidate_cache()
+    Staff.create()
+    overdue = [item(received_at=taipei(2026, 11, 2, 10)) for _ in range(5)]
+    late = taipei(2026, 11, 25, 9)
+    counts: list[int] = []
+    assert at_once(lambda: counts.append(services.items_escalate_overdue(now=late)), 4) == []
+    assert sum(counts) == 2 * len(overdue)
+    for tracked in overdue:
+        levels = [e.data["level"] for e in tracked.events.filter(action=Action.ESCALATE)]
+        assert levels == [Escalation.SUPERVISOR, Escalation.COMMISSION]
+        assert len(escalation_messages(tracked)) == 2

@@ -189,3 +189,22 @@ def test_worklist_rows_link_each_item_and_escape_its_title(client, staff):
     head = html[html.index("<thead>") : html.index("</thead>")]
     assert body.count("<td>") == head.count("<th ") == 6
     assert f"<td>{tracked.owner_agency.short_name}</td>" in body
+
+
+def test_the_history_shows_the_time_an_extension_added_and_each_deadline_move(client, staff):
+    from yankao.calendar.roc import format_roc_short_datetime
+    from yankao.tracking import services
+
+    tracked = item(received_at=taipei(2026, 11, 2, 10))
+    services.item_accept(item=tracked, by=staff.hank)
+    extension = services.extension_request(item=tracked, by=staff.hank, reason="需會勘", amount=3)
+    services.extension_decide(extension=extension, by=staff.sue, approve=True)
+    services.item_close(item=tracked, by=staff.sue, at=taipei(2026, 11, 12, 9))
+    tracked.refresh_from_db()
+    client.force_login(staff.hank)
+    html = client.get(reverse("tracking:item", args=[tracked.pk])).content.decode()
+    before = format_roc_short_datetime(tracked.original_due_at)
+    after = format_roc_short_datetime(tracked.due_at)
+    assert "展延 3 個工作日" in html
+    assert f"辦理期限由 {before} 改為 {after}" in html
+    assert f"當時辦理期限：{after}" in html

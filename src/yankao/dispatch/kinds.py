@@ -20,6 +20,12 @@ TRANSITIONS = {
 }
 
 
+def _on_escalated(item: TrackedItem, level: int) -> None:
+    from yankao.dispatch.notifications import ticket_escalated
+
+    ticket_escalated(item, level)
+
+
 def _on_event(item: TrackedItem, event: ItemEvent) -> None:
     from yankao.dispatch.services import ticket_follow_event
 
@@ -38,4 +44,5 @@ TICKET = ItemKind(
     transitions=TRANSITIONS,
     detail_url_name="dispatch:ticket",
     on_event=_on_event,
+    on_escalated=_on_escalated,
 )

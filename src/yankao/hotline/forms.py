@@ -157,9 +157,7 @@ class ConsoleForm(DescribedErrorsForm):
             ("", "—"),
             *((c.pk, str(c)) for c in integrations.ticket_classes()),
         ]
-        photos = integrations.ticket_photos_field()
-        if photos is not None:
-            self.fields["photos"] = photos
+        self.fields["photos"] = integrations.ticket_photos_field()
 
     def clean_call(self) -> dict[str, Any]:
         try:

@@ -241,8 +241,6 @@ def call_raise_ticket(
 ) -> Recorded:
     """Raise a dispatch ticket (channel 1999 phone) from the call, with its map point
     and the photos the caller sent if any, and end the call, linked to it."""
-    if not integrations.dispatch_available():
-        raise CallError(_("Dispatch tickets cannot be raised here yet. Register a petition."))
     if not facts.notes.strip():
         raise CallError(_("Describe the hazard: it becomes the ticket's description."))
     description = f"{facts.subject.strip()}\n{facts.notes.strip()}".strip()

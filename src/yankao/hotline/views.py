@@ -74,8 +74,6 @@ def _console(
         "hits": hits or [],
         "searched": searched,
         "recorded": recorded,
-        "knowledge_available": integrations.knowledge_available(),
-        "dispatch_available": integrations.dispatch_available(),
     }
     response = render(request, "hotline/console.html", context, status=status)
     response["Cache-Control"] = "no-store"  # the caller's number and, after a petition, its code
@@ -165,7 +163,6 @@ def knowledge_results(request: HttpRequest) -> HttpResponse:
     context = {
         "hits": integrations.article_search(query, user=agent),
         "searched": query,
-        "knowledge_available": integrations.knowledge_available(),
     }
     return render(request, "hotline/_knowledge_results.html", context)
 

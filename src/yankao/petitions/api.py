@@ -4,12 +4,12 @@ through the tracked items' own action endpoint. Personal data is always masked."
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,17 +18,25 @@ from ninja.responses import Status as HttpStatus
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
+from yankao.calendar.parsing import ApiDay
 from yankao.calendar.roc import format_roc_short
-from yankao.calendar.taipei import to_taipei
+from yankao.calendar.taipei import TAIPEI, to_taipei
 from yankao.core import clock, masking
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.forms import fields_shared
 from yankao.core.idempotency import Outcome, respond_once
-from yankao.organisation.models import District
+from yankao.organisation.models import Agency, District
 from yankao.organisation.reference import organisation
 from yankao.petitions.forms import CategoryField, IntakeForm, PetitionFieldsForm
 from yankao.petitions.intake import intake_data, petition_intake_queue
-from yankao.petitions.models import Category, Channel, IntakeState, Petition, PetitionIntake
+from yankao.petitions.models import (
+    Category,
+    Channel,
+    IntakeState,
+    Petition,
+    PetitionIntake,
+    PetitionRating,
+)
 from yankao.petitions.reference_cache import reference
 from yankao.petitions.selectors import petition_for_user, petitions_visible_to
 from yankao.petitions.services import PetitionError, petition_create
@@ -43,6 +51,7 @@ from yankao.tracking.api import (
 )
 from yankao.tracking.api import act as item_act
 from yankao.tracking.models import OPEN_STATUSES, Status
+from yankao.tracking.selectors import item_visibility_q
 
 router = Router(tags=["petitions"])
 
@@ -432,6 +441,109 @@ def get_queued(request: HttpRequest, number: str) -> dict[str, Any]:
         "petition_id": intake.petition_id,
         "error": intake.error if intake.state == IntakeState.FAILED else "",
     }
+
+
+# --- ratings ----------------------------------------------------------------------------------
+
+NO_SUCH_RATING = _("No rating of a petition you may see has this number.")
+NO_SUCH_AGENCY = _("No agency has this key.")
+
+
+class RatingOut(Schema):
+    id: int
+    petition_id: int
+    number: str = Field(..., description="The petition's case number.")
+    owner_agency: AgencyRef
+    closed_at: datetime | None = Field(..., description="When the petition closed.")
+    score: int = Field(..., description="1 (very dissatisfied) to 5 (very satisfied).")
+    comment: str
+    rated_at: datetime
+
+
+class RatingPage(Schema):
+    items: list[RatingOut]
+    next_cursor: str | None = Field(None, description=CURSOR_DESCRIPTION)
+
+
+class RatingFilters(Schema):
+    start: ApiDay | None = Field(
+        None, description="Petitions closed on or after this day (Asia/Taipei), as the report."
+    )
+    end: ApiDay | None = Field(None, description="Petitions closed on or before this day.")
+    agency: Text | None = Field(
+        None, max_length=40, description="Agency key; its sub-agencies' petitions are included."
+    )
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+def _ratings_visible_to(user: User) -> QuerySet[PetitionRating]:
+    return PetitionRating.objects.filter(
+        item_visibility_q(user, "petition__item__")
+    ).select_related("petition__item__owner_agency")
+
+
+def _rating_out(rating: PetitionRating) -> dict[str, Any]:
+    item = rating.petition.item
+    agency = item.owner_agency
+    return {
+        "id": rating.pk,
+        "petition_id": rating.petition_id,
+        "number": item.number,
+        "owner_agency": {"key": agency.key, "name": agency.name},
+        "closed_at": item.closed_at,
+        "score": rating.score,
+        "comment": rating.comment,
+        "rated_at": rating.rated_at,
+    }
+
+
+def _closed_in(start: date | None, end: date | None) -> Q:
+    """The monthly report's window: closed from `start` 00:00 to the day after `end`,
+    Asia/Taipei; a rating of a petition reopened since counts nowhere."""
+    window = Q(petition__item__status=Status.CLOSED)
+    if start is not None:
+        window &= Q(petition__item__closed_at__gte=datetime.combine(start, time.min, TAIPEI))
+    if end is not None:
+        after = datetime.combine(end + timedelta(days=1), time.min, TAIPEI)
+        window &= Q(petition__item__closed_at__lt=after)
+    return window
+
+
+RATING_ORDER = ("rated_at", "pk")
+
+
+@router.get(
+    "/ratings",
+    response=RatingPage,
+    summary="List the petitioners' ratings of the petitions you may see",
+    description=(
+        "Oldest rating first. With `start`/`end`, the ratings of the petitions closed in "
+        "that period: the monthly report's satisfaction figures are their count and average."
+    ),
+)
+def list_ratings(request: HttpRequest, filters: Query[RatingFilters]) -> dict[str, Any]:
+    ratings = _ratings_visible_to(api_user(request))
+    if filters.start is not None or filters.end is not None:
+        ratings = ratings.filter(_closed_in(filters.start, filters.end))
+    if filters.agency:
+        agency = Agency.objects.filter(key=filters.agency).only("path").first()
+        if agency is None:
+            raise ApiProblem(400, str(NO_SUCH_AGENCY))
+        ratings = ratings.filter(petition__item__owner_agency__path__startswith=agency.path)
+    page = keyset_page(ratings, ordering=RATING_ORDER, cursor=filters.cursor, limit=filters.limit)
+    return {
+        "items": [_rating_out(rating) for rating in page.rows],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get("/ratings/{rating_id}", response=RatingOut, summary="One petitioner's rating")
+def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
+    rating = _ratings_visible_to(api_user(request)).filter(pk=rating_id).first()
+    if rating is None:
+        raise ApiProblem(404, str(NO_SUCH_RATING))
+    return _rating_out(rating)
 
 
 @router.get("/{petition_id}", response=PetitionDetailOut, summary="One petition with its history")

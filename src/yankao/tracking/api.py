@@ -18,7 +18,7 @@ from yankao.calendar.parsing import ApiDay
 from yankao.core import clock
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, keyset_page
 from yankao.tracking.actions import ACTIONS, build_form
-from yankao.tracking.models import OPEN_STATUSES, Status, TrackedItem
+from yankao.tracking.models import OPEN_STATUSES, Action, ItemEvent, Status, TrackedItem
 from yankao.tracking.policy import allowed_actions
 from yankao.tracking.selectors import (
     item_for_user,
@@ -45,11 +45,28 @@ class ItemOut(Schema):
     owner_agency: AgencyRef
     status: str
     received_at: datetime
-    due_at: datetime
+    clock: str = Field(..., description="`working_days` or `hours`: the unit of the time limit.")
+    time_limit: int = Field(..., description="In the unit of `clock`.")
+    clock_started_at: datetime = Field(
+        ..., description="When the current agency's time limit began (receipt or last transfer)."
+    )
+    original_due_at: datetime = Field(..., description="The deadline before any extension.")
+    due_at: datetime = Field(..., description="The deadline in force, extensions included.")
     closed_at: datetime | None
+    due_at_closing: datetime | None = Field(
+        ...,
+        description=(
+            "The deadline in force when the item closed, against which `outcome` was given "
+            "(on time: `closed_at` ≤ `due_at_closing`); null unless closed."
+        ),
+    )
     outcome: str
     overdue: bool
-    working_days_taken: Decimal | None
+    working_days_taken: Decimal | None = Field(
+        ..., description="Working days from receipt to closing, on the office calendar."
+    )
+    extension_count: int = Field(..., description="Extensions approved.")
+    transfer_count: int = Field(..., description="Transfers to another agency.")
     version: int
 
 
@@ -59,7 +76,24 @@ class EventOut(Schema):
     actor: str | None
     from_status: str
     to_status: str
+    from_agency: str | None = Field(..., description="Agency key (transfers).")
+    to_agency: str | None = Field(..., description="Agency key (creation, transfers).")
     reason: str
+    time_added: int | None = Field(
+        ..., description="An approved extension's time, in the item's `clock` unit."
+    )
+    due_before: datetime | None = Field(
+        ..., description="The deadline before a move (extension, transfer, recalculation)."
+    )
+    due_after: datetime | None = Field(
+        ..., description="The deadline after it; on `close`, the deadline in force then."
+    )
+    escalation_level: int | None = Field(
+        ..., description="On `escalate`: 1 the supervisor, 2 the commission."
+    )
+    escalation_due_at: datetime | None = Field(
+        ..., description="On `escalate`: when the item passed that tier."
+    )
 
 
 class ItemDetailOut(ItemOut):
@@ -112,12 +146,41 @@ def item_out(item: TrackedItem, now: datetime) -> dict[str, Any]:
         "owner_agency": {"key": item.owner_agency.key, "name": item.owner_agency.name},
         "status": item.status,
         "received_at": item.received_at,
+        "clock": item.clock,
+        "time_limit": item.time_limit,
+        "clock_started_at": item.clock_started_at,
+        "original_due_at": item.original_due_at,
         "due_at": item.due_at,
         "closed_at": item.closed_at,
+        # No move changes the deadline of a closed item (extensions, transfers and
+        # recalculations touch open items only), so it is the one the verdict used.
+        "due_at_closing": item.due_at if item.status == Status.CLOSED else None,
         "outcome": item.outcome,
         "overdue": item.is_open and item.due_at < now,
         "working_days_taken": item.working_days_taken,
+        "extension_count": item.extension_count,
+        "transfer_count": item.transfer_count,
         "version": item.version,
+    }
+
+
+def event_out(event: ItemEvent) -> dict[str, Any]:
+    """One history entry; the agencies must be read with it (select_related)."""
+    escalation_due = event.data.get("passed_at") if event.action == Action.ESCALATE else None
+    return {
+        "at": event.at,
+        "action": event.action,
+        "actor": str(event.actor) if event.actor else None,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "from_agency": event.from_agency.key if event.from_agency else None,
+        "to_agency": event.to_agency.key if event.to_agency else None,
+        "reason": event.reason,
+        "time_added": event.time_added,
+        "due_before": event.due_before,
+        "due_after": event.due_after,
+        "escalation_level": event.data.get("level") if event.action == Action.ESCALATE else None,
+        "escalation_due_at": escalation_due,
     }
 
 
@@ -192,22 +255,12 @@ def statistics(
 def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
     user = api_user(request)
     item = item_for_user(user, item_id)
-    events = item.events.select_related("actor")
+    events = item.events.select_related("actor", "from_agency", "to_agency")
     allowed = allowed_actions(user, item, pending_cohandlers=pending_cohandler_agency_ids(item))
     return {
         **item_out(item, clock.now()),
         "allowed_actions": sorted(a for a in allowed if a in ACTIONS),
-        "history": [
-            {
-                "at": e.at,
-                "action": e.action,
-                "actor": str(e.actor) if e.actor else None,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "reason": e.reason,
-            }
-            for e in events
-        ],
+        "history": [event_out(event) for event in events],
     }
 
 

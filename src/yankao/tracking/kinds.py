@@ -56,6 +56,7 @@ DEFAULT_TRANSITIONS: Mapping[str, Transition] = {
 }
 
 EventHook = Callable[["TrackedItem", "ItemEvent"], None]
+EscalationHook = Callable[["TrackedItem", int], None]
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class ItemKind:
     # Called inside the transaction after each history entry, for business reactions
     # (e.g. telling a petitioner about a transfer through the outbox).
     on_event: EventHook | None = None
+    # Called inside the transaction after the engine's e-mails of an escalation (one
+    # call per tier, with its level), for channels of the business's own (e.g. a
+    # dispatch ticket's duty desk by SMS and webhook).
+    on_escalated: EscalationHook | None = None
 
     def needs_approval(self, item: TrackedItem) -> bool:
         rule = self.reply_needs_approval

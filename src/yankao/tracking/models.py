@@ -209,6 +209,19 @@ class ItemEvent(models.Model):
         "organisation.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(_("reason"), blank=True)
+    # The deadline's moves as plain columns, so an auditor can follow every deadline
+    # from the history alone: what an approved extension added (in the item's unit),
+    # and the deadline before and after each move (extension, transfer, typhoon-day
+    # recalculation). A close carries the deadline its verdict was given against, in
+    # both.
+    time_added = models.PositiveIntegerField(
+        _("time added"),
+        null=True,
+        blank=True,
+        help_text=_("In the item's unit: working days or hours."),
+    )
+    due_before = models.DateTimeField(_("deadline before"), null=True, blank=True)
+    due_after = models.DateTimeField(_("deadline after"), null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -197,3 +197,6 @@ def item_escalated(item: TrackedItem, level: int) -> None:
             % facts,
             f"escalate-{level}-{item.due_at.isoformat()}",
         )
+    kind = get_kind(item.kind)
+    if kind.on_escalated is not None:
+        kind.on_escalated(item, level)

@@ -9,6 +9,7 @@ that the move is valid for the item's state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -47,6 +48,16 @@ class TransitionNotAllowed(TrackingError):
 
 class StaleItem(TrackingError):
     pass
+
+
+@dataclass(frozen=True)
+class DeadlineMove:
+    """What a history entry records of the deadline: before and after the move, and
+    the time an approved extension added."""
+
+    before: datetime | None = None
+    after: datetime | None = None
+    time_added: int | None = None
 
 
 # --- internals ----------------------------------------------------------------------
@@ -90,7 +101,9 @@ def _record(
     from_agency: Agency | None = None,
     to_agency: Agency | None = None,
     data: dict[str, Any] | None = None,
+    deadline: DeadlineMove | None = None,
 ) -> ItemEvent:
+    deadline = deadline or DeadlineMove()
     event = ItemEvent.objects.create(
         item=item,
         at=at,
@@ -101,6 +114,9 @@ def _record(
         from_agency=from_agency,
         to_agency=to_agency,
         reason=reason,
+        time_added=deadline.time_added,
+        due_before=deadline.before,
+        due_after=deadline.after,
         data=data or {},
     )
     if kind.on_event is not None:
@@ -259,6 +275,7 @@ def item_transfer(
     kind = get_kind(item.kind)
     before = _move(kind, item, Action.TRANSFER)
     now = clock.now()
+    due_before = item.due_at
     from_agency = item.owner_agency
     item.owner_agency = to_agency
     item.owner_unit = None
@@ -294,6 +311,7 @@ def item_transfer(
         reason=reason,
         from_agency=from_agency,
         to_agency=to_agency,
+        deadline=DeadlineMove(before=due_before, after=item.due_at),
     )
     notifications.item_assigned(item)
     return item
@@ -427,6 +445,7 @@ def _close(
         from_status=before,
         reason=reason,
         data={"outcome": item.outcome},
+        deadline=DeadlineMove(before=item.due_at, after=item.due_at),
     )
     return item
 
@@ -513,8 +532,11 @@ def extension_decide(*, extension: Extension, by: User, approve: bool, note: str
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     extension.decided_by, extension.decided_at, extension.decision_note = by, now, note
     data: dict[str, Any] = {"extension": extension.pk}
+    deadline = DeadlineMove()
     if approve:
+        due_before = item.due_at
         item.due_at = deadlines.extended_due(item.clock, item.due_at, extension.amount)
+        deadline = DeadlineMove(before=due_before, after=item.due_at, time_added=extension.amount)
         item.extension_count += 1
         _schedule_followups(kind, item)
         extension.due_after = item.due_at
@@ -532,7 +554,15 @@ def extension_decide(*, extension: Extension, by: User, approve: bool, note: str
         _save(item)
     extension.save()
     _record(
-        kind, item, action=action, by=by, at=now, from_status=item.status, reason=note, data=data
+        kind,
+        item,
+        action=action,
+        by=by,
+        at=now,
+        from_status=item.status,
+        reason=note,
+        data=data,
+        deadline=deadline,
     )
     notifications.extension_decided(item, extension)
     return extension
@@ -576,7 +606,11 @@ def items_send_reminders(*, now: datetime | None = None, batch: int = 500) -> in
 
 
 def items_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Overdue items go to the agency's supervisors, and later to the commission."""
+    """Overdue items go to the agency's supervisors, and later to the commission.
+
+    A sweep that runs late (the scheduler was down) may find an item past both
+    tiers at once: each tier passed is recorded and told, lowest first, so the
+    supervisor is never skipped. Returns the number of tiers recorded."""
     now = now or clock.now()
     open_items = TrackedItem.objects.filter(status__in=OPEN_STATUSES)
     to_supervisor = open_items.filter(escalation=Escalation.NONE, due_at__lt=now)
@@ -584,38 +618,62 @@ def items_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> 
         escalation__lt=Escalation.COMMISSION, commission_escalation_at__lt=now
     )
     count = 0
-    for level, queryset in (
-        (Escalation.COMMISSION, to_commission),
-        (Escalation.SUPERVISOR, to_supervisor),
-    ):
+    for queryset in (to_commission, to_supervisor):
         for pk in list(queryset.values_list("pk", flat=True)[:batch]):
-            count += _escalate_one(pk, level, now)
+            count += _escalate_one(pk, now)
     return count
 
 
-def _escalate_one(pk: int, level: int, now: datetime) -> int:
+def _tiers_passed(item: TrackedItem, now: datetime) -> list[tuple[int, datetime]]:
+    """The tiers the item has passed by `now` but was not escalated to yet, lowest
+    first, each with the moment it was passed."""
+    tiers = [
+        (Escalation.SUPERVISOR, item.due_at),
+        (Escalation.COMMISSION, item.commission_escalation_at),
+    ]
+    return [
+        (level, moment)
+        for level, moment in tiers
+        if level > item.escalation and moment is not None and moment < now
+    ]
+
+
+def _escalate_one(pk: int, now: datetime) -> int:
     with transaction.atomic():
         item = (
             TrackedItem.objects.select_for_update()
-            .filter(pk=pk, escalation__lt=level, status__in=OPEN_STATUSES)
+            .filter(pk=pk, status__in=OPEN_STATUSES)
             .select_related("owner_agency")
             .first()
         )
         if item is None:
             return 0
-        item.escalation = level
-        item.save(update_fields=["escalation", "updated_at"])
-        _record(
-            get_kind(item.kind),
-            item,
-            action=Action.ESCALATE,
-            by=None,
-            at=now,
-            from_status=item.status,
-            data={"level": level},
-        )
-        notifications.item_escalated(item, level)
-    return 1
+        tiers = _tiers_passed(item, now)
+        # Only the sweep that moves the level from the one it read records the tiers:
+        # SQLite ignores FOR UPDATE, and two sweeps may read the same item.
+        if not tiers or not _claim_escalation(item, tiers[-1][0]):
+            return 0
+        kind = get_kind(item.kind)
+        for level, passed_at in tiers:
+            item.escalation = level
+            _record(
+                kind,
+                item,
+                action=Action.ESCALATE,
+                by=None,
+                at=now,
+                from_status=item.status,
+                data={"level": level, "passed_at": passed_at.isoformat()},
+            )
+            notifications.item_escalated(item, level)
+    return len(tiers)
+
+
+def _claim_escalation(item: TrackedItem, level: int) -> bool:
+    claimed = TrackedItem.objects.filter(pk=item.pk, escalation=item.escalation).update(
+        escalation=level, updated_at=clock.now()
+    )
+    return claimed == 1
 
 
 def items_recalculate_deadlines(*, changed_day: date, by: User | None = None) -> int:
@@ -653,6 +711,7 @@ def items_recalculate_deadlines(*, changed_day: date, by: User | None = None) ->
                 from_status=item.status,
                 reason=str(changed_day),
                 data={"due_before": before.isoformat(), "due_after": shift_to.isoformat()},
+                deadline=DeadlineMove(before=before, after=shift_to),
             )
             changed += 1
     return changed

@@ -18,8 +18,9 @@ Definitions (all moments in Asia/Taipei; the period is [start 00:00, end + 1 day
   decimal); the 90th percentile uses the nearest-rank definition: the smallest value x
   such that at least 90 % of the closed petitions took x days or fewer, i.e. the value
   at position ceil(0.9 n) in ascending order (equivalently min{x : cume_dist(x) ≥ 0.9}).
-- satisfaction (when the `PetitionRating` model exists): average score and count of the
-  ratings of the petitions closed in the period.
+- satisfaction: average score (half up to two decimals) and count of the petitioners'
+  ratings of the petitions closed in the period (the API lists them:
+  `/api/v1/petitions/ratings?start=…&end=…&agency=…`).
 
 Groups partition the petitions (an agency is the current responsible agency; a category
 is the main category, 主項), so the total row is the sum of the group rows, except for the
@@ -34,7 +35,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce, Round, RowNumber
 from django.utils.functional import Promise
@@ -49,6 +49,7 @@ from yankao.tracking.models import Outcome, Status, TrackedItem
 from yankao.tracking.selectors import items_visible_to
 
 PETITION_KIND = "petition"
+RATING_SCORE = "petition__rating__score"
 TENTH = Decimal("0.1")
 HUNDREDTH = Decimal("0.01")
 
@@ -117,21 +118,10 @@ class Report:
     as_of: datetime
     rows: list[ReportRow]
     total: ReportRow
-    has_ratings: bool
 
 
 def _moment(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=TAIPEI)
-
-
-def rating_score_path() -> str | None:
-    """The lookup from an item to its petition's rating score, if ratings exist yet."""
-    try:
-        model = apps.get_model("petitions", "PetitionRating")
-    except LookupError:
-        return None
-    field = model._meta.get_field("petition")
-    return f"petition__{field.related_query_name()}__score"
 
 
 def _group_fields(grouping: Grouping) -> dict[str, Any]:
@@ -177,7 +167,7 @@ def _relevant(start: datetime, end: datetime, as_of: datetime) -> Q:
     )
 
 
-def _aggregates(where: dict[str, Q], score: str | None) -> dict[str, Any]:
+def _aggregates(where: dict[str, Q]) -> dict[str, Any]:
     received, closed = where["received"], where["closed"]
     figures: dict[str, Any] = {
         "received": Count("pk", filter=received),
@@ -189,10 +179,9 @@ def _aggregates(where: dict[str, Q], score: str | None) -> dict[str, Any]:
         "transferred": Count("pk", filter=received & Q(transfer_count__gt=0)),
         # Tenths as whole numbers: exact on SQLite too, where decimals are stored as REAL.
         "days_tenths": Sum(Round(F("working_days_taken") * 10), filter=closed),
+        "rating_count": Count(RATING_SCORE, filter=closed),
+        "rating_sum": Sum(RATING_SCORE, filter=closed),
     }
-    if score:
-        figures["rating_count"] = Count(score, filter=closed)
-        figures["rating_sum"] = Sum(score, filter=closed)
     return figures
 
 
@@ -311,11 +300,8 @@ def petition_report(
     # filter at once, a database may rather scan everything in the grouping's order.
     in_period = TrackedItem.objects.filter(_relevant(period_start, period_end, as_of))
     relevant = report_items(user, agency).filter(pk__in=in_period.values("pk"))
-    score = rating_score_path()
     fields = _group_fields(grouping)
-    grouped = list(
-        relevant.order_by().values(**fields).annotate(**_aggregates(where, score)).order_by()
-    )
+    grouped = list(relevant.order_by().values(**fields).annotate(**_aggregates(where)).order_by())
     # The percentiles count the period's closed rows only, which the closing index
     # finds alone (measured: a third faster than through the period's rows above).
     p90s, overall_p90 = _p90_by_group(report_items(user, agency), where["closed"], fields["key"])
@@ -332,5 +318,4 @@ def petition_report(
         as_of=as_of,
         rows=rows,
         total=_total(rows, overall_p90),
-        has_ratings=score is not None,
     )

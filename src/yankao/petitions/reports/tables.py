@@ -47,7 +47,7 @@ def period_label(start: date, end: date) -> str:
 
 
 def headings(report: Report) -> list[str]:
-    names = [
+    return [
         str(GROUPING_LABELS[report.grouping]),
         pgettext("report column", "Received"),
         pgettext("report column", "Closed"),
@@ -59,14 +59,13 @@ def headings(report: Report) -> list[str]:
         _("On-time rate (%)"),
         _("Average working days to close"),
         _("90th percentile of working days to close"),
+        _("Average satisfaction (1–5)"),
+        _("Ratings"),
     ]
-    if report.has_ratings:
-        names += [_("Average satisfaction (1–5)"), _("Ratings")]
-    return names
 
 
-def cells(row: ReportRow, *, with_ratings: bool) -> list[Cell]:
-    values: list[Cell] = [
+def cells(row: ReportRow) -> list[Cell]:
+    return [
         row.label,
         row.received,
         row.closed,
@@ -78,15 +77,14 @@ def cells(row: ReportRow, *, with_ratings: bool) -> list[Cell]:
         row.on_time_rate,
         row.average_working_days,
         row.p90_working_days,
+        row.average_rating,
+        row.rating_count,
     ]
-    if with_ratings:
-        values += [row.average_rating, row.rating_count]
-    return values
 
 
 def report_table(report: Report) -> Table:
-    rows = [cells(row, with_ratings=report.has_ratings) for row in report.rows]
-    rows.append(cells(report.total, with_ratings=report.has_ratings))
+    rows = [cells(row) for row in report.rows]
+    rows.append(cells(report.total))
     return Table(
         title=_("Petition performance report"),
         period=period_label(report.start, report.end),

@@ -1,7 +1,10 @@
-"""Performance figures of legal consultations, for bench/run.py to call in its worker
-(the lead wires them in): a year of sessions at the four venues with `count`
-bookings written in bulk, then the public listing, one booking through the service,
-and the monthly counts, timed in-process.
+"""Performance figures of legal consultations: a year of sessions at the four venues
+with `count` bookings written in bulk, then the public listing, one booking through
+the service, and the monthly counts, timed in-process.
+
+Call `figures(database, bookings)` from bench/run.py's worker, with Django set up and
+the database migrated and the city loaded; each figure is a dict with the keys of
+run.Figure, like the other modules of bench/.
 
 The city's volume is about 1,000 bookings a month (7,225 in seven months), so
 100,000 bookings is decades of work; the figures show the pages do not grow with it.
@@ -14,6 +17,7 @@ import time as monotonic
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -38,7 +42,7 @@ def legal_bench_seed(*, count: int, today: date, seed: int = 1) -> int:
     """A rota from a year before `today` to four weeks after, two desks at the centre
     every working afternoon, and `count` bookings spread over its past slots, written
     in bulk (not through the service: this is volume, not behaviour)."""
-    rng = random.Random(seed)  # noqa: S311 - repeatable volume
+    rng = random.Random(seed)
     services.venues_load()
     first, last = today - timedelta(days=365), today + timedelta(days=28)
     made_at = datetime.combine(first, time(8), tzinfo=TAIPEI)
@@ -150,4 +154,26 @@ def legal_figures(*, user: object, today: date, runs: int = 5) -> list[LegalFigu
         LegalFigure("legal: free sessions listing", _median(listing, runs), 0.2, runs),
         LegalFigure("legal: one booking (service)", _median(booking, runs), 0.05, runs),
         LegalFigure("legal: monthly counts", _median(counts, runs), 1.0, runs),
+    ]
+
+
+def figures(database: str, bookings: int) -> list[dict[str, Any]]:
+    """Seed `bookings` bookings over the past year, then time the three figures, in
+    milliseconds as the other rows of the table."""
+    from yankao.accounts.models import User
+
+    today = clock.now().astimezone(TAIPEI).date()
+    legal_bench_seed(count=bookings, today=today)
+    agent = User.objects.filter(role="agent", is_active=True).order_by("pk").first()
+    return [
+        {
+            "metric": figure.metric,
+            "value": round(figure.seconds * 1000, 1),
+            "unit": "ms",
+            "database": database,
+            "items": bookings,
+            "target": round(figure.target * 1000, 1),
+            "runs": figure.runs,
+        }
+        for figure in legal_figures(user=agent, today=today)
     ]
