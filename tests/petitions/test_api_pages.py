@@ -8,11 +8,14 @@ import pytest
 from tests.api_pages import ids, walk
 from tests.petitions.factories import THURSDAY, petition
 from yankao.accounts.services import token_create
-from yankao.petitions.models import Petition
+from yankao.core import clock
+from yankao.petitions.models import Petition, PetitionRating
+from yankao.petitions.services import petition_rate
 from yankao.tracking.models import Status
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/petitions"
+RATINGS_URL = "/api/v1/petitions/ratings"
 
 
 def bearer(user):
@@ -47,3 +50,15 @@ def test_every_petition_is_listed_once_across_the_pages(client, staff, petitions
     assert sorted(ids(rows)) == sorted(expected)
     keys = [(row["due_at"], row["id"]) for row in rows]
     assert keys == sorted(keys)
+
+
+def test_every_rating_is_listed_once_across_the_pages(client, staff, petitions):
+    """Ratings given at one moment share their sort key: the cursor's id breaks the tie."""
+    closed = [p for p in Petition.objects.select_related("item") if p.item.status == Status.CLOSED]
+    assert len(closed) == 2
+    with clock.frozen(THURSDAY + timedelta(days=5)):
+        for one in closed:
+            petition_rate(petition=one, score=4)
+    rows = walk(client, RATINGS_URL, {}, bearer(staff.connie), limit=1)
+    assert sorted(ids(rows)) == sorted(PetitionRating.objects.values_list("pk", flat=True))
+    assert len(rows) == 2

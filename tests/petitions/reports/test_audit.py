@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import api_pages
 from tests.factories import taipei
 from tests.petitions.reports.history import random_history
 from yankao.accounts.services import token_create
@@ -30,14 +31,7 @@ def moment(text: str | None) -> datetime | None:
 
 def walk(client: Any, url: str, query: dict[str, str], headers: dict[str, str]) -> list[dict]:
     """Every row of a list, page by page through its cursor."""
-    rows, cursor = [], None
-    while True:
-        page = client.get(url, {**query, **({"cursor": cursor} if cursor else {})}, **headers)
-        assert page.status_code == 200, page.content
-        rows += page.json()["items"]
-        cursor = page.json()["next_cursor"]
-        if cursor is None:
-            return rows
+    return api_pages.walk(client, url, query, headers, limit=100)
 
 
 def busiest_leaf_agency(staff) -> Agency:
