@@ -56,14 +56,14 @@ def test_directives_are_numbered_in_sequence_within_the_roc_year(staff):
     first = directive(staff, received_at=taipei(2026, 11, 2))
     second = directive(staff, received_at=taipei(2026, 11, 3))
     year = roc_year(date(2026, 11, 2))
-    assert [first.item.number, second.item.number] == [f"指{year}-00001", f"指{year}-00002"]
+    assert [first.item.number, second.item.number] == [f"指{year}-000001", f"指{year}-000002"]
 
 
 def test_the_sequence_starts_again_in_a_new_roc_year_by_taipei_time(staff):
     directive(staff, received_at=taipei(2026, 12, 30))
     # 31 Dec 2026 17:30 UTC is already 1 Jan 2027 in Taipei: the new year's first.
     first_of_year = directive(staff, received_at=datetime(2026, 12, 31, 17, 30, tzinfo=UTC))
-    assert first_of_year.item.number == f"指{roc_year(date(2027, 1, 1))}-00001"
+    assert first_of_year.item.number == f"指{roc_year(date(2027, 1, 1))}-000001"
 
 
 # --- the deadline --------------------------------------------------------------------------

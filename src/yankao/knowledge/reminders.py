@@ -18,7 +18,7 @@ from yankao.accounts.roles import Role
 from yankao.calendar.roc import format_roc_short
 from yankao.knowledge.models import Article, ArticleStatus
 from yankao.knowledge.selectors import REVIEW_AHEAD_DAYS
-from yankao.messaging.services import outbox_enqueue
+from yankao.messaging.services import absolute_url, outbox_enqueue
 from yankao.organisation.models import Agency
 from yankao.tracking.notifications import agency_staff_emails
 
@@ -40,7 +40,6 @@ def review_reminders_send(*, today: date | None = None) -> int:
         by_agency[owner_id].append((pk, question, review_on, valid_until))
     week = today.isocalendar()
     told = 0
-    base = settings.YANKAO_BASE_URL.rstrip("/")
     for agency in Agency.objects.filter(pk__in=list(by_agency)):
         recipients = agency_staff_emails(agency, [Role.HANDLER, Role.SUPERVISOR])
         if not recipients:
@@ -52,7 +51,7 @@ def review_reminders_send(*, today: date | None = None) -> int:
                     "question": question,
                     "review": format_roc_short(review_on) if review_on else "—",
                     "expired": _(", expired") if valid_until and valid_until < today else "",
-                    "link": base + reverse("knowledge:article", args=[pk]),
+                    "link": absolute_url(reverse("knowledge:article", args=[pk])),
                 }
                 for pk, question, review_on, valid_until in by_agency[agency.pk]
             ]
@@ -63,7 +62,7 @@ def review_reminders_send(*, today: date | None = None) -> int:
             ) % {
                 "agency": agency.name,
                 "list": "\n".join(lines),
-                "review": base + reverse("knowledge:review"),
+                "review": absolute_url(reverse("knowledge:review")),
             }
             subject = _("%(count)d knowledge-base articles to review") % {"count": len(lines)}
         outbox_enqueue(

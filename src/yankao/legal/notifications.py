@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 from yankao.calendar.roc import format_roc_long
 from yankao.legal.models import Booking, WaitlistEntry
 from yankao.messaging.models import Channel
-from yankao.messaging.services import outbox_enqueue
-
-
-def _absolute(path: str) -> str:
-    return settings.YANKAO_BASE_URL.rstrip("/") + path
+from yankao.messaging.services import absolute_url, outbox_enqueue
 
 
 def _when(booking: Booking) -> dict[str, str]:
@@ -46,7 +42,7 @@ def _send(booking: Booking, subject: str, body: str, key: str) -> None:
 
 def booking_confirmed(booking: Booking, code: str) -> None:
     with translation.override(booking.language):
-        values = {**_when(booking), "code": code, "link": _absolute(reverse("legal:look-up"))}
+        values = {**_when(booking), "code": code, "link": absolute_url(reverse("legal:look-up"))}
         body = (
             _(
                 "Your free legal consultation is booked: %(venue)s, %(date)s, %(start)s–%(end)s. "
@@ -76,7 +72,7 @@ def booking_cancelled(booking: Booking) -> None:
 
 def session_cancelled(booking: Booking, reason: str) -> None:
     with translation.override(booking.language):
-        values = {**_when(booking), "reason": reason, "link": _absolute(reverse("legal:venues"))}
+        values = {**_when(booking), "reason": reason, "link": absolute_url(reverse("legal:venues"))}
         body = (
             _(
                 "We are sorry: the legal consultation session at %(venue)s on %(date)s is "
@@ -112,7 +108,7 @@ def booking_reminder(booking: Booking) -> None:
     """By e-mail; to a citizen who gave none, by SMS to the phone when the
     deployment has an SMS gateway."""
     with translation.override(booking.language):
-        values = {**_when(booking), "link": _absolute(reverse("legal:look-up"))}
+        values = {**_when(booking), "link": absolute_url(reverse("legal:look-up"))}
         if not booking.citizen_email and sms_available():
             text = (
                 _(
@@ -150,7 +146,7 @@ def waitlist_free_time(entry: WaitlistEntry) -> None:
         values = {
             "venue": entry.venue.name,
             "date": format_roc_long(entry.date),
-            "link": _absolute(reverse("legal:venue", args=[entry.venue.key])),
+            "link": absolute_url(reverse("legal:venue", args=[entry.venue.key])),
         }
         body = (
             _(

@@ -29,6 +29,11 @@ DEFAULT_MAX_ATTEMPTS = 8
 MAX_ERROR_LENGTH = 2000
 
 
+def absolute_url(path: str) -> str:
+    """A link for a message: the site's address (YANKAO_BASE_URL) and the path."""
+    return settings.YANKAO_BASE_URL.rstrip("/") + path
+
+
 def max_attempts() -> int:
     return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
 

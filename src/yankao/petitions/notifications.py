@@ -6,19 +6,14 @@ transaction, and are written in the language the petitioner used."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yankao.calendar.roc import format_roc_short
-from yankao.messaging.services import outbox_enqueue
+from yankao.messaging.services import absolute_url, outbox_enqueue
 from yankao.petitions.models import Petition
 from yankao.tracking.models import Action, Extension, ItemEvent, TrackedItem
-
-
-def _absolute(path: str) -> str:
-    return settings.YANKAO_BASE_URL.rstrip("/") + path
 
 
 def _send(petition: Petition, subject: str, body: str, key: str) -> None:
@@ -35,7 +30,7 @@ def _send(petition: Petition, subject: str, body: str, key: str) -> None:
 
 
 def mailbox_confirmation(*, email: str, subject: str, token: str, draft_id: int) -> None:
-    link = _absolute(reverse("mailbox:confirm", args=[token]))
+    link = absolute_url(reverse("mailbox:confirm", args=[token]))
     body = _(
         "We received your message to the mayor's mailbox: “%(subject)s”.\n\n"
         "To register it as a petition, open this link within 24 hours:\n%(link)s\n\n"
@@ -64,7 +59,7 @@ def petition_registered(petition: Petition, code: str) -> None:
             "agency": item.owner_agency.name,
             "due": format_roc_short(item.due_at),
             "code": code,
-            "link": _absolute(reverse("mailbox:track")),
+            "link": absolute_url(reverse("mailbox:track")),
         }
         subject = _("Your petition is registered as case %(number)s") % {"number": item.number}
         _send(petition, subject, body, "registered")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from yankao.accounts.models import User
 from yankao.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from yankao.calendar.roc import format_roc_short_datetime as format_roc_datetime
-from yankao.messaging.services import outbox_enqueue
+from yankao.messaging.services import absolute_url, outbox_enqueue
 from yankao.organisation.models import Agency
 from yankao.tracking.kinds import get_kind
 from yankao.tracking.models import Escalation, Extension, TrackedItem
@@ -76,7 +76,7 @@ def item_link(item: TrackedItem) -> str:
         path = reverse(name, args=[item.pk])
     except NoReverseMatch:
         path = reverse("tracking:item", args=[item.pk])
-    return settings.YANKAO_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _send(item: TrackedItem, to: list[str], subject: str, body: str, key: str) -> None:
