@@ -88,7 +88,6 @@ def dispatcher_list(
     more than the page). Page it with `CappedPaginator`, which reads the page's
     keys in order and then its rows."""
     filters = filters or TicketFilters()
-    now = now or clock.now()
     rule = item_visibility_q(user, "item__") & _status_q(filters.status)
     if filters.ticket_class_id:
         rule &= Q(ticket_class_id=filters.ticket_class_id)
@@ -223,7 +222,7 @@ _PUBLISHED = {
 }
 
 
-def _counts(now: datetime) -> dict[str, Any]:
+def _counts(now: datetime | None) -> dict[str, Any]:
     engine = statistics.count_aggregates(
         received=Q(),
         closed=Q(hours_to_report__isnull=False),
@@ -249,7 +248,6 @@ def ticket_statistics(
 ) -> TicketStatistics:
     """Per-class figures for tickets received in [start, end), in three queries
     (the classes, the counts, the percentiles), whatever the number of tickets."""
-    now = now or clock.now()
     tickets = _received(user, start, end)
     classes = list(TicketClass.objects.order_by("sort_order", "code"))
     rows = {c.pk: ClassFigures(code=c.code, name=c.name, hours=c.hours) for c in classes}

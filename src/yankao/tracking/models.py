@@ -49,14 +49,17 @@ class Escalation(models.IntegerChoices):
     COMMISSION = 2, _("Escalated to the commission")
 
 
-def overdue_terms(at: datetime, prefix: str = "") -> list[Q]:
+def overdue_terms(at: datetime | None = None, prefix: str = "") -> list[Q]:
     """ "Open at `at` and past its deadline then", as terms each answered by one index:
-    still open (the partial index of open items by deadline), and, for a moment
-    already past, ended since (the closing index). A model that reaches the item
-    through `prefix` (e.g. "item__") filters by the same terms."""
-    still_open = Q(**{f"{prefix}closed_at__isnull": True, f"{prefix}due_at__lt": at})
-    if at >= clock.now():
-        return [still_open]  # nothing has ended after now
+    still open (the partial index of open items by deadline) and, for a moment given,
+    ended since (the closing index). Without a moment it is now, and only the first
+    term can hold: the one term lets a list walk the open items in deadline order.
+    A model that reaches the item through `prefix` (e.g. "item__") filters by the
+    same terms."""
+    moment = clock.now() if at is None else at
+    still_open = Q(**{f"{prefix}closed_at__isnull": True, f"{prefix}due_at__lt": moment})
+    if at is None:
+        return [still_open]
     ended_since = Q(**{f"{prefix}closed_at__gte": at, f"{prefix}due_at__lt": at})
     return [still_open, ended_since]
 
@@ -65,7 +68,7 @@ def overdue_q(at: datetime | None = None, prefix: str = "") -> Q:
     """Items open at `at` (now by default) whose deadline had passed by then: the one
     definition of overdue. An item is open exactly while it has no closing moment
     (closed or withdrawn), whatever its deadline was extended to since."""
-    return reduce(or_, overdue_terms(at or clock.now(), prefix))
+    return reduce(or_, overdue_terms(at, prefix))
 
 
 class TrackedItemQuerySet(models.QuerySet["TrackedItem"]):

@@ -134,7 +134,7 @@ def worklist_q(
     if filters.agency_id:
         rule &= Q(**{f"{f}owner_agency_id": filters.agency_id})
     if filters.due == "overdue":
-        rule &= overdue_q(now, prefix)
+        rule &= overdue_q(prefix=prefix)
     elif filters.due == "soon":
         # By the end of the next working day, or within DUE_SOON_HOURS on the hours clock.
         rule &= Q(**{f"{f}due_at__gte": now}) & (
@@ -155,7 +155,6 @@ def worklist(user: User, filters: WorklistFilters | None = None) -> QuerySet[Tra
 
 def open_items_by_agency(user: User, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """Open and overdue counts per responsible agency, most overdue first (one query)."""
-    now = now or clock.now()
     return list(
         items_visible_to(user)
         .filter(status__in=OPEN_STATUSES)
@@ -216,7 +215,7 @@ COUNTED = (
 )
 
 
-def _aggregates(start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
+def _aggregates(start: datetime, end: datetime, now: datetime | None) -> dict[str, Any]:
     return statistics.count_aggregates(
         received=statistics.received_q(start, end),
         closed=statistics.closed_q(start, end),
@@ -237,7 +236,6 @@ def item_statistics(
 ) -> ItemStatistics:
     """Figures for items received or closed in [start, end), and those open and
     overdue at `now`, in one query (`yankao.tracking.statistics` defines them)."""
-    now = now or clock.now()
     row = (
         items.filter(statistics.period_rows_q(start, end, now))
         .order_by()
@@ -250,7 +248,6 @@ def item_statistics_by_agency(
     items: QuerySet[TrackedItem], *, start: datetime, end: datetime, now: datetime | None = None
 ) -> dict[int, ItemStatistics]:
     """The same figures per responsible agency (agency id → figures), in one query."""
-    now = now or clock.now()
     rows = statistics.grouped_counts(
         items.filter(statistics.period_rows_q(start, end, now)),
         group={"agency_key": F("owner_agency")},

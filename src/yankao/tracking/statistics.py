@@ -63,9 +63,11 @@ def closed_q(start: datetime, end: datetime, prefix: str = "") -> Q:
     )
 
 
-def period_rows_q(start: datetime, end: datetime, overdue_at: datetime, prefix: str = "") -> Q:
+def period_rows_q(
+    start: datetime, end: datetime, overdue_at: datetime | None, prefix: str = ""
+) -> Q:
     """Every row a figure of the period can count, as terms each answered by one index
-    (received, closed, overdue at `overdue_at`), so the database reads those rows only
+    (received, closed, overdue at `overdue_at`, now if None), so the database reads those rows only
     instead of walking the table."""
     received = Q(**{f"{prefix}received_at__gte": start, f"{prefix}received_at__lt": end})
     closed = Q(**{f"{prefix}closed_at__gte": start, f"{prefix}closed_at__lt": end})
