@@ -46,7 +46,7 @@ from yankao.tracking.api import (
     item_out,
 )
 from yankao.tracking.api import act as item_act
-from yankao.tracking.models import OPEN_STATUSES, Status
+from yankao.tracking.models import Status, overdue_q
 
 router = Router(tags=["petitions"])
 
@@ -312,7 +312,7 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dic
     if filters.channel:
         petitions = petitions.filter(channel=filters.channel)
     if filters.overdue:
-        petitions = petitions.filter(item__status__in=OPEN_STATUSES, item__due_at__lt=now)
+        petitions = petitions.filter(overdue_q(prefix="item__"))
     if filters.q:
         text = filters.q.strip()
         petitions = petitions.filter(Q(item__number__icontains=text) | Q(subject__icontains=text))

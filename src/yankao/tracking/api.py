@@ -20,7 +20,7 @@ from yankao.accounts.models import User
 from yankao.core import clock
 from yankao.core.problems import ApiProblem
 from yankao.tracking.actions import ACTIONS, build_form
-from yankao.tracking.models import OPEN_STATUSES, Status, TrackedItem
+from yankao.tracking.models import OPEN_STATUSES, Status, TrackedItem, overdue_q
 from yankao.tracking.policy import allowed_actions
 from yankao.tracking.selectors import (
     item_for_user,
@@ -153,7 +153,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, A
             else items.exclude(status__in=OPEN_STATUSES)
         )
     if filters.overdue:
-        items = items.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+        items = items.filter(overdue_q())
     if filters.cursor:
         due, pk = decode_cursor(filters.cursor)
         items = items.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk))
