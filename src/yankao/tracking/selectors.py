@@ -187,6 +187,10 @@ def items_spanning_day(day: date) -> QuerySet[TrackedItem]:
     )
 
 
+# What the API publishes of the engine's counts (the average instead of its parts).
+ITEM_COUNTS = [name for name in statistics.COUNTS if not name.startswith("days_")]
+
+
 @dataclass(frozen=True)
 class ItemStatistics:
     received: int
@@ -204,17 +208,6 @@ class ItemStatistics:
         return statistics.percent(self.closed_on_time, self.closed)
 
 
-COUNTED = (
-    "received",
-    "closed",
-    "closed_on_time",
-    "closed_late",
-    "open_overdue",
-    "extended",
-    "transferred",
-)
-
-
 def _aggregates(start: datetime, end: datetime, now: datetime | None) -> dict[str, Any]:
     return statistics.count_aggregates(
         received=statistics.received_q(start, end),
@@ -224,11 +217,11 @@ def _aggregates(start: datetime, end: datetime, now: datetime | None) -> dict[st
 
 
 def _statistics(row: dict[str, Any]) -> ItemStatistics:
-    average = statistics.average_of_tenths(
-        statistics.whole(row["days_tenths"]), statistics.whole(row["days_counted"])
+    counts = statistics.Counts(**statistics.counts_of(row))
+    return ItemStatistics(
+        **{name: getattr(counts, name) for name in ITEM_COUNTS},
+        average_working_days=counts.average_working_days,
     )
-    counts = {name: statistics.whole(row[name]) for name in COUNTED}
-    return ItemStatistics(**counts, average_working_days=average)
 
 
 def item_statistics(

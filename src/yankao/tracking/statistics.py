@@ -112,6 +112,36 @@ def count_aggregates(
     return {name: every[name] for name in only}
 
 
+@dataclass(frozen=True, kw_only=True)
+class Counts:
+    """The counts of one group (or of all), as read back; a business's row extends it
+    with its own columns."""
+
+    received: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    closed_late: int = 0
+    open_overdue: int = 0
+    extended: int = 0
+    transferred: int = 0
+    days_tenths: int = 0  # the sum of working days to close, in tenths of a day
+    days_counted: int = 0  # the closed items with working days to close
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """Closed on time / closed, in percent to one decimal."""
+        return percent(self.closed_on_time, self.closed)
+
+    @property
+    def average_working_days(self) -> Decimal | None:
+        return average_of_tenths(self.days_tenths, self.days_counted)
+
+
+def counts_of(values: Mapping[str, Any]) -> dict[str, int]:
+    """The counts of a row read back by `grouped_counts` (or summed over rows)."""
+    return {name: whole(values.get(name)) for name in COUNTS}
+
+
 def grouped_counts(
     rows: QuerySet[Any], *, group: Mapping[str, Any], aggregates: Mapping[str, Aggregate]
 ) -> list[dict[str, Any]]:

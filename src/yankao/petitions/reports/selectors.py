@@ -71,30 +71,15 @@ NO_DISTRICT = _("No district given")
 TOTAL = _("Total")
 
 
-@dataclass(frozen=True)
-class ReportRow:
+@dataclass(frozen=True, kw_only=True)
+class ReportRow(statistics.Counts):
+    """The engine's counts of a group (on-time rate, average), and the report's own."""
+
     label: str
-    received: int
-    closed: int
-    closed_on_time: int
-    closed_late: int
-    open_overdue: int
-    extended: int
-    transferred: int
-    days_tenths: int  # the sum of working days to close, in tenths of a day
-    days_counted: int = 0  # the closed petitions with working days to close
     p90_working_days: Decimal | None = None
     rating_count: int = 0
     rating_sum: int = 0
     key: Any = None
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        return statistics.percent(self.closed_on_time, self.closed)
-
-    @property
-    def average_working_days(self) -> Decimal | None:
-        return statistics.average_of_tenths(self.days_tenths, self.days_counted)
 
     @property
     def average_rating(self) -> Decimal | None:
@@ -169,23 +154,13 @@ def _row(values: dict[str, Any], *, label: str, p90: Decimal | None) -> ReportRo
         label=label,
         key=values.get("key"),
         p90_working_days=p90,
-        **{name: statistics.whole(values.get(name)) for name in COUNTED},
+        rating_count=statistics.whole(values.get("rating_count")),
+        rating_sum=statistics.whole(values.get("rating_sum")),
+        **statistics.counts_of(values),
     )
 
 
-COUNTED = (
-    "received",
-    "closed",
-    "closed_on_time",
-    "closed_late",
-    "open_overdue",
-    "extended",
-    "transferred",
-    "days_tenths",
-    "days_counted",
-    "rating_count",
-    "rating_sum",
-)
+COUNTED = (*statistics.COUNTS, "rating_count", "rating_sum")
 
 
 def _p90(found: statistics.Distribution | None) -> Decimal | None:
