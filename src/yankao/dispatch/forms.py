@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.forms import ROCDateField
 from yankao.core.forms import CheckedFilesField, ModelChoiceField
+from yankao.core.reporting.forms import LONGEST_RANGE_DAYS
 from yankao.core.uploads import JPEG, PNG
 from yankao.dispatch.models import Channel, TicketClass
 from yankao.dispatch.services import LocationError, check_location
@@ -23,7 +24,6 @@ from yankao.tracking.models import Status
 
 MAX_PHOTOS = 5
 PHONE_PATTERN = re.compile(r"^\+?[0-9()#\- ]{7,30}$")
-LONGEST_RANGE_DAYS = 366
 
 
 def _coordinate_field(label: Any, help_text: Any) -> forms.CharField:
