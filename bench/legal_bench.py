@@ -21,9 +21,9 @@ from typing import Any
 
 from django.db import transaction
 
-from yankao.calendar.taipei import TAIPEI
 from yankao.core import clock
 from yankao.core.codes import LEGAL_BOOKING
+from yankao.core.taipei import TAIPEI
 from yankao.legal import services
 from yankao.legal.models import Booking, BookingStatus, Session, Topic, Venue
 from yankao.legal.report import monthly_counts

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import pytest
 
 from yankao.calendar import parsing
-from yankao.calendar.taipei import TAIPEI
+from yankao.core.taipei import TAIPEI
 
 FEB_7 = date(2024, 2, 7)
 

@@ -11,11 +11,11 @@ from tests.factories import agency, taipei
 from yankao.accounts.services import token_create
 from yankao.calendar.models import CalendarDay
 from yankao.calendar.roc import roc_year
-from yankao.calendar.taipei import TAIPEI
 from yankao.control.kinds import DIRECTIVE
 from yankao.control.models import Directive
 from yankao.control.services import directive_create
 from yankao.core import clock
+from yankao.core.taipei import TAIPEI
 from yankao.tracking import services
 from yankao.tracking.models import Action, Outcome, Status
 

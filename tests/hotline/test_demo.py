@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from yankao.calendar.taipei import TAIPEI
+from yankao.core.taipei import TAIPEI
 from yankao.hotline.demo import PER_DAY, calls_seed, calls_seed_for_command
 from yankao.hotline.models import Call, Outcome
 

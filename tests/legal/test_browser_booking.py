@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.pages import City, dangling_idrefs, sign_in, unnamed_controls
 from tests.legal import factories
 from yankao.calendar.services import next_working_day
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.taipei import to_taipei
 from yankao.legal.models import Booking, BookingStatus, Venue
 from yankao.legal.services import venues_load
 

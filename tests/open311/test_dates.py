@@ -5,8 +5,8 @@ never a server error; a plain day in any ISO form means the whole day."""
 import pytest
 
 from tests.open311.conftest import ROOT, post, xml
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.taipei import to_taipei
 
 pytestmark = pytest.mark.django_db
 

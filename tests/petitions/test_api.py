@@ -13,9 +13,9 @@ from django.urls import reverse
 from tests.factories import agency, item
 from tests.petitions.factories import THURSDAY, petition
 from yankao.accounts.services import token_create
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
 from yankao.core.codes import PETITION_VERIFICATION
+from yankao.core.taipei import to_taipei
 from yankao.petitions.models import Channel, Petition
 from yankao.tracking.models import Status
 

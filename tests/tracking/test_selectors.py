@@ -10,7 +10,7 @@ import pytest
 from tests.factories import agency, item, taipei
 from yankao.core import clock
 from yankao.tracking import services
-from yankao.tracking.models import OPEN_STATUSES, Outcome, Status, TrackedItem
+from yankao.tracking.models import Outcome, Status, TrackedItem
 from yankao.tracking.selectors import (
     item_statistics,
     item_statistics_by_agency,
@@ -119,7 +119,10 @@ def _expected(rows: list[TrackedItem], start: datetime, end: datetime, now: date
         "closed": len(closed),
         "closed_on_time": sum(1 for r in closed if r.closed_at <= r.due_at),
         "closed_late": sum(1 for r in closed if r.closed_at > r.due_at),
-        "open_overdue": sum(1 for r in rows if r.status in OPEN_STATUSES and r.due_at < now),
+        # Open at `now` (not yet ended then) and past the deadline.
+        "open_overdue": sum(
+            1 for r in rows if (r.closed_at is None or r.closed_at >= now) and r.due_at < now
+        ),
         "extended": sum(1 for r in received if r.extension_count),
         "transferred": sum(1 for r in received if r.transfer_count),
         "average_working_days": average,

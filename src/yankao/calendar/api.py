@@ -14,8 +14,8 @@ from ninja import Field, Router, Schema
 
 from yankao.calendar import parsing, services
 from yankao.calendar.roc import format_roc_short, format_roc_short_datetime
-from yankao.calendar.taipei import to_taipei
 from yankao.core.api import ApiProblem
+from yankao.core.taipei import to_taipei
 
 router = Router(tags=["calendar"])
 

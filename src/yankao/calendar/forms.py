@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.roc import format_roc_short, parse_date
-from yankao.calendar.taipei import to_taipei
+from yankao.core.taipei import to_taipei
 
 
 def _prefers_roc() -> bool:

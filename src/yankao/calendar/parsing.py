@@ -27,8 +27,8 @@ from typing import Annotated, Any
 from django.utils.translation import gettext_lazy as _
 from pydantic import BeforeValidator
 
-from yankao.calendar.taipei import TAIPEI
 from yankao.core.era import ROC_OFFSET
+from yankao.core.taipei import TAIPEI
 
 FIRST_DAY = date(2, 1, 1)
 LAST_DAY = date(9998, 12, 31)

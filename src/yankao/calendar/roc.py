@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from yankao.calendar.parsing import parse_date
-from yankao.calendar.taipei import to_taipei
 from yankao.core.era import ROC_OFFSET, roc_year
+from yankao.core.taipei import to_taipei
 
 # Parsing lives with every other parser of typed dates; its names stay importable here.
 __all__ = [

@@ -31,7 +31,7 @@ from yankao.calendar import dgpa, loading
 from yankao.calendar.loading import LoadReport
 from yankao.calendar.models import CalendarDay, CalendarVersion, DaySource
 from yankao.calendar.signals import calendar_day_changed
-from yankao.calendar.taipei import END_OF_DAY, TAIPEI, end_of_day, to_taipei
+from yankao.core.taipei import END_OF_DAY, TAIPEI, end_of_day, to_taipei
 
 __all__ = [
     "END_OF_DAY",

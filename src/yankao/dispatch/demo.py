@@ -24,10 +24,10 @@ from django.db.models import F, Model
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
 from yankao.core.models import Sequence
 from yankao.core.numbering import TICKET_NUMBERS
+from yankao.core.taipei import to_taipei
 from yankao.dispatch.kinds import KIND, TICKET
 from yankao.dispatch.models import Channel, Ticket, TicketClass
 from yankao.dispatch.services import (

@@ -21,13 +21,13 @@ from yankao.core.forms import (
     latitude_field,
     longitude_field,
 )
+from yankao.core.reporting.forms import LONGEST_RANGE_DAYS
 from yankao.core.uploads import JPEG, PNG
 from yankao.dispatch.models import Channel, TicketClass
 from yankao.organisation.models import District
 from yankao.tracking.models import Status
 
 MAX_PHOTOS = 5
-LONGEST_RANGE_DAYS = 366
 
 
 class PhotosField(CheckedFilesField):

@@ -17,13 +17,12 @@ user sees):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -32,7 +31,8 @@ from yankao.core import clock
 from yankao.dispatch.models import Ticket, TicketClass
 from yankao.messaging.models import OutboxMessage
 from yankao.messaging.models import Status as OutboxStatus
-from yankao.tracking.models import OPEN_STATUSES, Outcome
+from yankao.tracking import statistics
+from yankao.tracking.models import OPEN_STATUSES, overdue_q
 from yankao.tracking.selectors import item_visibility_q
 
 _RELATED = ("item", "item__owner_agency", "item__assignee", "ticket_class", "district")
@@ -94,16 +94,13 @@ def dispatcher_list(
     more than the page). Page it with `CappedPaginator`, which reads the page's
     keys in order and then its rows."""
     filters = filters or TicketFilters()
-    now = now or clock.now()
     rule = item_visibility_q(user, "item__") & _status_q(filters.status)
     if filters.ticket_class_id:
         rule &= Q(ticket_class_id=filters.ticket_class_id)
     if filters.district_id:
         rule &= Q(district_id=filters.district_id)
     if filters.overdue:
-        rule &= Q(
-            item__status__in=OPEN_STATUSES, reported_back_at__isnull=True, item__due_at__lt=now
-        )
+        rule &= overdue_q(now, "item__") & Q(reported_back_at__isnull=True)
     return Ticket.objects.filter(rule).select_related(*_RELATED).order_by(*list_order(filters))
 
 
@@ -196,7 +193,6 @@ class ClassFigures:
     open_overdue: int = 0
     median_hours: Decimal | None = None
     p90_hours: Decimal | None = None
-    _middle: list[Decimal] = field(default_factory=list, repr=False)
 
     @property
     def judged(self) -> int:
@@ -204,10 +200,7 @@ class ClassFigures:
 
     @property
     def share_within_limit(self) -> Decimal | None:
-        if not self.judged:
-            return None
-        share = Decimal(self.within_limit * 100) / Decimal(self.judged)
-        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return statistics.percent(self.within_limit, self.judged)
 
 
 @dataclass(frozen=True)
@@ -220,73 +213,34 @@ class TicketStatistics:
 
 def _received(user: User | None, start: datetime, end: datetime) -> QuerySet[Ticket]:
     tickets = Ticket.objects.all() if user is None else tickets_visible_to(user)
-    return tickets.filter(item__received_at__gte=start, item__received_at__lt=end)
+    return tickets.filter(statistics.received_q(start, end, "item__"))
 
 
-def _counts(now: datetime) -> dict[str, Any]:
-    reported = Q(hours_to_report__isnull=False)
-    return {
-        "count": Count("pk"),
-        "reported": Count("pk", filter=reported),
-        "within_limit": Count("pk", filter=reported & Q(item__outcome=Outcome.ON_TIME)),
-        "open_overdue": Count("pk", filter=Q(item__status__in=OPEN_STATUSES, item__due_at__lt=now)),
-    }
+# The engine's figures under the names the dispatch statistics publish: every ticket
+# counted was received in the period; "closed" is the report that the hazard is dealt
+# with, and "on time" the engine's verdict on it.
+_PUBLISHED = {
+    "count": "received",
+    "reported": "closed",
+    "within_limit": "closed_on_time",
+    "open_overdue": "open_overdue",
+}
 
 
-def _ranks(size: int) -> tuple[int, int, int]:
-    """Positions (1-based) of the two middle values and of the nearest-rank p90."""
-    return (size + 1) // 2, (size + 2) // 2, (size * 9 + 9) // 10
-
-
-def _percentiles(tickets: QuerySet[Ticket]) -> list[tuple[Any, ...]]:
-    """The rows at the median and p90 positions, per class and over all classes, in
-    one query (window functions work the same on SQLite and PostgreSQL)."""
-    order = [F("hours_to_report").asc(), F("pk").asc()]
-    key = F("ticket_class_id")
-    size, overall = F("size"), F("overall_size")
-    at = Q(position=(size + 1) / 2) | Q(position=(size + 2) / 2) | Q(position=(size * 9 + 9) / 10)
-    at_overall = (
-        Q(overall_position=(overall + 1) / 2)
-        | Q(overall_position=(overall + 2) / 2)
-        | Q(overall_position=(overall * 9 + 9) / 10)
+def _counts(now: datetime | None) -> dict[str, Any]:
+    engine = statistics.count_aggregates(
+        received=Q(),
+        closed=Q(hours_to_report__isnull=False),
+        overdue=overdue_q(now, "item__"),
+        prefix="item__",
+        only=_PUBLISHED.values(),
     )
-    rows = (
-        tickets.filter(hours_to_report__isnull=False)
-        .order_by()
-        .annotate(
-            position=Window(RowNumber(), partition_by=[key], order_by=order),
-            size=Window(Count("pk"), partition_by=[key]),
-            overall_position=Window(RowNumber(), order_by=order),
-            overall_size=Window(Count("pk")),
-        )
-        .filter(at | at_overall)
-        .values_list(
-            "ticket_class_id",
-            "hours_to_report",
-            "position",
-            "size",
-            "overall_position",
-            "overall_size",
-        )
-    )
-    return list(rows)
+    return {published: engine[name] for published, name in _PUBLISHED.items()}
 
 
-def _place(figures: ClassFigures, hours: Decimal, position: int, size: int) -> None:
-    low, high, p90 = _ranks(size)
-    if position in (low, high):
-        figures._middle.append(hours)
-        if position == low == high:
-            figures._middle.append(hours)
-    if position == p90:
-        figures.p90_hours = hours
-
-
-def _finish(figures: ClassFigures) -> ClassFigures:
-    if len(figures._middle) == 2:
-        mean = (figures._middle[0] + figures._middle[1]) / 2
-        figures.median_hours = mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return figures
+def _place(figures: ClassFigures, found: statistics.Distribution) -> None:
+    figures.median_hours = found.median
+    figures.p90_hours = found.p90
 
 
 def ticket_statistics(
@@ -299,22 +253,25 @@ def ticket_statistics(
 ) -> TicketStatistics:
     """Per-class figures for tickets received in [start, end), in three queries
     (the classes, the counts, the percentiles), whatever the number of tickets."""
-    now = now or clock.now()
     tickets = _received(user, start, end)
     classes = list(TicketClass.objects.order_by("sort_order", "code"))
     rows = {c.pk: ClassFigures(code=c.code, name=c.name, hours=c.hours) for c in classes}
     total = ClassFigures(code="", name="", hours=None)
-    counted = tickets.order_by().values("ticket_class_id").annotate(**_counts(now))
-    for row in counted:
-        figures = rows[row["ticket_class_id"]]
-        for name in ("count", "reported", "within_limit", "open_overdue"):
+    group = {"class_key": F("ticket_class_id")}
+    for row in statistics.grouped_counts(tickets, group=group, aggregates=_counts(now)):
+        figures = rows[row["class_key"]]
+        for name in _PUBLISHED:
             setattr(figures, name, row[name])
             setattr(total, name, getattr(total, name) + row[name])
-    for class_id, hours, position, size, overall_position, overall_size in _percentiles(tickets):
-        _place(rows[class_id], hours, position, size)
-        _place(total, hours, overall_position, overall_size)
-    result = [_finish(f) for f in rows.values() if include_empty or f.count]
-    return TicketStatistics(start=start, end=end, rows=result, total=_finish(total))
+    reported = tickets.filter(hours_to_report__isnull=False)
+    by_class, overall = statistics.distributions(
+        reported, value="hours_to_report", key=F("ticket_class_id"), median=True
+    )
+    for class_id, found in by_class.items():
+        _place(rows[class_id], found)
+    _place(total, overall)
+    result = [f for f in rows.values() if include_empty or f.count]
+    return TicketStatistics(start=start, end=end, rows=result, total=total)
 
 
 def open_ticket_count(user: User) -> int:

@@ -5,24 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from yankao.calendar.roc import roc_year
-from yankao.core.exports.table import Cell, Table
+from yankao.core.reporting.periods import days_label
+from yankao.core.reporting.table import Cell, Table
 from yankao.dispatch.selectors import ClassFigures, TicketStatistics
-
-
-def _english() -> bool:
-    return (translation.get_language() or "").lower().startswith("en")
-
-
-def _day(day: date) -> str:
-    # 115年11月1日, not 115/11/01: the period names the spreadsheet's sheet, where "/"
-    # is not allowed.
-    if _english():
-        return day.isoformat()
-    return f"{roc_year(day)}年{day.month}月{day.day}日"
 
 
 def headings() -> list[str]:
@@ -58,7 +45,7 @@ def statistics_table(result: TicketStatistics, first: date, last: date) -> Table
     rows.append(_row(result.total, _("All classes")))
     return Table(
         title=_("Dispatch tickets: time to report back by class"),
-        period=f"{_day(first)} – {_day(last)}" if _english() else f"{_day(first)}至{_day(last)}",
+        period=days_label(first, last),
         headings=headings(),
         rows=rows,
     )

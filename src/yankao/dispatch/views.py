@@ -7,7 +7,7 @@ renders or redirects.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -23,12 +23,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from yankao.accounts.models import User
-from yankao.calendar.taipei import TAIPEI, to_taipei
 from yankao.core import clock, masking
-from yankao.core.exports import FORMATS
-from yankao.core.exports.fonts import FontMissing
 from yankao.core.forms import PersonalDataForm
 from yankao.core.paging import CappedPaginator
+from yankao.core.reporting.periods import day_start
+from yankao.core.reporting.views import ReportPage, report_response
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.dispatch import policy, selectors, services
 from yankao.dispatch.forms import (
@@ -337,50 +336,23 @@ def ticket_map_geojson(request: HttpRequest) -> JsonResponse:
 # --- statistics ------------------------------------------------------------------------------
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=TAIPEI)
+def _statistics_figures(user: User, form: StatisticsForm) -> dict[str, Any]:
+    first, last = form.period()
+    result = selectors.ticket_statistics(
+        day_start(first), day_start(last + timedelta(days=1)), user=user
+    )
+    return {"result": result, "table": statistics_table(result, first, last)}
+
+
+STATISTICS = ReportPage(
+    template="dispatch/statistics.html",
+    may_view=policy.may_view_statistics,
+    form=lambda data, *, user, today: StatisticsForm(data, today=today),
+    figures=_statistics_figures,
+    file_stem="dispatch-statistics",
+)
 
 
 @login_required
 def ticket_statistics(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not policy.may_view_statistics(user):
-        raise PermissionDenied
-    today = to_taipei(clock.now()).date()
-    form = StatisticsForm(request.GET or None, today=today)
-    if form.is_bound and not form.is_valid():
-        return render(request, "dispatch/statistics.html", {"form": form}, status=400)
-    first, last = form.period()
-    result = selectors.ticket_statistics(
-        _day_start(first), _day_start(last + timedelta(days=1)), user=user
-    )
-    table = statistics_table(result, first, last)
-    chosen = FORMATS.get(request.GET.get("format", ""))
-    if chosen is not None:
-        return _export(table, chosen)
-    query = request.GET.copy()
-    query.pop("format", None)
-    context = {
-        "form": form,
-        "result": result,
-        "table": table,
-        "formats": list(FORMATS),
-        "query": query.urlencode(),
-    }
-    return render(request, "dispatch/statistics.html", context)
-
-
-def _export(table: Any, chosen: Any) -> HttpResponse:
-    try:
-        content = chosen.write(table)
-    except FontMissing:
-        message = _(
-            "The PDF cannot be made: no Chinese font is installed on the server. "
-            "Download the figures as a spreadsheet instead."
-        )
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=chosen.content_type)
-    name = f"dispatch-statistics.{chosen.extension}"
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    response["Cache-Control"] = "no-store"
-    return response
+    return report_response(request, STATISTICS)

@@ -16,10 +16,10 @@ from ninja.responses import Status as HttpStatus
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability, Role
 from yankao.calendar.parsing import ApiDay, ApiMoment
-from yankao.calendar.taipei import to_taipei
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.idempotency import Outcome as Kept
 from yankao.core.idempotency import respond_once
+from yankao.core.taipei import to_taipei
 from yankao.hotline import integrations
 from yankao.hotline.forms import LONGEST_RANGE_DAYS
 from yankao.hotline.masking_view import number as masked_number

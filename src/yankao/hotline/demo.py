@@ -25,8 +25,8 @@ from django.db import transaction
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
-from yankao.calendar.taipei import TAIPEI, to_taipei
 from yankao.core import clock
+from yankao.core.taipei import TAIPEI, to_taipei
 from yankao.hotline.models import Call, Language, Outcome
 from yankao.organisation.models import Agency, AgencyLevel
 

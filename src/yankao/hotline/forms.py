@@ -24,6 +24,7 @@ from yankao.core.forms import (
     longitude_field,
     plain_text,
 )
+from yankao.core.reporting.forms import LONGEST_RANGE_DAYS, check_day_range
 from yankao.hotline import integrations
 from yankao.hotline.models import MAX_DURATION_SECONDS, Language, Outcome
 from yankao.hotline.services import NOTES_MAX, NUMBER_PATTERN, CallFacts
@@ -37,7 +38,6 @@ from yankao.petitions.forms import (
 
 TOKEN_SALT = "yankao.hotline.console"  # noqa: S105 - a signing salt, not a secret
 QUERY_MAX = 100
-LONGEST_RANGE_DAYS = 366
 
 # The buttons that end a call, by the outcome they record.
 ACTIONS = {
@@ -279,11 +279,8 @@ class PeriodForm(DescribedErrorsForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                raise forms.ValidationError(_("The last day is before the first day."))
-            if (end - start).days >= LONGEST_RANGE_DAYS:
-                raise forms.ValidationError(_("Choose a period of at most one year."))
+        if start and end:  # a first day alone runs for up to a year
+            check_day_range(start, end)
         month = data.get("month") or ""
         if month:
             try:

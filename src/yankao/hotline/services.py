@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability, Role
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.taipei import to_taipei
 from yankao.hotline import integrations
 from yankao.hotline.models import (
     MAX_DURATION_SECONDS,

@@ -1,5 +1,6 @@
 """The statistics page's figures as one table (the source of the screen's tables,
-the hour-of-day chart and every exported file) and the export response."""
+the hour-of-day chart and every exported file); the page and its files go through
+the reporting kit."""
 
 from __future__ import annotations
 
@@ -8,19 +9,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from yankao.accounts.models import User
-from yankao.calendar.roc import format_roc_short, roc_year
-from yankao.core.exports import FORMATS
-from yankao.core.exports.fonts import FontMissing
-from yankao.core.exports.table import Cell, Table
+from yankao.calendar.roc import format_roc_short
+from yankao.core.reporting.periods import english, month_label, period_label
+from yankao.core.reporting.table import Cell, Table
 from yankao.hotline.forms import PeriodForm
 from yankao.hotline.selectors import Statistics, call_statistics
-from yankao.petitions.reports.tables import period_label
 
 CHART_WIDTH = 320  # pixels for the busiest hour
 BAR_HEIGHT = 16
@@ -57,7 +53,7 @@ def statistics_table(stats: Statistics, month: date) -> Table:
     rows.append([_("Total"), _("Average per day"), stats.average_per_day, None])
     rows.append([_("Total"), _("Average call length (seconds)"), stats.average_seconds, None])
     for first, n in stats.months:
-        rows.append([_("By month"), _month_text(first), n, share(n)])
+        rows.append([_("By month"), month_label(first), n, share(n)])
     for group in stats.by_outcome:
         rows.append([_("By outcome"), group.label, group.calls, group.share])
     for group in stats.by_language:
@@ -74,62 +70,24 @@ def statistics_table(stats: Statistics, month: date) -> Table:
     )
 
 
-def _english() -> bool:
-    return (translation.get_language() or "").lower().startswith("en")
-
-
-def _month_text(first: date) -> str:
-    """115年10月 (2026-10 in English)."""
-    return f"{first:%Y-%m}" if _english() else f"{roc_year(first)}年{first.month}月"
-
-
 def _label_day(day: date) -> str:
     """115/10/05 (2026-10-05 in English)."""
-    return day.isoformat() if _english() else format_roc_short(day)
+    return day.isoformat() if english() else format_roc_short(day)
 
 
-def statistics_context(user: User, form: PeriodForm, request: HttpRequest) -> dict[str, Any]:
+def statistics_figures(user: User, form: PeriodForm) -> dict[str, Any]:
     start, end = form.period()
     stats = call_statistics(user=user, start=start, end=end)
     month = form.month_shown(start, end)
-    query = request.GET.copy()
-    query.pop("format", None)
     return {
-        "form": form,
         "stats": stats,
         "month": month,
         "month_days": stats.days_of_month(month),
-        "months": [(first, _month_text(first), n) for first, n in stats.months],
+        "months": [(first, month_label(first), n) for first, n in stats.months],
         "bars": hour_bars(stats),
         "chart_width": CHART_WIDTH,
         "chart_height": 24 * (BAR_HEIGHT + 4),
         "bar_height": BAR_HEIGHT,
         "table": statistics_table(stats, month),
         "period": period_label(start, end),
-        "query": query.urlencode(),
-        "formats": list(FORMATS),
     }
-
-
-def export_response(table: Table, chosen_name: str) -> HttpResponse:
-    chosen = FORMATS.get(chosen_name)
-    if chosen is None:
-        return HttpResponse(
-            _("Unknown file format. Choose CSV, XLSX, ODS or PDF."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    try:
-        content = chosen.write(table)
-    except FontMissing:
-        message = _(
-            "The PDF cannot be made: no Chinese font is installed on the server. "
-            "Download the statistics as a spreadsheet, or ask the administrator to install "
-            "the Noto Sans CJK font."
-        )
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=chosen.content_type)
-    name = f"{table.title}-{table.period}.{chosen.extension}"
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    response["Cache-Control"] = "no-store"
-    return response

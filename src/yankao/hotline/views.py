@@ -20,8 +20,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yankao.accounts.models import User
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
+from yankao.core.reporting.views import ReportPage, report_response
+from yankao.core.taipei import to_taipei
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.hotline import integrations, masking_view, services
 from yankao.hotline.forms import (
@@ -35,7 +36,7 @@ from yankao.hotline.forms import (
 from yankao.hotline.policy import may_see_caller_number, may_see_calls, may_take_calls
 from yankao.hotline.selectors import agents_visible_to, call_for_user, calls_visible_to
 from yankao.hotline.services import CallError, Recorded
-from yankao.hotline.statistics import export_response, statistics_context
+from yankao.hotline.statistics import statistics_figures
 from yankao.tracking.services import TrackingError
 
 PAGE_SIZE = 50
@@ -256,16 +257,15 @@ def call_number(request: HttpRequest, pk: int) -> HttpResponse:
 # --- statistics ----------------------------------------------------------------------------
 
 
+STATISTICS = ReportPage(
+    template="hotline/statistics.html",
+    may_view=may_see_calls,
+    form=lambda data, *, user, today: PeriodForm(data, today=today),
+    figures=statistics_figures,
+)
+
+
 @login_required
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
-    today = to_taipei(clock.now()).date()
-    form = PeriodForm(request.GET or None, today=today)
-    if form.is_bound and not form.is_valid():
-        return render(request, "hotline/statistics.html", {"form": form}, status=400)
-    context = statistics_context(user, form, request)
-    chosen = request.GET.get("format", "")
-    if chosen:
-        return export_response(context["table"], chosen)
-    return render(request, "hotline/statistics.html", context)
+    return report_response(request, STATISTICS)

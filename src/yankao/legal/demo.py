@@ -12,8 +12,8 @@ from datetime import datetime, time, timedelta
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
-from yankao.calendar.taipei import TAIPEI, to_taipei
 from yankao.core import clock
+from yankao.core.taipei import TAIPEI, to_taipei
 from yankao.legal import services
 from yankao.legal.models import Advice, BookingChannel, BookingStatus, Lawyer, Session, Venue
 

@@ -17,8 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from yankao.calendar.taipei import TAIPEI
 from yankao.core import models as core_models
+from yankao.core.taipei import TAIPEI
 
 
 class Venue(models.Model):

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yankao.accounts.models import User
-from yankao.core.exports.table import Cell, Table
+from yankao.core.reporting.periods import period_label
+from yankao.core.reporting.table import Cell, Table
 from yankao.legal.models import (
     Advice,
     Booking,
@@ -41,7 +42,6 @@ from yankao.legal.models import (
     Venue,
 )
 from yankao.organisation.scoping import agency_scope_q
-from yankao.petitions.reports.tables import period_label
 
 TENTH = Decimal("0.1")
 

@@ -10,10 +10,10 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from yankao.accounts.models import User
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
 from yankao.core.codes import LEGAL_BOOKING
 from yankao.core.numbering import BOOKING_NUMBERS
+from yankao.core.taipei import to_taipei
 from yankao.legal.models import (
     ACTIVE_STATUSES,
     Booking,

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
 from yankao.calendar.services import CalendarRangeError, is_working_day, next_working_day
-from yankao.calendar.taipei import to_taipei
 from yankao.core import clock
 from yankao.core.codes import LEGAL_BOOKING, new_code
 from yankao.core.forms import phone_digits, phone_is_valid
 from yankao.core.numbering import BOOKING_NUMBERS
+from yankao.core.taipei import to_taipei
 from yankao.legal import notifications
 from yankao.legal.models import (
     ACTIVE_STATUSES,

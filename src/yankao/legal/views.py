@@ -20,11 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from yankao.accounts.models import User
-from yankao.calendar.taipei import to_taipei
 from yankao.calendar.templatetags.roc import roc_date
 from yankao.core import clock, masking
 from yankao.core.forms import PersonalDataForm
 from yankao.core.ratelimits import public_rate_limited
+from yankao.core.taipei import to_taipei
 from yankao.legal import policy, services
 from yankao.legal.forms import (
     BookingForm,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from yankao.calendar.taipei import TAIPEI
+from yankao.core.taipei import TAIPEI
 from yankao.dispatch.kinds import KIND
 from yankao.dispatch.models import Channel, ReportBack, Ticket, TicketClass
 from yankao.dispatch.services import DispatchError, ticket_create

@@ -18,7 +18,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
-from yankao.calendar.taipei import TAIPEI
+from yankao.core.taipei import TAIPEI
 
 JSON = "json"
 XML = "xml"

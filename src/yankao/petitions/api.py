@@ -20,11 +20,11 @@ from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.calendar.parsing import ApiDay
 from yankao.calendar.roc import format_roc_short
-from yankao.calendar.taipei import TAIPEI, to_taipei
 from yankao.core import clock, masking
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
 from yankao.core.forms import fields_shared
 from yankao.core.idempotency import Outcome, respond_once
+from yankao.core.taipei import TAIPEI, to_taipei
 from yankao.organisation.models import Agency, District
 from yankao.organisation.reference import organisation
 from yankao.petitions.forms import CategoryField, IntakeForm, PetitionFieldsForm
@@ -50,7 +50,7 @@ from yankao.tracking.api import (
     item_out,
 )
 from yankao.tracking.api import act as item_act
-from yankao.tracking.models import OPEN_STATUSES, Status
+from yankao.tracking.models import Status, overdue_q
 from yankao.tracking.selectors import item_visibility_q
 
 router = Router(tags=["petitions"])
@@ -316,7 +316,7 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dic
     if filters.channel:
         petitions = petitions.filter(channel=filters.channel)
     if filters.overdue:
-        petitions = petitions.filter(item__status__in=OPEN_STATUSES, item__due_at__lt=now)
+        petitions = petitions.filter(overdue_q(prefix="item__"))
     if filters.q:
         text = filters.q.strip()
         petitions = petitions.filter(Q(item__number__icontains=text) | Q(subject__icontains=text))

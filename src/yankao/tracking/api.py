@@ -18,7 +18,7 @@ from yankao.calendar.parsing import ApiDay
 from yankao.core import clock
 from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, keyset_page
 from yankao.tracking.actions import ACTIONS, build_form
-from yankao.tracking.models import OPEN_STATUSES, Action, ItemEvent, Status, TrackedItem
+from yankao.tracking.models import OPEN_STATUSES, Action, ItemEvent, Status, TrackedItem, overdue_q
 from yankao.tracking.policy import allowed_actions
 from yankao.tracking.selectors import (
     item_for_user,
@@ -210,7 +210,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, A
             else items.exclude(status__in=OPEN_STATUSES)
         )
     if filters.overdue:
-        items = items.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+        items = items.filter(overdue_q())
     page = keyset_page(items, ordering=ITEM_ORDER, cursor=filters.cursor, limit=filters.limit)
     return {
         "items": [item_out(item, now) for item in page.rows],

@@ -7,10 +7,16 @@ own model with a one-to-one link to the item and registers an `ItemKind`
 (see kinds.py); the engine never needs to know the business.
 """
 
+from __future__ import annotations
+
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from yankao.core import clock
 
 
 class Status(models.TextChoices):
@@ -39,6 +45,39 @@ class Escalation(models.IntegerChoices):
     NONE = 0, _("Not escalated")
     SUPERVISOR = 1, _("Escalated to the supervisor")
     COMMISSION = 2, _("Escalated to the commission")
+
+
+def overdue_terms(at: datetime | None = None, prefix: str = "") -> list[Q]:
+    """Open at `at` and past its deadline then, as terms each answered by one index:
+    still open (the partial index of open items by deadline) and, for a moment given,
+    ended since (the closing index). Without a moment it is now, and only the first
+    term can hold: the one term lets a list walk the open items in deadline order.
+    A model that reaches the item through `prefix` (e.g. "item__") filters by the
+    same terms."""
+    moment = clock.now() if at is None else at
+    still_open = Q(**{f"{prefix}closed_at__isnull": True, f"{prefix}due_at__lt": moment})
+    if at is None:
+        return [still_open]
+    ended_since = Q(**{f"{prefix}closed_at__gte": at, f"{prefix}due_at__lt": at})
+    return [still_open, ended_since]
+
+
+def overdue_q(at: datetime | None = None, prefix: str = "") -> Q:
+    """Items open at `at` (now by default) whose deadline had passed by then: the one
+    definition of overdue. An item is open exactly while it has no closing moment
+    (closed or withdrawn), whatever its deadline was extended to since."""
+    if at is None:
+        return overdue_terms(None, prefix)[0]
+    # The same rows as the terms, with the deadline tested first: a figure counted
+    # over many rows rejects most of them on it alone.
+    still_open = Q(**{f"{prefix}closed_at__isnull": True}) | Q(**{f"{prefix}closed_at__gte": at})
+    return Q(**{f"{prefix}due_at__lt": at}) & still_open
+
+
+class TrackedItemQuerySet(models.QuerySet["TrackedItem"]):
+    def overdue(self, at: datetime | None = None) -> TrackedItemQuerySet:
+        """The items open and past their deadline at `at` (now by default)."""
+        return self.filter(overdue_q(at))
 
 
 class TrackedItem(models.Model):
@@ -99,6 +138,8 @@ class TrackedItem(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrackedItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tracked item")

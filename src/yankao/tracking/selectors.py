@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from yankao.accounts.models import User
@@ -21,14 +21,14 @@ from yankao.accounts.roles import Scope
 from yankao.calendar.services import add_working_days
 from yankao.core import clock
 from yankao.organisation.scoping import agency_ids_in_scope, agency_scope_q
+from yankao.tracking import statistics
 from yankao.tracking.models import (
     OPEN_STATUSES,
     Clock,
     CoHandler,
     CoHandlerState,
-    Outcome,
-    Status,
     TrackedItem,
+    overdue_q,
 )
 
 
@@ -134,7 +134,7 @@ def worklist_q(
     if filters.agency_id:
         rule &= Q(**{f"{f}owner_agency_id": filters.agency_id})
     if filters.due == "overdue":
-        rule &= Q(**{f"{f}due_at__lt": now})
+        rule &= overdue_q(prefix=prefix)
     elif filters.due == "soon":
         # By the end of the next working day, or within DUE_SOON_HOURS on the hours clock.
         rule &= Q(**{f"{f}due_at__gte": now}) & (
@@ -155,7 +155,6 @@ def worklist(user: User, filters: WorklistFilters | None = None) -> QuerySet[Tra
 
 def open_items_by_agency(user: User, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """Open and overdue counts per responsible agency, most overdue first (one query)."""
-    now = now or clock.now()
     return list(
         items_visible_to(user)
         .filter(status__in=OPEN_STATUSES)
@@ -163,7 +162,7 @@ def open_items_by_agency(user: User, *, now: datetime | None = None) -> list[dic
         .values("owner_agency", "owner_agency__name", "owner_agency__key")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            overdue=Count("pk", filter=overdue_q(now)),
             oldest_due=Min("due_at"),
         )
         .order_by("-overdue", "-open", "owner_agency__name")
@@ -188,6 +187,10 @@ def items_spanning_day(day: date) -> QuerySet[TrackedItem]:
     )
 
 
+# What the API publishes of the engine's counts (the average instead of its parts).
+ITEM_COUNTS = [name for name in statistics.COUNTS if not name.startswith("days_")]
+
+
 @dataclass(frozen=True)
 class ItemStatistics:
     received: int
@@ -202,69 +205,34 @@ class ItemStatistics:
     @property
     def on_time_rate(self) -> Decimal | None:
         """Share of the period's closed items closed on time, in percent, to one decimal."""
-        if not self.closed:
-            return None
-        rate = Decimal(self.closed_on_time * 100) / Decimal(self.closed)
-        return rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return statistics.percent(self.closed_on_time, self.closed)
 
 
-def _aggregates(start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
-    received = Q(received_at__gte=start, received_at__lt=end)
-    closed = Q(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
-    return {
-        "received": Count("pk", filter=received),
-        "closed": Count("pk", filter=closed),
-        "closed_on_time": Count("pk", filter=closed & Q(outcome=Outcome.ON_TIME)),
-        "closed_late": Count("pk", filter=closed & Q(outcome=Outcome.LATE)),
-        "open_overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
-        "extended": Count("pk", filter=received & Q(extension_count__gt=0)),
-        "transferred": Count("pk", filter=received & Q(transfer_count__gt=0)),
-        "average_working_days": Avg("working_days_taken", filter=closed),
-    }
-
-
-EARLIEST = datetime(1900, 1, 1, tzinfo=ZoneInfo("UTC"))  # before any deadline
-
-
-def _relevant(start: datetime, end: datetime) -> Q:
-    """The only rows any figure can count. Filtering on it first lets the database
-    use the time indexes instead of walking the whole table."""
-    return (
-        Q(received_at__gte=start, received_at__lt=end)
-        | Q(closed_at__gte=start, closed_at__lt=end)
-        # Open items (closed_at is null), read from the partial index on deadlines.
-        | Q(closed_at__isnull=True, due_at__gt=EARLIEST)
+def _aggregates(start: datetime, end: datetime, now: datetime | None) -> dict[str, Any]:
+    return statistics.count_aggregates(
+        received=statistics.received_q(start, end),
+        closed=statistics.closed_q(start, end),
+        overdue=overdue_q(now),
     )
 
 
 def _statistics(row: dict[str, Any]) -> ItemStatistics:
-    average = row["average_working_days"]
-    if average is not None:
-        average = Decimal(str(average)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    counts = {name: int(row[name] or 0) for name in COUNTED}
-    return ItemStatistics(**counts, average_working_days=average)
-
-
-COUNTED = (
-    "received",
-    "closed",
-    "closed_on_time",
-    "closed_late",
-    "open_overdue",
-    "extended",
-    "transferred",
-)
+    counts = statistics.Counts(**statistics.counts_of(row))
+    return ItemStatistics(
+        **{name: getattr(counts, name) for name in ITEM_COUNTS},
+        average_working_days=counts.average_working_days,
+    )
 
 
 def item_statistics(
     items: QuerySet[TrackedItem], *, start: datetime, end: datetime, now: datetime | None = None
 ) -> ItemStatistics:
     """Figures for items received or closed in [start, end), and those open and
-    overdue at `now`, in one query."""
+    overdue at `now`, in one query (`yankao.tracking.statistics` defines them)."""
     row = (
-        items.filter(_relevant(start, end))
+        items.filter(statistics.period_rows_q(start, end, now))
         .order_by()
-        .aggregate(**_aggregates(start, end, now or clock.now()))
+        .aggregate(**_aggregates(start, end, now))
     )
     return _statistics(row)
 
@@ -273,13 +241,12 @@ def item_statistics_by_agency(
     items: QuerySet[TrackedItem], *, start: datetime, end: datetime, now: datetime | None = None
 ) -> dict[int, ItemStatistics]:
     """The same figures per responsible agency (agency id → figures), in one query."""
-    rows = (
-        items.filter(_relevant(start, end))
-        .order_by()
-        .values("owner_agency")
-        .annotate(**_aggregates(start, end, now or clock.now()))
+    rows = statistics.grouped_counts(
+        items.filter(statistics.period_rows_q(start, end, now)),
+        group={"agency_key": F("owner_agency")},
+        aggregates=_aggregates(start, end, now),
     )
-    return {row["owner_agency"]: _statistics(row) for row in rows}
+    return {row["agency_key"]: _statistics(row) for row in rows}
 
 
 def pending_cohandler_agency_ids(item: TrackedItem) -> set[int]:

@@ -35,6 +35,7 @@ from yankao.tracking.models import (
     Outcome,
     Status,
     TrackedItem,
+    overdue_q,
 )
 
 
@@ -613,7 +614,7 @@ def items_escalate_overdue(*, now: datetime | None = None, batch: int = 500) -> 
     supervisor is never skipped. Returns the number of tiers recorded."""
     now = now or clock.now()
     open_items = TrackedItem.objects.filter(status__in=OPEN_STATUSES)
-    to_supervisor = open_items.filter(escalation=Escalation.NONE, due_at__lt=now)
+    to_supervisor = open_items.filter(overdue_q(now), escalation=Escalation.NONE)
     to_commission = open_items.filter(
         escalation__lt=Escalation.COMMISSION, commission_escalation_at__lt=now
     )

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from tests.factories import agency, taipei
 from tests.petitions.factories import petition
 from yankao.calendar.models import CalendarDay
-from yankao.calendar.taipei import TAIPEI
 from yankao.core import clock
+from yankao.core.taipei import TAIPEI
 from yankao.petitions.models import Channel, Petition
 from yankao.petitions.services import petition_reroute
 from yankao.tracking import services

@@ -12,8 +12,8 @@ from tests import api_pages
 from tests.factories import taipei
 from tests.petitions.reports.history import random_history
 from yankao.accounts.services import token_create
-from yankao.calendar.taipei import TAIPEI
 from yankao.core import clock
+from yankao.core.taipei import TAIPEI
 from yankao.organisation.models import Agency
 from yankao.petitions.models import Petition
 from yankao.petitions.reports.selectors import petition_report

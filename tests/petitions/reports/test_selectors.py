@@ -21,7 +21,7 @@ from tests.petitions.reports.history import (
     transfer,
     working_days,
 )
-from yankao.calendar.taipei import TAIPEI
+from yankao.core.taipei import TAIPEI
 from yankao.petitions.reports.selectors import Grouping, petition_report
 from yankao.tracking.models import TrackedItem
 
@@ -241,3 +241,20 @@ def test_satisfaction_is_the_average_rating_of_the_petitions_closed_in_the_perio
     report = petition_report(user=staff.connie, start=FEBRUARY[0], end=FEBRUARY[1], now=NOW)
     average = (Decimal(sum(scores.values())) / len(scores)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert (report.total.rating_count, report.total.average_rating) == (len(scores), average)
+
+
+def test_the_average_counts_only_petitions_closed_with_working_days(staff):
+    # The engine's one definition: the mean over the closed items that carry working
+    # days. A petition closed without them (history kept from before they were
+    # recorded) is closed, but has no time to average.
+    for day, closed in [(3, 5), (4, 11), (5, 7)]:
+        registered = petition(code="0103", received_at=taipei(2025, 2, day, 10))
+        close(registered.petition.item, taipei(2025, 2, closed, 16), staff.hank)
+    items = TrackedItem.objects.filter(status="closed").order_by("pk")
+    without = items.first()
+    items.filter(pk=without.pk).update(working_days_taken=None)
+    kept = [i.working_days_taken for i in items.exclude(pk=without.pk)]
+    total = petition_report(user=staff.connie, start=FEBRUARY[0], end=FEBRUARY[1], now=NOW).total
+    assert total.closed == 3
+    expected = (sum(kept) / len(kept)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert total.average_working_days == expected

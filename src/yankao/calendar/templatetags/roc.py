@@ -15,7 +15,7 @@ from django import template
 from django.utils import translation
 
 from yankao.calendar import roc
-from yankao.calendar.taipei import to_taipei
+from yankao.core.taipei import to_taipei
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from yankao.core.exports import csv_file, ods, pdf, xlsx
-from yankao.core.exports.table import Table
+from yankao.core.reporting.table import Table
 
 
 @dataclass(frozen=True)

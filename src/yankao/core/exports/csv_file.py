@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from yankao.core.exports.table import Cell, Table
+from yankao.core.reporting.table import Cell, Table
 
 
 def _text(value: Cell) -> str:

@@ -10,7 +10,7 @@ from odf.table import Table as OdsTable
 from odf.table import TableCell, TableRow
 from odf.text import P
 
-from yankao.core.exports.table import Cell, Table
+from yankao.core.reporting.table import Cell, Table
 
 
 def _cell(value: Cell) -> TableCell:

@@ -9,7 +9,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from yankao.core.exports.fonts import TRADITIONAL_CHINESE_FACE, cjk_font
-from yankao.core.exports.table import Cell, Table
+from yankao.core.reporting.table import Cell, Table
 
 FAMILY = "NotoSansCJKTC"
 # fontTools reports every subsetting step at INFO.

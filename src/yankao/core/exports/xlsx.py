@@ -8,7 +8,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from yankao.core.exports.table import Cell, Table
+from yankao.core.reporting.table import Cell, Table
 
 
 def _value(value: Cell) -> str | int | float | None:

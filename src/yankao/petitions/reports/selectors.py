@@ -18,6 +18,7 @@ Definitions (all moments in Asia/Taipei; the period is [start 00:00, end + 1 day
   decimal); the 90th percentile uses the nearest-rank definition: the smallest value x
   such that at least 90 % of the closed petitions took x days or fewer, i.e. the value
   at position ceil(0.9 n) in ascending order (equivalently min{x : cume_dist(x) ≥ 0.9}).
+  The engine computes these figures for every business (`yankao.tracking.statistics`).
 - satisfaction: average score (half up to two decimals) and count of the petitioners'
   ratings of the petitions closed in the period (the API lists them:
   `/api/v1/petitions/ratings?start=…&end=…&agency=…`).
@@ -30,27 +31,27 @@ is the main category, 主項), so the total row is the sum of the group rows, ex
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Coalesce, Round, RowNumber
+from django.db.models import Aggregate, Count, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
-from yankao.calendar.taipei import TAIPEI
 from yankao.core import clock
+from yankao.core.reporting.periods import day_start
 from yankao.organisation.models import Agency
 from yankao.petitions.models import Channel
-from yankao.tracking.models import Outcome, Status, TrackedItem
+from yankao.tracking import statistics
+from yankao.tracking.models import TrackedItem, overdue_q
 from yankao.tracking.selectors import items_visible_to
 
 PETITION_KIND = "petition"
 RATING_SCORE = "petition__rating__score"
-TENTH = Decimal("0.1")
 HUNDREDTH = Decimal("0.01")
 
 
@@ -71,35 +72,15 @@ NO_DISTRICT = _("No district given")
 TOTAL = _("Total")
 
 
-@dataclass(frozen=True)
-class ReportRow:
+@dataclass(frozen=True, kw_only=True)
+class ReportRow(statistics.Counts):
+    """The engine's counts of a group (on-time rate, average), and the report's own."""
+
     label: str
-    received: int
-    closed: int
-    closed_on_time: int
-    closed_late: int
-    open_overdue: int
-    extended: int
-    transferred: int
-    days_tenths: int  # the sum of working days to close, in tenths of a day
     p90_working_days: Decimal | None = None
     rating_count: int = 0
     rating_sum: int = 0
     key: Any = None
-
-    @property
-    def on_time_rate(self) -> Decimal | None:
-        if not self.closed:
-            return None
-        rate = Decimal(self.closed_on_time * 100) / Decimal(self.closed)
-        return rate.quantize(TENTH, rounding=ROUND_HALF_UP)
-
-    @property
-    def average_working_days(self) -> Decimal | None:
-        if not self.closed:
-            return None
-        average = Decimal(self.days_tenths) / Decimal(self.closed * 10)
-        return average.quantize(TENTH, rounding=ROUND_HALF_UP)
 
     @property
     def average_rating(self) -> Decimal | None:
@@ -118,10 +99,6 @@ class Report:
     as_of: datetime
     rows: list[ReportRow]
     total: ReportRow
-
-
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=TAIPEI)
 
 
 def _group_fields(grouping: Grouping) -> dict[str, Any]:
@@ -148,86 +125,15 @@ def _group_fields(grouping: Grouping) -> dict[str, Any]:
     }
 
 
-def _windows(start: datetime, end: datetime, as_of: datetime) -> dict[str, Q]:
-    received = Q(received_at__gte=start, received_at__lt=end)
-    closed = Q(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
-    still_open = Q(closed_at__isnull=True) | Q(closed_at__gte=as_of)
-    overdue = Q(received_at__lt=as_of, due_at__lt=as_of) & still_open
-    return {"received": received, "closed": closed, "overdue": overdue}
-
-
-def _relevant(start: datetime, end: datetime, as_of: datetime) -> Q:
-    """Every row any figure counts, as terms each answered by one index (received,
-    closed, and open at `as_of` by deadline), so the database reads those rows only."""
-    return (
-        Q(received_at__gte=start, received_at__lt=end)
-        | Q(closed_at__gte=start, closed_at__lt=end)
-        | Q(closed_at__isnull=True, due_at__lt=as_of)
-        | Q(closed_at__gte=as_of, due_at__lt=as_of)
+def _aggregates(start: datetime, end: datetime, as_of: datetime) -> dict[str, Aggregate]:
+    received = statistics.received_q(start, end)
+    closed = statistics.closed_q(start, end)
+    figures: dict[str, Aggregate] = statistics.count_aggregates(
+        received=received, closed=closed, overdue=overdue_q(as_of)
     )
-
-
-def _aggregates(where: dict[str, Q]) -> dict[str, Any]:
-    received, closed = where["received"], where["closed"]
-    figures: dict[str, Any] = {
-        "received": Count("pk", filter=received),
-        "closed": Count("pk", filter=closed),
-        "closed_on_time": Count("pk", filter=closed & Q(outcome=Outcome.ON_TIME)),
-        "closed_late": Count("pk", filter=closed & Q(outcome=Outcome.LATE)),
-        "open_overdue": Count("pk", filter=where["overdue"]),
-        "extended": Count("pk", filter=received & Q(extension_count__gt=0)),
-        "transferred": Count("pk", filter=received & Q(transfer_count__gt=0)),
-        # Tenths as whole numbers: exact on SQLite too, where decimals are stored as REAL.
-        "days_tenths": Sum(Round(F("working_days_taken") * 10), filter=closed),
-        "rating_count": Count(RATING_SCORE, filter=closed),
-        "rating_sum": Sum(RATING_SCORE, filter=closed),
-    }
+    figures["rating_count"] = Count(RATING_SCORE, filter=closed)
+    figures["rating_sum"] = Sum(RATING_SCORE, filter=closed)
     return figures
-
-
-def _p90_by_group(
-    items: QuerySet[TrackedItem], closed: Q, key: Any
-) -> tuple[dict[Any, Decimal | None], Decimal | None]:
-    """Nearest-rank 90th percentiles of working days to close, per group and overall,
-    in one query: each group's row at position ceil(0.9 n) (= (9n + 9) div 10 in
-    integer arithmetic), ordered by the value."""
-    order = [F("working_days_taken").asc(), F("pk").asc()]
-    rows = (
-        items.filter(closed)
-        .order_by()
-        .annotate(
-            group_key=key,
-            position=Window(RowNumber(), partition_by=[key], order_by=order),
-            size=Window(Count("pk"), partition_by=[key]),
-            overall_position=Window(RowNumber(), order_by=order),
-            overall_size=Window(Count("pk")),
-        )
-        .filter(
-            Q(position=(F("size") * 9 + 9) / 10)
-            | Q(overall_position=(F("overall_size") * 9 + 9) / 10)
-        )
-        .values_list(
-            "group_key",
-            "working_days_taken",
-            "position",
-            "size",
-            "overall_position",
-            "overall_size",
-        )
-    )
-    by_group: dict[Any, Decimal | None] = {}
-    overall: Decimal | None = None
-    for group_key, days, position, size, overall_position, overall_size in rows:
-        if position == _rank(size):
-            by_group[group_key] = days
-        if overall_position == _rank(overall_size):
-            overall = days
-    return by_group, overall
-
-
-def _rank(size: int) -> int:
-    """ceil(0.9 n) for a positive whole n, the nearest-rank position of the 90th percentile."""
-    return (size * 9 + 9) // 10
 
 
 def _row(values: dict[str, Any], *, label: str, p90: Decimal | None) -> ReportRow:
@@ -235,22 +141,17 @@ def _row(values: dict[str, Any], *, label: str, p90: Decimal | None) -> ReportRo
         label=label,
         key=values.get("key"),
         p90_working_days=p90,
-        **{name: int(values.get(name) or 0) for name in COUNTED},
+        rating_count=statistics.whole(values.get("rating_count")),
+        rating_sum=statistics.whole(values.get("rating_sum")),
+        **statistics.counts_of(values),
     )
 
 
-COUNTED = (
-    "received",
-    "closed",
-    "closed_on_time",
-    "closed_late",
-    "open_overdue",
-    "extended",
-    "transferred",
-    "days_tenths",
-    "rating_count",
-    "rating_sum",
-)
+COUNTED = (*statistics.COUNTS, "rating_count", "rating_sum")
+
+
+def _p90(found: statistics.Distribution | None) -> Decimal | None:
+    return found.p90 if found else None
 
 
 def _label(grouping: Grouping, values: dict[str, Any]) -> str:
@@ -293,21 +194,24 @@ def petition_report(
     """The performance report for petitions from `start` to `end` (both days included),
     for the agency and its sub-agencies or all the user sees, in two queries."""
     grouping = Grouping(group_by)
-    period_start, period_end = _moment(start), _moment(end + timedelta(days=1))
+    period_start, period_end = day_start(start), day_start(end + timedelta(days=1))
     as_of = min(now or clock.now(), period_end)
-    where = _windows(period_start, period_end, as_of)
     # The period's rows are found first (by index), then grouped: given the whole
     # filter at once, a database may rather scan everything in the grouping's order.
-    in_period = TrackedItem.objects.filter(_relevant(period_start, period_end, as_of))
+    in_period = TrackedItem.objects.filter(
+        statistics.period_rows_q(period_start, period_end, as_of)
+    )
     relevant = report_items(user, agency).filter(pk__in=in_period.values("pk"))
     fields = _group_fields(grouping)
-    grouped = list(relevant.order_by().values(**fields).annotate(**_aggregates(where)).order_by())
+    aggregates = _aggregates(period_start, period_end, as_of)
+    grouped = statistics.grouped_counts(relevant, group=fields, aggregates=aggregates)
     # The percentiles count the period's closed rows only, which the closing index
     # finds alone (measured: a third faster than through the period's rows above).
-    p90s, overall_p90 = _p90_by_group(report_items(user, agency), where["closed"], fields["key"])
+    closed = report_items(user, agency).filter(statistics.closed_q(period_start, period_end))
+    p90s, overall = statistics.distributions(closed, value="working_days_taken", key=fields["key"])
     grouped.sort(key=lambda values: _sort_key(grouping, values))
     rows = [
-        _row(values, label=_label(grouping, values), p90=p90s.get(values["key"]))
+        _row(values, label=_label(grouping, values), p90=_p90(p90s.get(values["key"])))
         for values in grouped
     ]
     return Report(
@@ -317,5 +221,5 @@ def petition_report(
         agency=agency,
         as_of=as_of,
         rows=rows,
-        total=_total(rows, overall_p90),
+        total=_total(rows, overall.p90),
     )

@@ -3,47 +3,12 @@ chart and every export, so they cannot disagree."""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
-
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from yankao.calendar.roc import roc_year
-from yankao.core.exports.table import Cell, Table
+from yankao.core.reporting.periods import period_label
+from yankao.core.reporting.table import Cell, Table
 from yankao.petitions.reports.selectors import GROUPING_LABELS, Report, ReportRow
-
-
-def _english() -> bool:
-    return (translation.get_language() or "").lower().startswith("en")
-
-
-def _whole_months(start: date, end: date) -> bool:
-    return start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
-
-
-def _month(day: date) -> str:
-    if _english():
-        return f"{day:%Y-%m}"
-    return f"{roc_year(day)}年{day.month}月"
-
-
-def _day(day: date) -> str:
-    if _english():
-        return day.isoformat()
-    return f"{roc_year(day)}年{day.month}月{day.day}日"
-
-
-def period_label(start: date, end: date) -> str:
-    """115年10月, 115年10月至115年12月 or 115年10月5日至115年10月20日 (ISO in English)."""
-    if _whole_months(start, end):
-        first, last = _month(start), _month(end)
-    else:
-        first, last = _day(start), _day(end)
-    if first == last:
-        return first
-    return f"{first} – {last}" if _english() else f"{first}至{last}"
 
 
 def headings(report: Report) -> list[str]:
@@ -91,8 +56,3 @@ def report_table(report: Report) -> Table:
         headings=headings(report),
         rows=rows,
     )
-
-
-def file_name(table: Table, extension: str) -> str:
-    """陳情績效報告-115年10月.xlsx"""
-    return f"{table.title}-{table.period}.{extension}"

@@ -1,39 +1,27 @@
-"""The monthly performance report page and its files.
-
-The view checks the capability, validates the filter, calls the selector once, and
-renders the page or writes the file.
-"""
+"""The monthly performance report page and its files, through the reporting kit:
+the capability is checked, the filter validated, the selector called once, and the
+page rendered or the file written."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
-from yankao.calendar.taipei import to_taipei
-from yankao.core import clock
-from yankao.core.exports import FORMATS, Format
-from yankao.core.exports.fonts import FontMissing
+from yankao.core.reporting.views import ReportPage, report_response
 from yankao.organisation.scoping import agencies_in_scope
 from yankao.petitions.reports.forms import ReportForm
 from yankao.petitions.reports.selectors import Report, petition_report
-from yankao.petitions.reports.tables import Table, file_name, report_table
+from yankao.petitions.reports.tables import report_table
 
 BAR_HEIGHT = 22
 CHART_WIDTH = 400  # pixels for 100 %
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @dataclass(frozen=True)
@@ -58,50 +46,32 @@ def chart_bars(report: Report) -> list[Bar]:
     ]
 
 
-def _export(table: Table, chosen: Format) -> HttpResponse:
-    try:
-        content = chosen.write(table)
-    except FontMissing:
-        message = _(
-            "The PDF cannot be made: no Chinese font is installed on the server. "
-            "Download the report as a spreadsheet, or ask the administrator to install "
-            "the Noto Sans CJK font."
-        )
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=chosen.content_type)
-    name = file_name(table, chosen.extension)
-    response["Content-Disposition"] = content_disposition_header(True, name) or ""
-    response["Cache-Control"] = "no-store"
-    return response
+def _form(data: QueryDict | None, *, user: User, today: date) -> ReportForm:
+    return ReportForm(data, agencies=agencies_in_scope(user), today=today)
 
 
-@login_required
-def monthly_report(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not user.has_capability(Capability.REPORTS_VIEW):
-        raise PermissionDenied
-    today = to_taipei(clock.now()).date()
-    form = ReportForm(request.GET or None, agencies=agencies_in_scope(user), today=today)
-    if form.is_bound and not form.is_valid():
-        return render(request, "petitions/report.html", {"form": form}, status=400)
+def _figures(user: User, form: ReportForm) -> dict[str, Any]:
     start, end = form.period()
     report = petition_report(
         user=user, start=start, end=end, agency=form.chosen_agency(), group_by=form.grouping()
     )
-    table = report_table(report)
-    chosen = FORMATS.get(request.GET.get("format", ""))
-    if chosen is not None:
-        return _export(table, chosen)
-    query = request.GET.copy()
-    query.pop("format", None)
-    context = {
-        "form": form,
+    return {
         "report": report,
-        "table": table,
+        "table": report_table(report),
         "bars": chart_bars(report),
         "chart_height": (len(report.rows) + 1) * (BAR_HEIGHT + 6),
         "chart_width": CHART_WIDTH,
-        "query": query.urlencode(),
-        "formats": list(FORMATS),
     }
-    return render(request, "petitions/report.html", context)
+
+
+MONTHLY_REPORT = ReportPage(
+    template="petitions/report.html",
+    may_view=lambda user: user.has_capability(Capability.REPORTS_VIEW),
+    form=_form,
+    figures=_figures,
+)
+
+
+@login_required
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    return report_response(request, MONTHLY_REPORT)

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from tests.calendar.conftest import whole_year_csv
 from yankao.calendar import services
 from yankao.calendar.models import CalendarDay, CalendarVersion
-from yankao.calendar.taipei import TAIPEI
+from yankao.core.taipei import TAIPEI
 
 pytestmark = pytest.mark.django_db
 

@@ -15,3 +15,7 @@ class Table:
     period: str
     headings: list[str]
     rows: list[list[Cell]]  # the group rows, then the total row, if any
+
+    def file_name(self, extension: str) -> str:
+        """陳情績效報告-115年10月.xlsx: what the report is, and when."""
+        return f"{self.title}-{self.period}.{extension}"

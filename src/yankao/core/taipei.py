@@ -1,4 +1,4 @@
-"""Asia/Taipei time, the time of the office calendar."""
+"""Asia/Taipei time: the time of the office calendar and of every date the platform shows."""
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
