@@ -93,6 +93,8 @@ def test_a_refused_request_may_be_retried_with_the_same_key(client, staff):
         {"description": "   "},
         {"description": "a\x00b"},
         {"ticket_class": None},
+        {"reporter_phone": "call me maybe"},
+        {"reporter_phone": "12"},
     ],
 )
 def test_bad_input_is_a_problem_document(client, staff, changes):
@@ -183,3 +185,11 @@ def test_the_agency_acknowledges_and_reports_back(client, staff):
     closing = next(event for event in body["history"] if event["action"] == "close")
     assert body["due_at_closing"] == closing["due_after"] is not None
     assert body["due_at_closing"].startswith(ticket.item.due_at.strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_the_reporters_phone_is_cleaned_by_the_forms_rule(client, staff):
+    response = post(
+        client, bearer(staff.amy), ticket_json(reporter_phone="０９１２　３４５　６７８")
+    )
+    assert response.status_code == 201, response.content
+    assert Ticket.objects.get().reporter_phone == "0912 345 678"

@@ -182,6 +182,7 @@ def test_a_post_with_a_wrong_key_is_refused(client, db):
         ({"lat": "", "long": ""}, "address_string"),
         ({"lat": "nan", "long": "inf"}, "lat"),
         ({"email": "not an e-mail"}, "email"),
+        ({"phone": "call me maybe"}, "phone"),
         ({"attribute[district]": "atlantis"}, "district"),
         ({"media_url": "javascript:alert(1)"}, "media_url"),
         ({"client_token": "空白 token"}, "client_token"),

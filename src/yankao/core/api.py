@@ -41,6 +41,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import codes_4xx
 from pydantic import AfterValidator
 
+from yankao.core.forms import phone_is_valid, phone_normalised
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 _TITLES = {
@@ -188,8 +190,18 @@ def _nul_stripped(text: str) -> str:
     return text.replace("\x00", "")
 
 
+def _phone(text: str) -> str:
+    # The forms' one rule (core.forms.PhoneField), for the JSON APIs.
+    phone = phone_normalised(_without_nul(text))
+    if phone and not phone_is_valid(phone):
+        raise ValueError("is not a Taiwanese phone number (e.g. 0912-345-678 or 07-3368333)")
+    return phone
+
+
 # Stored text: a NUL is refused (400, naming the field).
 Text = Annotated[str, AfterValidator(_without_nul)]
+# A phone number, optional ("" when not given), cleaned as the forms clean it.
+Phone = Annotated[str, AfterValidator(_phone)]
 # Search words, never stored: a NUL is dropped, as the search pages drop it.
 SearchText = Annotated[str, AfterValidator(_nul_stripped)]
 
@@ -409,6 +421,7 @@ __all__ = [
     "CURSOR_DESCRIPTION",
     "ApiProblem",
     "Page",
+    "Phone",
     "ProblemAPI",
     "SearchText",
     "Text",

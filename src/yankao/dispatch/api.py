@@ -17,7 +17,7 @@ from ninja.responses import Status as HttpStatus
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short_datetime
 from yankao.core import clock, masking
-from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
+from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Phone, Text, keyset_page
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.dispatch import policy, selectors, services
 from yankao.dispatch.models import Channel, ReportBack, Ticket, TicketClass
@@ -52,7 +52,7 @@ class TicketIn(Schema):
     latitude: Decimal | None = Field(None, description="WGS 84, e.g. 22.627300.")
     longitude: Decimal | None = Field(None, description="WGS 84, e.g. 120.301400.")
     reporter_name: Text = Field("", max_length=60)
-    reporter_phone: Text = Field("", max_length=30)
+    reporter_phone: Phone = Field("", max_length=30)
     channel: Channel = Field(Channel.STAFF, description="How the hazard was reported.")
 
 

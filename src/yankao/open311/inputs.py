@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yankao.calendar.parsing import DateInputError, OutOfRange, on_day, parse_api_moment
 from yankao.core import clock
+from yankao.core.forms import PhoneField
 from yankao.core.geography import city_bounds, in_city
 from yankao.core.uploads import JPEG, PNG, AttachmentRefused, CheckedFile, check_file
 from yankao.open311.catalogue import (
@@ -69,7 +70,7 @@ class RequestForm(forms.Form):
     account_id = forms.CharField(max_length=100, required=False)
     first_name = forms.CharField(max_length=50, required=False)
     last_name = forms.CharField(max_length=50, required=False)
-    phone = forms.CharField(max_length=30, required=False)
+    phone = PhoneField(max_length=30, required=False)
     description = forms.CharField(max_length=DESCRIPTION_MAX, required=False)
     media_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
 
