@@ -27,15 +27,20 @@ def _place(ticket: Ticket) -> str:
     return f"{district}{ticket.address}".strip() or _("no address given")
 
 
-def _text(ticket: Ticket) -> tuple[str, str]:
+def _facts(ticket: Ticket) -> dict[str, str]:
+    """What every message to a duty desk says of the ticket."""
     item = ticket.item
-    facts = {
+    return {
         "number": item.number,
         "class": ticket.ticket_class.name,
         "place": _place(ticket),
         "due": format_roc_short_datetime(item.due_at),
         "agency": item.owner_agency.short_name,
     }
+
+
+def _text(ticket: Ticket) -> tuple[str, str]:
+    facts = _facts(ticket)
     subject = _("Dispatch %(number)s: %(class)s at %(place)s") % facts
     body = (
         _(
@@ -44,7 +49,7 @@ def _text(ticket: Ticket) -> tuple[str, str]:
         )
         % facts
     )
-    return subject, f"{body}\n{ticket.description}\n{item_link(item)}"
+    return subject, f"{body}\n{ticket.description}\n{item_link(ticket.item)}"
 
 
 def _duty_contact(agency_id: int) -> DispatchContact | None:
@@ -109,14 +114,7 @@ def ticket_escalated(item: TrackedItem, level: int) -> int:
 
 
 def _escalated_text(ticket: Ticket, level: int) -> tuple[str, str]:
-    item = ticket.item
-    facts = {
-        "number": item.number,
-        "class": ticket.ticket_class.name,
-        "place": _place(ticket),
-        "due": format_roc_short_datetime(item.due_at),
-        "agency": item.owner_agency.short_name,
-    }
+    facts = _facts(ticket)
     if level == Escalation.COMMISSION:
         subject = _("Overdue dispatch %(number)s is now with the commission") % facts
     else:
@@ -128,4 +126,4 @@ def _escalated_text(ticket: Ticket, level: int) -> tuple[str, str]:
         )
         % facts
     )
-    return subject, f"{body}\n{item_link(item)}"
+    return subject, f"{body}\n{item_link(ticket.item)}"
