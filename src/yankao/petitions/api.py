@@ -435,7 +435,9 @@ def get_queued(request: HttpRequest, number: str) -> dict[str, Any]:
     }
 
 
-@router.get("/{petition_id}", response=PetitionDetailOut, summary="One petition with its history")
+@router.get(
+    "/{id:petition_id}", response=PetitionDetailOut, summary="One petition with its history"
+)
 def get_petition(request: HttpRequest, petition_id: int) -> dict[str, Any]:
     petition = petition_for_user(api_user(request), petition_id)
     item = get_item(request, petition.pk)  # the item's allowed actions and history
@@ -450,7 +452,7 @@ def get_petition(request: HttpRequest, petition_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/{petition_id}/actions/{action}",
+    "/{id:petition_id}/actions/{action}",
     response={200: PetitionDetailOut},
     summary="Carry out a workflow action on a petition",
     description=(
