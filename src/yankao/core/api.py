@@ -40,6 +40,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import codes_4xx
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -100,6 +101,12 @@ def _validation_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
     return cleaned
 
 
+def _validation_status(exc: NinjaValidationError) -> int:
+    """422 when the body is well-formed but holds text no field can store (a lone
+    surrogate); 400 for every other invalid input, as before."""
+    return 422 if any(error.get("type") == UNENCODABLE for error in exc.errors) else 400
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiProblem)
     def _problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
@@ -115,7 +122,8 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         detail = "; ".join(
             f"{'.'.join(e['location'][1:]) or 'body'}: {e['message']}" for e in errors
         )
-        return problem_response(api, request, 400, detail or "Invalid input.", errors)
+        status = _validation_status(exc)
+        return problem_response(api, request, status, detail or "Invalid input.", errors)
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
@@ -177,20 +185,38 @@ class ProblemAPI(NinjaAPI):
 # --- text -------------------------------------------------------------------------------------
 
 
+# The error type of text that is not Unicode text; the handler answers it with 422.
+UNENCODABLE = "unencodable_text"
+
+
+def _encodable(text: str) -> str:
+    # A JSON body may spell a lone surrogate (the escape "\\ud800"), which no
+    # encoding can write: the database driver failed with a 500, and a queued
+    # petition was accepted (202) that could never be registered.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(
+            UNENCODABLE, "must not contain lone surrogates (\\ud800-\\udfff)"
+        ) from None
+    return text
+
+
 def _without_nul(text: str) -> str:
     # PostgreSQL cannot store NUL, and no field of the API needs one: refuse it as input.
     if "\x00" in text:
         raise ValueError("must not contain NUL characters")
-    return text
+    return _encodable(text)
 
 
 def _nul_stripped(text: str) -> str:
-    return text.replace("\x00", "")
+    return _encodable(text.replace("\x00", ""))
 
 
-# Stored text: a NUL is refused (400, naming the field).
+# Stored text: a NUL is refused (400), a lone surrogate too (422), naming the field.
 Text = Annotated[str, AfterValidator(_without_nul)]
-# Search words, never stored: a NUL is dropped, as the search pages drop it.
+# Search words, never stored: a NUL is dropped, as the search pages drop it; a
+# lone surrogate is refused as in Text (it cannot be sent to the database either).
 SearchText = Annotated[str, AfterValidator(_nul_stripped)]
 
 
