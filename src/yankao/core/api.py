@@ -21,6 +21,7 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -32,6 +33,7 @@ from uuid import UUID
 from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig, ValidationError
 from django.db.models import F, Field, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +43,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import codes_4xx
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
+
+from yankao.core.middleware import RETRY_AFTER_SECONDS
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -54,11 +60,13 @@ _TITLES = {
     413: "Content Too Large",
     422: "Unprocessable Content",
     429: "Too Many Requests",
+    503: "Service Unavailable",
 }
 
 BAD_CURSOR = _("The cursor is not valid; start again without it.")
 OTHER_SORT_CURSOR = _("The cursor belongs to another sort order; start again without it.")
 UNKNOWN_PATH = _("There is no such path in the API; see /api/v1/docs.")
+DATABASE_UNAVAILABLE = _("The database cannot be reached at the moment; try again shortly.")
 WRONG_METHOD = _("This path does not take %(method)s; it takes %(allowed)s.")
 
 
@@ -132,6 +140,15 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem_response(api, request, 404, "Not found, or not yours to see.")
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+        # The connection is lost or refused: the client may retry, unlike a 500.
+        logger.error("Database unavailable for %s", request.path, exc_info=exc)
+        response = problem_response(api, request, 503, str(DATABASE_UNAVAILABLE))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
