@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "yankao.core.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception is asked first about a view's lost connection.
+    "yankao.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "yankao.urls"

@@ -171,3 +171,14 @@ def test_the_citys_app_books_on_the_citizens_rules_and_the_desk_on_its_own(clien
     assert refused.status_code == 400
     assert refused.json()["detail"] == "這個時段已過或即將開始，無法線上預約，請改選較晚的時段。"
     assert _post(client, f"{BASE}/bookings", _body(soon, slot=0), staff.amy).status_code == 201
+
+
+def test_an_unknown_booking_number_answers_as_a_wrong_code_does(client, session):
+    # Otherwise the two answers tell a caller which booking numbers exist.
+    app = User.objects.create_user(username="app", role=Role.SYSTEM)
+    one = factories.booking(session, 0)
+    body = '{"code": "AAAA"}'
+    wrong_code = _post(client, f"{BASE}/bookings/{one.booking.number}/cancel", body, app)
+    unknown = _post(client, f"{BASE}/bookings/{one.booking.number}9/cancel", body, app)
+    assert wrong_code.status_code == unknown.status_code == 404
+    assert wrong_code.json() == unknown.json()

@@ -21,6 +21,7 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -32,6 +33,7 @@ from uuid import UUID
 from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig, ValidationError
 from django.db.models import F, Field, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +42,12 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import codes_4xx
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from yankao.core.forms import phone_is_valid, phone_normalised
+from yankao.core.middleware import RETRY_AFTER_SECONDS
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -55,11 +61,13 @@ _TITLES = {
     413: "Content Too Large",
     422: "Unprocessable Content",
     429: "Too Many Requests",
+    503: "Service Unavailable",
 }
 
 BAD_CURSOR = _("The cursor is not valid; start again without it.")
 OTHER_SORT_CURSOR = _("The cursor belongs to another sort order; start again without it.")
 UNKNOWN_PATH = _("There is no such path in the API; see /api/v1/docs.")
+DATABASE_UNAVAILABLE = _("The database cannot be reached at the moment; try again shortly.")
 WRONG_METHOD = _("This path does not take %(method)s; it takes %(allowed)s.")
 
 
@@ -102,6 +110,12 @@ def _validation_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
     return cleaned
 
 
+def _validation_status(exc: NinjaValidationError) -> int:
+    """422 when the body is well-formed but holds text no field can store (a lone
+    surrogate); 400 for every other invalid input, as before."""
+    return 422 if any(error.get("type") == UNENCODABLE for error in exc.errors) else 400
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiProblem)
     def _problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
@@ -117,7 +131,8 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         detail = "; ".join(
             f"{'.'.join(e['location'][1:]) or 'body'}: {e['message']}" for e in errors
         )
-        return problem_response(api, request, 400, detail or "Invalid input.", errors)
+        status = _validation_status(exc)
+        return problem_response(api, request, status, detail or "Invalid input.", errors)
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
@@ -126,6 +141,15 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem_response(api, request, 404, "Not found, or not yours to see.")
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+        # The connection is lost or refused: the client may retry, unlike a 500.
+        logger.error("Database unavailable for %s", request.path, exc_info=exc)
+        response = problem_response(api, request, 503, str(DATABASE_UNAVAILABLE))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -179,15 +203,32 @@ class ProblemAPI(NinjaAPI):
 # --- text -------------------------------------------------------------------------------------
 
 
+# The error type of text that is not Unicode text; the handler answers it with 422.
+UNENCODABLE = "unencodable_text"
+
+
+def _encodable(text: str) -> str:
+    # A JSON body may spell a lone surrogate (the escape "\\ud800"), which no
+    # encoding can write: the database driver failed with a 500, and a queued
+    # petition was accepted (202) that could never be registered.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(
+            UNENCODABLE, "must not contain lone surrogates (\\ud800-\\udfff)"
+        ) from None
+    return text
+
+
 def _without_nul(text: str) -> str:
     # PostgreSQL cannot store NUL, and no field of the API needs one: refuse it as input.
     if "\x00" in text:
         raise ValueError("must not contain NUL characters")
-    return text
+    return _encodable(text)
 
 
 def _nul_stripped(text: str) -> str:
-    return text.replace("\x00", "")
+    return _encodable(text.replace("\x00", ""))
 
 
 def _phone(text: str) -> str:
@@ -198,11 +239,12 @@ def _phone(text: str) -> str:
     return phone
 
 
-# Stored text: a NUL is refused (400, naming the field).
+# Stored text: a NUL is refused (400), a lone surrogate too (422), naming the field.
 Text = Annotated[str, AfterValidator(_without_nul)]
 # A phone number, optional ("" when not given), cleaned as the forms clean it.
 Phone = Annotated[str, AfterValidator(_phone)]
-# Search words, never stored: a NUL is dropped, as the search pages drop it.
+# Search words, never stored: a NUL is dropped, as the search pages drop it; a
+# lone surrogate is refused as in Text (it cannot be sent to the database either).
 SearchText = Annotated[str, AfterValidator(_nul_stripped)]
 
 

@@ -26,4 +26,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from yankao.core import converters
+
+        converters.register()  # before any URLconf is read: every app's routes use `<id:…>`
         discover_admin_modules()

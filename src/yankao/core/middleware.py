@@ -1,8 +1,11 @@
-"""Middleware of our own: django-csp's, with the policy built once."""
+"""Middleware of our own: django-csp's, with the policy built once, and the 503
+page when the database cannot be reached."""
 
 from __future__ import annotations
 
 import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -11,8 +14,12 @@ from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.db.utils import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 # What a view sets on its response to change its policy (django-csp's decorators).
 _PER_VIEW = ("_csp_config", "_csp_update", "_csp_replace")
@@ -68,3 +75,39 @@ class CSPMiddleware(BaseCSPMiddleware):
         # As django-csp does: a nonce asked for after this point is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
+
+
+# --- database outage ----------------------------------------------------------------------------
+
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
+# Connection lost or refused: not every DatabaseError (an integrity error is a defect).
+CONNECTION_LOST = (OperationalError, InterfaceError)
+
+
+def database_unavailable_page(request: HttpRequest) -> HttpResponse:
+    """The 503 page: standalone (the site's layout reads the signed-in user, and so
+    the database), in the request's language."""
+    body = render_to_string("core/unavailable.html")
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A page whose view lost the database answers 503 with `Retry-After` and a
+    page saying so, not the 500 of a defect. (The API answers its own problem
+    document: core.api's handlers.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, CONNECTION_LOST):
+            return None
+        logger.error("Database unavailable for %s", request.path, exc_info=exception)
+        return database_unavailable_page(request)

@@ -23,7 +23,7 @@ def labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
 
 
 def keyed_url(name: str) -> Callable[[int], str]:
-    """The URL named `name` for a row's key (a URL ending in `<int:pk>/`), reversed
+    """The URL named `name` for a row's key (a URL ending in `<id:pk>/`), reversed
     once for the page instead of once a row."""
     prefix = reverse(name, args=[0]).removesuffix("0/")
     return lambda key: f"{prefix}{key}/"

@@ -253,7 +253,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[
     }
 
 
-@router.get("/{ticket_id}", response=TicketDetailOut, summary="One ticket with its reports")
+@router.get("/{id:ticket_id}", response=TicketDetailOut, summary="One ticket with its reports")
 def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     ticket = selectors.ticket_for_user(api_user(request), ticket_id)
     item = get_item(request, ticket.pk)  # the item's allowed actions and history
@@ -270,7 +270,7 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/{ticket_id}/acknowledge",
+    "/{id:ticket_id}/acknowledge",
     response={200: TicketDetailOut},
     summary="Acknowledge a ticket for the responsible agency",
 )
@@ -287,7 +287,7 @@ def acknowledge(request: HttpRequest, ticket_id: int, payload: AcknowledgeIn) ->
 
 
 @router.post(
-    "/{ticket_id}/report-back",
+    "/{id:ticket_id}/report-back",
     response={200: TicketDetailOut},
     summary="Report what was done on site",
     description="`done: true` closes the ticket with its verdict; photos go through the page.",

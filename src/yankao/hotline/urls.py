@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.console, name="console"),
     path("knowledge/", views.knowledge_results, name="knowledge"),
     path("calls/", views.call_list, name="calls"),
-    path("calls/<int:pk>/", views.call_detail, name="call"),
-    path("calls/<int:pk>/number/", views.call_number, name="call-number"),
+    path("calls/<id:pk>/", views.call_detail, name="call"),
+    path("calls/<id:pk>/number/", views.call_number, name="call-number"),
     path("statistics/", views.statistics, name="statistics"),
 ]

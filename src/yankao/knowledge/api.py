@@ -76,7 +76,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> list[dict[str, 
     ]
 
 
-@router.get("/articles/{article_id}", response=ArticleOut, summary="One article")
+@router.get("/articles/{id:article_id}", response=ArticleOut, summary="One article")
 def article(request: HttpRequest, article_id: int) -> dict[str, Any]:
     user = api_user(request)
     if not policy.may_read(user):

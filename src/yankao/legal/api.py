@@ -9,7 +9,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
@@ -226,11 +225,17 @@ def create_booking(
 )
 def cancel_booking(request: HttpRequest, number: str, payload: CancelIn) -> dict[str, Any]:
     user = api_user(request)
-    booking = get_object_or_404(
-        Booking.objects.select_related("session__venue"), number=BOOKING_NUMBERS.normalise(number)
+    # An unknown number answers as a wrong code does: the answer must not tell
+    # which booking numbers exist.
+    booking = (
+        Booking.objects.select_related("session__venue")
+        .filter(number=BOOKING_NUMBERS.normalise(number))
+        .first()
     )
-    desk = policy.may_see_personal_data(user, booking.session)
-    if not desk and not (payload.code and LEGAL_BOOKING.matches(payload.code, booking.code_digest)):
+    desk = booking is not None and policy.may_see_personal_data(user, booking.session)
+    if booking is None or (
+        not desk and not (payload.code and LEGAL_BOOKING.matches(payload.code, booking.code_digest))
+    ):
         raise ApiProblem(404, str(NO_BOOKING))
     try:
         booking = services.booking_cancel(booking=booking, by=user if desk else None)

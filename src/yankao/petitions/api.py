@@ -538,7 +538,7 @@ def list_ratings(request: HttpRequest, filters: Query[RatingFilters]) -> dict[st
     }
 
 
-@router.get("/ratings/{rating_id}", response=RatingOut, summary="One petitioner's rating")
+@router.get("/ratings/{id:rating_id}", response=RatingOut, summary="One petitioner's rating")
 def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
     rating = _ratings_visible_to(api_user(request)).filter(pk=rating_id).first()
     if rating is None:
@@ -546,7 +546,9 @@ def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
     return _rating_out(rating)
 
 
-@router.get("/{petition_id}", response=PetitionDetailOut, summary="One petition with its history")
+@router.get(
+    "/{id:petition_id}", response=PetitionDetailOut, summary="One petition with its history"
+)
 def get_petition(request: HttpRequest, petition_id: int) -> dict[str, Any]:
     petition = petition_for_user(api_user(request), petition_id)
     item = get_item(request, petition.pk)  # the item's allowed actions and history
@@ -561,7 +563,7 @@ def get_petition(request: HttpRequest, petition_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/{petition_id}/actions/{action}",
+    "/{id:petition_id}/actions/{action}",
     response={200: PetitionDetailOut},
     summary="Carry out a workflow action on a petition",
     description=(

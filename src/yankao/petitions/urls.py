@@ -7,17 +7,17 @@ from yankao.petitions import views
 app_name = "petitions"
 urlpatterns = [
     path("new/", views.intake, name="intake"),
-    path("<int:pk>/", views.petition_detail, name="petition"),
-    path("<int:pk>/personal-data/", views.petition_personal_data, name="personal-data"),
-    path("<int:pk>/close-unhandled/", views.petition_close_unhandled, name="close-unhandled"),
+    path("<id:pk>/", views.petition_detail, name="petition"),
+    path("<id:pk>/personal-data/", views.petition_personal_data, name="personal-data"),
+    path("<id:pk>/close-unhandled/", views.petition_close_unhandled, name="close-unhandled"),
     path(
-        "<int:pk>/attachments/<int:attachment_pk>/",
+        "<id:pk>/attachments/<id:attachment_pk>/",
         views.attachment_download,
         name="attachment",
     ),
-    path("<int:pk>/letter/", views.reply_letter, name="letter"),
-    path("<int:pk>/relations/", views.petition_relate, name="relate"),
-    path("<int:pk>/suggestions/", views.petition_suggestions, name="suggestions"),
+    path("<id:pk>/letter/", views.reply_letter, name="letter"),
+    path("<id:pk>/relations/", views.petition_relate, name="relate"),
+    path("<id:pk>/suggestions/", views.petition_suggestions, name="suggestions"),
 ]
 
 # The monthly performance report (yankao.petitions.reports).

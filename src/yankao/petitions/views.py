@@ -278,13 +278,16 @@ def petition_close_unhandled(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, petition, forms={"unhandled": form}, status=400)
     number = form.cleaned_data["repeat_of"].strip()
+    # Only a case the user may see: an unscoped look-up told a handler whether
+    # another agency's case existed, and put its closing date in this case's history.
     earlier = (
-        Petition.objects.filter(item__kind="petition", item__number=number)
-        .select_related("item")
-        .first()
+        petitions_visible_to(user).filter(item__number=number).select_related("item").first()
         if number
         else None
     )
+    if number and earlier is None:
+        form.add_error("repeat_of", _("No petition you may see has the number %s.") % number)
+        return _page(request, petition, forms={"unhandled": form}, status=400)
     try:
         services.petition_close_unhandled(
             petition=petition,

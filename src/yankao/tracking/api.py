@@ -251,7 +251,7 @@ def statistics(
     return {"start": start, "end": end, "on_time_rate": figures.on_time_rate, **figures.__dict__}
 
 
-@router.get("/{item_id}", response=ItemDetailOut, summary="One tracked item with its history")
+@router.get("/{id:item_id}", response=ItemDetailOut, summary="One tracked item with its history")
 def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
     user = api_user(request)
     item = item_for_user(user, item_id)
@@ -265,7 +265,7 @@ def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/{item_id}/actions/{action}",
+    "/{id:item_id}/actions/{action}",
     response={200: ItemDetailOut},
     summary="Carry out a workflow action",
     description=(
