@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +38,11 @@ from yankao.petitions.models import (
     PetitionRating,
 )
 from yankao.petitions.reference_cache import reference
-from yankao.petitions.selectors import petition_for_user, petitions_visible_to
+from yankao.petitions.selectors import (
+    petition_for_user,
+    petitions_visible_to,
+    ratings_visible_to,
+)
 from yankao.petitions.services import PetitionError, petition_create
 from yankao.tracking.api import (
     MAX_PAGE,
@@ -51,7 +55,6 @@ from yankao.tracking.api import (
 )
 from yankao.tracking.api import act as item_act
 from yankao.tracking.models import Status, overdue_q
-from yankao.tracking.selectors import item_visibility_q
 
 router = Router(tags=["petitions"])
 
@@ -477,12 +480,6 @@ class RatingFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-def _ratings_visible_to(user: User) -> QuerySet[PetitionRating]:
-    return PetitionRating.objects.filter(
-        item_visibility_q(user, "petition__item__")
-    ).select_related("petition__item__owner_agency")
-
-
 def _rating_out(rating: PetitionRating) -> dict[str, Any]:
     item = rating.petition.item
     agency = item.owner_agency
@@ -523,7 +520,7 @@ RATING_ORDER = ("rated_at", "pk")
     ),
 )
 def list_ratings(request: HttpRequest, filters: Query[RatingFilters]) -> dict[str, Any]:
-    ratings = _ratings_visible_to(api_user(request))
+    ratings = ratings_visible_to(api_user(request))
     if filters.start is not None or filters.end is not None:
         ratings = ratings.filter(_closed_in(filters.start, filters.end))
     if filters.agency:
@@ -540,7 +537,7 @@ def list_ratings(request: HttpRequest, filters: Query[RatingFilters]) -> dict[st
 
 @router.get("/ratings/{id:rating_id}", response=RatingOut, summary="One petitioner's rating")
 def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
-    rating = _ratings_visible_to(api_user(request)).filter(pk=rating_id).first()
+    rating = ratings_visible_to(api_user(request)).filter(pk=rating_id).first()
     if rating is None:
         raise ApiProblem(404, str(NO_SUCH_RATING))
     return _rating_out(rating)

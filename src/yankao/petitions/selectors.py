@@ -20,6 +20,7 @@ from yankao.petitions.models import (
     Category,
     Petition,
     PetitionAttachment,
+    PetitionRating,
     ReplyTemplate,
     RoutingRule,
 )
@@ -50,6 +51,13 @@ def petition_route(category: Category, district: District | None) -> Agency | No
 
 def petitions_visible_to(user: User) -> QuerySet[Petition]:
     return Petition.objects.filter(item_visibility_q(user, "item__"))
+
+
+def ratings_visible_to(user: User) -> QuerySet[PetitionRating]:
+    """The petitioners' ratings of the petitions the user may see."""
+    return PetitionRating.objects.filter(
+        item_visibility_q(user, "petition__item__")
+    ).select_related("petition__item__owner_agency")
 
 
 def petition_for_user(
