@@ -2,7 +2,8 @@
 codes on the tracking page, flooding the mailbox with confirmation e-mails).
 
 Counts live in the default cache: Redis in production, so every worker shares them.
-Behind a reverse proxy, set RATELIMIT_IP_META_KEY so the client's address is read.
+Behind a reverse proxy the address is the client's own once YANKAO_TRUSTED_PROXIES names
+the proxy (core.middleware.ProxiedClientMiddleware).
 """
 
 from __future__ import annotations
