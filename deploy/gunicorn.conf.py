@@ -30,6 +30,8 @@ loglevel = os.environ.get("YANKAO_LOG_LEVEL", "info").lower()
 # X-Forwarded-Proto is believed from nginx only (the socket or this machine).
 forwarded_allow_ips = "127.0.0.1,::1"
 wsgi_app = "yankao.wsgi:application"
+# systemd (or the container's runtime) manages the process; no control socket in $HOME.
+control_socket_disable = True
 
 if os.environ.get("YANKAO_LOG_FORMAT") == "json":
     logconfig_dict = {
@@ -44,7 +46,9 @@ if os.environ.get("YANKAO_LOG_FORMAT") == "json":
             }
         },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-        "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}
+        },
     }
 
 
