@@ -213,28 +213,29 @@ http {{
 """
 
 
+def nginx_config(folder: Path, data: Path, upstream: int, port: int) -> Path:
+    """nginx.conf in `folder`: a loopback server with production's locations."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)  # its workers (another user when we are root) read static files
+    data.chmod(0o755)
+    # As root, nginx's workers run as www-data, which creates its temporary folders.
+    user = "user www-data;" if os.geteuid() == 0 else ""
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            folder=folder, user=user, upstream=upstream, port=port, data=data, locations=LOCATIONS
+        )
+    )
+    return conf
+
+
 class Nginx:
     """Debian's nginx in the foreground, as this user, on a loopback port, with the
     same locations as production (deploy/nginx/yankao-locations.conf)."""
 
     def __init__(self, binary: str, folder: Path, data: Path, upstream: int) -> None:
         self.port = free_port()
-        folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o755)  # its workers (another user when we are root) read static files
-        data.chmod(0o755)
-        # As root, nginx's workers run as www-data, which creates its temporary folders.
-        user = "user www-data;" if os.geteuid() == 0 else ""
-        conf = folder / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(
-                folder=folder,
-                user=user,
-                upstream=upstream,
-                port=self.port,
-                data=data,
-                locations=LOCATIONS,
-            )
-        )
+        conf = nginx_config(folder, data, upstream, self.port)
         subprocess.run([binary, "-t", "-q", "-c", str(conf)], check=True)
         self.process = subprocess.Popen([binary, "-c", str(conf), "-g", "daemon off;"])
         wait_for(lambda: healthy(self.port), 20, "nginx did not start")
