@@ -312,6 +312,7 @@ class Disruptions:
     events: list[dict[str, Any]] = field(default_factory=list)
     recovery_seconds: float | None = None
     postgres_restart_seconds: float | None = None
+    back_after_postgres_seconds: float | None = None
 
     def run(self, began: float) -> None:
         self._at(began, WORKER_KILL_AT)
@@ -323,6 +324,7 @@ class Disruptions:
         self._at(began, POSTGRES_RESTART_AT)
         if not self.restart_postgres:
             self.recovery_seconds = self.postgres_restart_seconds = 0.0
+            self.back_after_postgres_seconds = 0.0
             return
         version, name = self.cluster.split()
         started = time.monotonic()
@@ -336,6 +338,9 @@ class Disruptions:
         # Back when a request through nginx reaches the database again.
         wait_for(lambda: healthy(self.nginx_port), 60, "The platform did not recover.")
         self.recovery_seconds = round(time.monotonic() - started, 2)
+        self.back_after_postgres_seconds = round(
+            self.recovery_seconds - self.postgres_restart_seconds, 2
+        )
         self.events.append({"at": round(time.monotonic() - began, 1), "event": "healthy again"})
 
     @staticmethod
@@ -449,6 +454,18 @@ def metrics_scraped(port: int) -> float | None:
     return total
 
 
+def log_lines(path: Path) -> tuple[int, int]:
+    """Lines the web processes logged, and how many of them were not one JSON object."""
+    lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+    wrong = 0
+    for line in lines:
+        try:
+            json.loads(line)
+        except ValueError:
+            wrong += 1
+    return len(lines), wrong
+
+
 def table(figures: dict[str, Any]) -> str:
     rows = [
         ("acknowledged petitions (201 + 202)", f"{figures['acknowledged']:,}", "-"),
@@ -465,9 +482,19 @@ def table(figures: dict[str, Any]) -> str:
             f"{figures['recovery_seconds']} s",
             f"< {RECOVERY_TARGET:g}",
         ),
+        (
+            "  of which after PostgreSQL was back",
+            f"{figures['back_after_postgres_seconds']} s",
+            "-",
+        ),
         ("create p50 / p95", "{p50} / {p95} ms".format(**figures["create_ms"]), "-"),
         ("worklist read p50 / p95", "{p50} / {p95} ms".format(**figures["read_ms"]), "-"),
         ("queue drained after the load", f"{figures['drain_seconds']} s", "-"),
+        (
+            "web log lines (not JSON)",
+            f"{figures['log_lines']} ({figures['log_lines_not_json']})",
+            "-",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     value = max(len(r[1]) for r in rows)
@@ -510,7 +537,7 @@ def orchestrate(pg_url: str, output: Path, load: Load) -> int:
         data.mkdir()
         env = environment(data, pg_url)
         prepared = prepare(env)
-        server = Gunicorn(env=env, config=GUNICORN_CONFIG)
+        server = Gunicorn(env=env, config=GUNICORN_CONFIG, log=folder / "gunicorn.log")
         worker = Worker(env, folder / "worker.log")
         nginx = None
         try:
@@ -528,6 +555,7 @@ def orchestrate(pg_url: str, output: Path, load: Load) -> int:
             figures.update(
                 recovery_seconds=dis.recovery_seconds,
                 postgres_restart_seconds=dis.postgres_restart_seconds,
+                back_after_postgres_seconds=dis.back_after_postgres_seconds,
                 create_ms=latencies(records, "create"),
                 read_ms=latencies(records, "read"),
                 drain_seconds=round(drain, 1),
@@ -540,10 +568,7 @@ def orchestrate(pg_url: str, output: Path, load: Load) -> int:
                 nginx.stop()
             worker.stop()
             server.stop()
-        security_log = data / "security.log"
-        figures["security_log_lines"] = (
-            len(security_log.read_text().splitlines()) if security_log.exists() else 0
-        )
+        figures["log_lines"], figures["log_lines_not_json"] = log_lines(folder / "gunicorn.log")
     postgres_recreate(pg_url, drop_only=True)
     figures["pass"] = passed(figures)
     document = {

@@ -257,7 +257,13 @@ class Gunicorn:
     """`gunicorn yankao.wsgi` with 2 sync workers on 127.0.0.1, DEBUG off. With a
     `config` (deploy/gunicorn.conf.py) the production settings apply, bound here."""
 
-    def __init__(self, *, env: dict[str, str] | None = None, config: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        config: Path | None = None,
+        log: Path | None = None,
+    ) -> None:
         self.port = free_port()
         binary = Path(sys.executable).with_name("gunicorn")
         if not binary.exists():
@@ -269,7 +275,12 @@ class Gunicorn:
             command += ["--log-level", "warning", "--timeout", "60"]
         else:
             command += ["--config", str(config)]
-        self.process = subprocess.Popen(command, env=env, cwd=ROOT)
+        output = None if log is None else log.open("ab")
+        self.process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT if log else None
+        )
+        if output is not None:
+            output.close()  # the child has its own copy
         deadline = time.monotonic() + 60
         while True:
             try:
