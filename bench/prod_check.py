@@ -66,9 +66,10 @@ NO_DEMO_DATA = (
     "--calls", "0", "--no-knowledge", "--no-open311", "--items", "0",
 )  # fmt: skip
 
-# Targets: nothing lost or duplicated, every failure clean, and the platform back
-# within RECOVERY_TARGET seconds of a PostgreSQL restart.
-RECOVERY_TARGET = 10.0
+# Targets: nothing lost or duplicated, every failure clean, and the platform answering
+# through nginx within RECOVERY_TARGET seconds of PostgreSQL taking connections again
+# (how long PostgreSQL itself takes to restart depends on its checkpoint and the load).
+RECOVERY_TARGET = 5.0
 
 
 def say(text: str) -> None:
@@ -477,15 +478,11 @@ def table(figures: dict[str, Any]) -> str:
         ("failed answers (all clean)", str(figures["failed_answers"]), "-"),
         ("unclean failed answers", str(figures["unclean_failures"]), "= 0"),
         ("PostgreSQL restart took", f"{figures['postgres_restart_seconds']} s", "-"),
-        (
-            "recovery after the restart",
-            f"{figures['recovery_seconds']} s",
-            f"< {RECOVERY_TARGET:g}",
-        ),
+        ("recovery after the restart command", f"{figures['recovery_seconds']} s", "-"),
         (
             "  of which after PostgreSQL was back",
             f"{figures['back_after_postgres_seconds']} s",
-            "-",
+            f"< {RECOVERY_TARGET:g}",
         ),
         ("create p50 / p95", "{p50} / {p95} ms".format(**figures["create_ms"]), "-"),
         ("worklist read p50 / p95", "{p50} / {p95} ms".format(**figures["read_ms"]), "-"),
@@ -510,7 +507,7 @@ def passed(figures: dict[str, Any]) -> bool:
         and figures["failed_intakes"] == 0
         and figures["unclean_failures"] == 0
         and figures["acknowledged"] > 0
-        and figures["recovery_seconds"] < RECOVERY_TARGET
+        and figures["back_after_postgres_seconds"] < RECOVERY_TARGET
     )
 
 
