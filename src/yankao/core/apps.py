@@ -26,7 +26,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from yankao.core import converters
+        from django.core import checks as django_checks
+
+        from yankao.core import checks, converters
 
         converters.register()  # before any URLconf is read: every app's routes use `<id:…>`
         discover_admin_modules()
+        django_checks.register(checks.shared_cache_check, *checks.TAGS)
