@@ -49,10 +49,14 @@ def item_url(city: City) -> str:
     return reverse("tracking:item", args=[city.fresh.pk])
 
 
+def account_url(city: City) -> str:
+    return reverse("accounts:account")
+
+
 @pytest.mark.parametrize(
     ("url", "signed_in"),
-    [(login_url, False), (worklist_url, True), (item_url, True)],
-    ids=["login", "worklist", "item"],
+    [(login_url, False), (worklist_url, True), (item_url, True), (account_url, True)],
+    ids=["login", "worklist", "item", "account"],
 )
 def test_a_page_names_its_controls_and_has_one_h1_in_chinese(
     page: Page,
