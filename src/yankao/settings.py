@@ -352,6 +352,9 @@ OUTBOX_MAX_ATTEMPTS = env_int("YANKAO_OUTBOX_MAX_ATTEMPTS", 8)
 YANKAO_SMS_GATEWAY = env_str("YANKAO_SMS_GATEWAY", "")
 YANKAO_WEBHOOK_TIMEOUT = env_int("YANKAO_WEBHOOK_TIMEOUT", 10)
 YANKAO_MESSAGE_ID_DOMAIN = env_str("YANKAO_MESSAGE_ID_DOMAIN", "")
+# Confirmations one address may get in a clock hour, per kind (a mailbox link, a
+# petition's number and code, a legal booking): forms let anyone type any address.
+CONFIRMATIONS_PER_HOUR = env_int("YANKAO_CONFIRMATIONS_PER_HOUR", 5)
 
 LOGGING = {
     "version": 1,

@@ -56,6 +56,18 @@ def _write(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "petitions/mailbox_write.html", {"form": form}, status=400)
     data = form.cleaned_data
+    try:
+        _submit(data)
+    except services.MailboxBusy as error:
+        # The form again, as typed (but for the files), saying why nothing was sent.
+        context = {"form": form, "busy": str(error)}
+        response = render(request, "petitions/mailbox_write.html", context, status=429)
+        response["Retry-After"] = "3600"
+        return response
+    return redirect("mailbox:sent")
+
+
+def _submit(data: dict[str, Any]) -> None:
     services.mailbox_submit(
         data={
             "category": data["category"].pk,
@@ -72,7 +84,6 @@ def _write(request: HttpRequest) -> HttpResponse:
         email=data["email"],
         attachments=data["attachments"],
     )
-    return redirect("mailbox:sent")
 
 
 def sent(request: HttpRequest) -> HttpResponse:
@@ -98,6 +109,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         "petition": confirmed.petition,
         "item": confirmed.petition.item,
         "code": confirmed.code,
+        "mailed": confirmed.mailed,
     }
     return render(request, "petitions/mailbox_registered.html", context)
 
