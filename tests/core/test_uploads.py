@@ -2,6 +2,7 @@
 pictures are re-encoded without their metadata; sizes are limited."""
 
 import io
+import zlib
 
 import pytest
 from PIL import ExifTags, Image
@@ -179,6 +180,30 @@ def test_pictures_over_the_request_limit_together_are_refused_together():
     refused = too_many_pixels_together(found, limits)
     assert refused is not None and "圖片合計像素太多" in str(refused)
     assert too_many_pixels_together(found[:2], limits) is None
+
+
+@pytest.mark.hostile
+def test_a_jpeg_whose_header_is_thousands_of_empty_segments_is_refused_unread():
+    photo = _jpeg(64, 64)
+    padded = photo[:2] + b"\xff\xfe\x00\x02" * 5000 + photo[2:]  # empty comments
+    with pytest.raises(AttachmentRefused, match="無法讀取"):
+        inspect(files.upload("segments.jpg", padded))
+
+
+@pytest.mark.hostile
+def test_a_png_of_thousands_of_empty_chunks_is_refused_unread():
+    picture = files.png()
+    first_data = picture.index(b"IDAT") - 4
+    empty = (0).to_bytes(4, "big") + b"IDAT" + zlib.crc32(b"IDAT").to_bytes(4, "big")
+    padded = picture[:first_data] + empty * 20_000 + picture[first_data:]
+    with pytest.raises(AttachmentRefused, match="無法讀取"):
+        inspect(files.upload("chunks.png", padded))
+
+
+def test_ordinary_photos_and_pngs_have_few_enough_segments():
+    assert check_file(files.upload("gps.jpg", files.jpeg_with_gps())).content_type == "image/jpeg"
+    assert check_file(files.upload("p.jpg", _jpeg(640, 480, progressive=True))).size > 0
+    assert check_file(files.upload("a.png", files.png())).content_type == PNG
 
 
 @pytest.mark.parametrize("mode", ["1", "L", "LA", "P", "RGB", "RGBA", "I;16"])

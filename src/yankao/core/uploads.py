@@ -59,6 +59,11 @@ MAX_EDGE = 2560
 # A progressive JPEG is decoded once per scan; encoders write about ten. Thousands of
 # tiny scans make a small file cost seconds of decoding.
 MAX_SCANS = 100
+# Pillow reads a JPEG's header and a PNG's chunks in a Python loop: one step per
+# segment, chunk or stray byte. Ten megabytes of empty segments cost seconds before a
+# pixel is decoded; a photo has a few dozen segments, a PNG one chunk per 8 KB or more.
+MAX_JPEG_HEADER_STEPS = 1000
+MAX_PNG_CHUNKS = 10_000
 NAME_MAX = 120
 
 JPEG = "image/jpeg"
@@ -286,14 +291,51 @@ def _stored_size(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def _jpeg_header_is_short(data: bytes) -> bool:
+    """Whether the segments before the first scan are few enough for Pillow's loop,
+    counted the way it steps: a segment at a time, stray and fill bytes one by one."""
+    pos, end = 2, len(data) - 3
+    for _step in range(MAX_JPEG_HEADER_STEPS):
+        if pos >= end:
+            return False
+        if data[pos] != 0xFF or data[pos + 1] == 0xFF:
+            pos += 1
+            continue
+        marker = data[pos + 1]
+        if marker == 0xDA:  # start of scan: the header is over
+            return True
+        if marker in (0x00, 0x01) or 0xD0 <= marker <= 0xD9:  # markers without a length
+            pos += 2
+            continue
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+    return False
+
+
+def _png_chunks_are_few(data: bytes) -> bool:
+    """Whether the PNG has at most MAX_PNG_CHUNKS chunks up to its end chunk."""
+    pos = len(_PNG_SIGNATURE)
+    for _chunk in range(MAX_PNG_CHUNKS):
+        if pos + 8 > len(data) or data[pos + 4 : pos + 8] == b"IEND":
+            return True  # the end, or a truncated file Pillow refuses anyway
+        pos += 12 + int.from_bytes(data[pos : pos + 4], "big")
+    return False
+
+
+def _cheap_to_read(data: bytes) -> bool:
+    """Whether Pillow can read the file's structure in few steps (its pixels aside)."""
+    if data.startswith(_PNG_SIGNATURE):
+        return _png_chunks_are_few(data)
+    return data.count(_JPEG_START_OF_SCAN) <= MAX_SCANS and _jpeg_header_is_short(data)
+
+
 def _open(data: bytes, name: str) -> Image.Image:
-    """The picture opened from its header (nothing decoded yet), its size and, for a
-    JPEG, its number of scans checked."""
+    """The picture opened from its header (nothing decoded yet): its structure and
+    size checked first."""
+    if not _cheap_to_read(data):
+        raise _damaged(name)
     image = Image.open(io.BytesIO(data), formats=_PICTURE_FORMATS)
     if image.width * image.height > MAX_PIXELS:
         raise _too_many_pixels(name, MAX_PIXELS // 1_000_000)
-    if image.format == "JPEG" and data.count(_JPEG_START_OF_SCAN) > MAX_SCANS:
-        raise _damaged(name)
     return image
 
 
