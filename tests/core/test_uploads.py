@@ -19,7 +19,7 @@ from yankao.core.uploads import (
     UploadLimits,
     check_file,
     clean_name,
-    inspect,
+    inspect_file,
     too_many_pixels_together,
 )
 
@@ -132,13 +132,13 @@ def test_a_public_picture_over_24_million_pixels_is_refused_from_its_header():
     bomb = files.blank_png(7070, 7070)  # 50 million pixels in a small file
     assert len(bomb) < 200_000
     with pytest.raises(AttachmentRefused, match="像素太多"):
-        inspect(files.upload("zero.png", bomb), limits=PUBLIC)
-    assert inspect(files.upload("zero.png", bomb), limits=STAFF).pixels == 7070 * 7070
+        inspect_file(files.upload("zero.png", bomb), limits=PUBLIC)
+    assert inspect_file(files.upload("zero.png", bomb), limits=STAFF).pixels == 7070 * 7070
 
 
 def test_a_large_jpeg_is_decoded_at_half_size_and_stored_at_most_2560_pixels_wide():
     photo = files.upload("wide.jpg", _jpeg(5200, 2600))
-    assert inspect(photo, limits=PUBLIC).pixels == 2600 * 1300  # libjpeg scales by 1/2
+    assert inspect_file(photo, limits=PUBLIC).pixels == 2600 * 1300  # libjpeg scales by 1/2
     stored = Image.open(io.BytesIO(check_file(photo, limits=PUBLIC).content))
     assert stored.size == (MAX_EDGE, 1280)
 
@@ -150,7 +150,7 @@ def test_a_large_png_is_stored_at_most_2560_pixels_on_its_longer_side():
 
 def test_a_progressive_jpeg_costs_its_full_size_however_small_it_is_decoded():
     photo = files.upload("p.jpg", _jpeg(5200, 2600, progressive=True))
-    assert inspect(photo, limits=PUBLIC).pixels == 5200 * 2600
+    assert inspect_file(photo, limits=PUBLIC).pixels == 5200 * 2600
 
 
 @pytest.mark.hostile
@@ -160,12 +160,12 @@ def test_a_jpeg_with_thousands_of_scans_is_refused_before_it_is_decoded():
     scan = progressive[last_scan:-2]  # the last scan, up to the end-of-image marker
     bomb = progressive[:-2] + scan * 2000 + b"\xff\xd9"
     with pytest.raises(AttachmentRefused, match="無法讀取"):
-        inspect(files.upload("scans.jpg", bomb), limits=STAFF)
+        inspect_file(files.upload("scans.jpg", bomb), limits=STAFF)
 
 
 def test_a_phone_photo_of_12_million_pixels_fits_five_to_a_public_request():
     photo = _jpeg(4032, 3024)
-    found = [inspect(files.upload(f"{n}.jpg", photo), limits=PUBLIC) for n in range(5)]
+    found = [inspect_file(files.upload(f"{n}.jpg", photo), limits=PUBLIC) for n in range(5)]
     assert found[0].pixels == 4032 * 3024
     assert too_many_pixels_together(found, PUBLIC) is None
 
@@ -174,7 +174,7 @@ def test_a_phone_photo_of_12_million_pixels_fits_five_to_a_public_request():
 def test_pictures_over_the_request_limit_together_are_refused_together():
     limits = UploadLimits(file_pixels=10_000, request_pixels=25_000)
     found = [
-        inspect(files.upload(f"{n}.png", files.png(width=100, height=100)), limits=limits)
+        inspect_file(files.upload(f"{n}.png", files.png(width=100, height=100)), limits=limits)
         for n in range(3)
     ]
     refused = too_many_pixels_together(found, limits)
@@ -187,7 +187,7 @@ def test_a_jpeg_whose_header_is_thousands_of_empty_segments_is_refused_unread():
     photo = _jpeg(64, 64)
     padded = photo[:2] + b"\xff\xfe\x00\x02" * 5000 + photo[2:]  # empty comments
     with pytest.raises(AttachmentRefused, match="無法讀取"):
-        inspect(files.upload("segments.jpg", padded))
+        inspect_file(files.upload("segments.jpg", padded))
 
 
 @pytest.mark.hostile
@@ -197,7 +197,7 @@ def test_a_png_of_thousands_of_empty_chunks_is_refused_unread():
     empty = (0).to_bytes(4, "big") + b"IDAT" + zlib.crc32(b"IDAT").to_bytes(4, "big")
     padded = picture[:first_data] + empty * 20_000 + picture[first_data:]
     with pytest.raises(AttachmentRefused, match="無法讀取"):
-        inspect(files.upload("chunks.png", padded))
+        inspect_file(files.upload("chunks.png", padded))
 
 
 def test_ordinary_photos_and_pngs_have_few_enough_segments():

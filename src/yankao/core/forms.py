@@ -25,8 +25,8 @@ from yankao.core.uploads import (
     InspectedFile,
     UploadLimits,
     clean_name,
-    finish,
-    inspect,
+    finish_file,
+    inspect_file,
     too_many_pixels_together,
 )
 
@@ -134,7 +134,7 @@ class CheckedFilesField(forms.FileField):
         checked, refused = [], []
         for found in inspected:
             try:
-                checked.append(finish(found))
+                checked.append(finish_file(found))
             except AttachmentRefused as error:
                 refused.append(forms.ValidationError(str(error), code="refused"))
         if refused:
@@ -146,7 +146,7 @@ class CheckedFilesField(forms.FileField):
         inspected, refused = [], []
         for upload in uploads:
             try:
-                found = inspect(upload, limits=self.limits)
+                found = inspect_file(upload, limits=self.limits)
             except AttachmentRefused as error:
                 refused.append(forms.ValidationError(str(error), code="refused"))
                 continue

@@ -9,7 +9,7 @@ other metadata, and no bytes the decoder did not understand.
 
 Decoding is the costly part (a 146 KB PNG can unpack to 50 million pixels), so it is
 bounded before it starts (docs/adr/0019): every file is first inspected from its
-header alone (`inspect`), which says how many pixels decoding it will produce; a
+header alone (`inspect_file`), which says how many pixels decoding it will produce; a
 picture over its sender's per-file limit, or a request whose pictures together are
 over the per-request limit, is refused before any is decoded. A JPEG is decoded
 straight at the smallest of 1/1, 1/2, 1/4 or 1/8 of its size that still fills
@@ -190,7 +190,7 @@ def _read(upload: UploadedFile) -> bytes:
     return data
 
 
-def inspect(upload: UploadedFile, *, limits: UploadLimits = STAFF) -> InspectedFile:
+def inspect_file(upload: UploadedFile, *, limits: UploadLimits = STAFF) -> InspectedFile:
     """Check one uploaded file from its bytes and its header, without decoding it,
     or raise AttachmentRefused. Never raises anything else for a malformed file."""
     name = upload.name or ""
@@ -213,7 +213,7 @@ def inspect(upload: UploadedFile, *, limits: UploadLimits = STAFF) -> InspectedF
     return InspectedFile(name=name, content_type=content_type, data=data, pixels=pixels)
 
 
-def finish(inspected: InspectedFile) -> CheckedFile:
+def finish_file(inspected: InspectedFile) -> CheckedFile:
     """Decode and re-encode an inspected picture (a PDF is kept as it is)."""
     content_type = inspected.content_type
     content = inspected.data if content_type == PDF else _reencode(inspected.data, inspected.name)
@@ -225,7 +225,7 @@ def finish(inspected: InspectedFile) -> CheckedFile:
 def check_file(upload: UploadedFile, *, limits: UploadLimits = STAFF) -> CheckedFile:
     """Check one uploaded file and return what to store, or raise AttachmentRefused.
     Never raises anything else for a malformed file."""
-    return finish(inspect(upload, limits=limits))
+    return finish_file(inspect_file(upload, limits=limits))
 
 
 def too_many_pixels_together(
@@ -250,7 +250,7 @@ def pixels_to_decode(uploads: Iterable[UploadedFile], *, limits: UploadLimits) -
     total = 0
     for upload in uploads:
         try:
-            total += inspect(upload, limits=limits).pixels
+            total += inspect_file(upload, limits=limits).pixels
         except AttachmentRefused:
             continue
     return total
@@ -380,8 +380,6 @@ def _reencode(data: bytes, name: str) -> bytes:
         # XMP and EXIF stay behind.
         upright.info = kept
         return _encode(upright, source_format)
-    except AttachmentRefused:
-        raise
     except _UNREADABLE as error:
         raise _damaged(name) from error
 
