@@ -36,6 +36,8 @@ def fresh_counts(settings, tmp_path) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def bomb() -> bytes:
+    """The issue's 7070 x 7070 black picture, one bit per pixel here (6 KB rather than
+    146 KB): the header, all that may be read of it, says the same."""
     return files.blank_png(7070, 7070)
 
 
