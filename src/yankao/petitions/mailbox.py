@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from yankao.core.ratelimits import public_rate_limited
+from yankao.core.ratelimits import public_rate_limited, public_upload_refused
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.petitions import services
 from yankao.petitions.forms import MailboxForm, RatingForm, TrackForm
@@ -53,6 +53,9 @@ def _write(request: HttpRequest) -> HttpResponse:
     if form.is_robot():
         # Answer a robot as if it had succeeded, so it learns nothing.
         return redirect("mailbox:sent")
+    refused = public_upload_refused(request, request.FILES.getlist("attachments"))
+    if refused is not None:
+        return refused
     if not form.is_valid():
         return render(request, "petitions/mailbox_write.html", {"form": form}, status=400)
     data = form.cleaned_data
