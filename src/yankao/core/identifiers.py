@@ -230,8 +230,9 @@ _PLATES: tuple[_Rule, ...] = (
     (PLATE, _NAMED_PLATE, 1, _has_letter_and_digit),
 )
 # Cheap first looks, so that a text with none of these (most descriptions: a house
-# number or two) costs a few searches, not every pattern's.
-_DIGIT_OR_AT = re.compile(r"[0-9@]|[(\[]at[)\]]", re.IGNORECASE)
+# number or two) costs a few searches, not every pattern's. Every identifier holds a
+# digit or an at sign, in plain or full-width form.
+_DIGIT_OR_AT = re.compile(r"[0-9０-９@＠﹫]|[(\[（［][aAａＡ][tTｔＴ][)\]）］]")
 _SIX_DIGITS = re.compile(r"[0-9](?:[^0-9]{0,3}[0-9]){5}")
 _LATIN = re.compile(r"[A-Za-z]")
 _AT = re.compile(r"@|[(\[]at[)\]]", re.IGNORECASE)
@@ -251,9 +252,9 @@ def _rules(seen: str) -> list[_Rule]:
 def find_identifiers(text: str) -> list[Identifier]:
     """The identifiers in the text, in order, overlapping finds joined into one
     (the kind of the first)."""
-    seen = plain(text)
-    if not _DIGIT_OR_AT.search(seen):
+    if not _DIGIT_OR_AT.search(text):
         return []
+    seen = plain(text)
     found = [
         Identifier(kind, match.start(group), match.end(group))
         for kind, pattern, group, counts in _rules(seen)
