@@ -204,3 +204,19 @@ def test_citizens_choose_categories_by_name_without_the_citys_codes(client):
     html = client.get(reverse("mailbox:write")).content.decode()
     assert ">路燈<" in html
     assert "0103" not in html
+
+
+def test_the_mailbox_offers_to_publish_the_petition_unticked(client):
+    html = client.get(reverse("mailbox:write")).content.decode()
+    assert "將本陳情公開於城市服務" in html
+    assert re.search(r'<input type="checkbox" name="published"(?![^>]*checked)[^>]*>', html)
+    write(client)
+    confirm(client)
+    assert Petition.objects.get().published is False
+
+
+def test_a_ticked_box_publishes_the_petition_once_confirmed(client):
+    write(client, published="on")
+    assert Petition.objects.count() == 0  # nothing is published before the e-mail link
+    confirm(client)
+    assert Petition.objects.get().published is True

@@ -68,6 +68,7 @@ def _write(request: HttpRequest) -> HttpResponse:
             "name": data["name"],
             "phone": data["phone"],
             "language": _language(),
+            "published": data["published"],
         },
         email=data["email"],
         attachments=data["attachments"],
