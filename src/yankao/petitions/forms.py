@@ -115,6 +115,7 @@ class PetitionFieldsForm(forms.Form):
         "email",
         "postal_address",
         "anonymous",
+        "published",
         "website",
     ]
 
@@ -149,6 +150,17 @@ class MailboxForm(PetitionFieldsForm):
             "data are removed from photos. If the form shows an error, choose the files again."
         ),
         limits=PUBLIC,
+    )
+    # The citizen's own choice, unticked unless they tick it (the public list is
+    # Open311's GET requests).
+    published = forms.BooleanField(
+        label=_("Publish this petition in the city's public list (公開於城市服務)"),
+        required=False,
+        help_text=_(
+            "Optional. The list shows the category, the description (with ID, phone, "
+            "e-mail and plate numbers masked), the place and the status; never your "
+            "name, e-mail or phone. Unticked, only the city sees your petition."
+        ),
     )
     website = forms.CharField(
         label=_("Leave this field empty"),

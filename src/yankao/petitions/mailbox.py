@@ -83,6 +83,7 @@ def _submit(data: dict[str, Any]) -> None:
             "name": data["name"],
             "phone": data["phone"],
             "language": _language(),
+            "published": data["published"],
         },
         email=data["email"],
         attachments=data["attachments"],

@@ -181,11 +181,15 @@ def petition_create(
     attachments: Sequence[CheckedFile] = (),
     number: str | None = None,
     code: str | None = None,
+    published: bool = False,
 ) -> Registered:
     """Register a petition with the agency the routing rules name, on the category's
     time limit. One that may be left unhandled (要點 第14點) is registered and
     closed at once with its disposition: never dropped. A petition queued by the
-    API (petitions.intake) brings the case number and code it was given."""
+    API (petitions.intake) brings the case number and code it was given.
+    `published` is the petitioner's own choice to be listed publicly: only a door
+    where the citizen decides passes it (Open311, the mailbox's checkbox), never
+    staff, the 1999 desk or an API client on the petitioner's behalf."""
     if channel not in Channel.values:
         raise PetitionError(_("Unknown channel."))
     owner = petition_route(category, district)
@@ -226,6 +230,7 @@ def petition_create(
         repeat_of=repeat_of if disposition == Disposition.REPEAT else None,
         verification_hash=PETITION_VERIFICATION.digest(code),
         received_at=item.received_at,
+        published=published,
     )
     petition_indexed(petition)
     _attachments_store(files=attachments, petition=petition, by=by)
@@ -560,6 +565,7 @@ def mailbox_confirm(*, token: str) -> Confirmed:
         petitioner_phone=data.get("phone", ""),
         language=data.get("language", "zh-hant"),
         by=None,
+        published=data.get("published") is True,  # the sender ticked the box
     )
     PetitionAttachment.objects.filter(draft=draft).update(draft=None, petition=registered.petition)
     draft.petition = registered.petition
