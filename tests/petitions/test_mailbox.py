@@ -268,6 +268,8 @@ def test_beyond_the_hours_confirmations_the_page_still_shows_the_number_and_code
     assert re.search(r"<strong>([A-Z2-9]{8})</strong>", html)
     assert "本次不另寄送電子郵件" in html
     assert OutboxMessage.objects.filter(ref_type="petitions.petition").count() == 1
+
+
 def test_the_mailbox_offers_to_publish_the_petition_unticked(client):
     html = client.get(reverse("mailbox:write")).content.decode()
     assert "將本陳情公開於城市服務" in html
