@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PROD_STAMP := $(VENV)/.installed-prod-check
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test check lint typecheck test-postgres test-redis test-browser system-packages bench prod-check messages clean
+.PHONY: demo test check lint typecheck test-postgres test-redis test-browser test-hostile system-packages bench prod-check messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ system-packages:
 test-browser: $(TEST_STAMP)
 	$(BIN)/python -m yankao.core.compile_messages
 	$(BIN)/pytest -m browser -p no:cacheprovider
+
+# Hostile input alone (decompression bombs, formulas in exports, ids past 2^63…); the
+# same tests run in `make test`.
+test-hostile: $(TEST_STAMP)
+	$(BIN)/python -m yankao.core.compile_messages
+	$(BIN)/pytest -m hostile -p no:cacheprovider
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m yankao.core.compile_messages

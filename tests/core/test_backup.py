@@ -312,6 +312,21 @@ def test_another_secret_key_is_refused_unless_the_operator_accepts_it(backup, se
     refused(backup, "is not empty", "--accept-new-key")
 
 
+def test_another_codes_key_is_refused_even_with_the_same_secret_key(backup, settings):
+    settings.CODES_KEY = "a-codes-key-of-another-machine-" + "y" * 40
+    refused(backup, r"YANKAO_CODES_KEY \(or, without one, YANKAO_SECRET_KEY\) is not the one")
+
+
+def test_a_rotated_secret_key_with_the_old_one_kept_as_fallback_is_accepted(backup, settings):
+    """The machine rotated its key after the backup: the codes key is the old secret
+    key (as ADR 0020 says to rotate), and the old key is a fallback."""
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "the-new-secret-key-" + "z" * 50
+    settings.SECRET_KEY_FALLBACKS = [old]
+    settings.CODES_KEY = old
+    refused(backup, "is not empty")  # past the key checks
+
+
 def test_a_database_that_is_not_empty_is_refused(backup):
     with pytest.raises(CommandError, match="is not empty"):
         call_command("restore", str(backup))

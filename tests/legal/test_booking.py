@@ -11,6 +11,7 @@ from yankao.core import clock
 from yankao.legal.models import Booking, BookingStatus
 from yankao.legal.services import LegalError, SlotTaken, booking_cancel, booking_create
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,28 @@ def test_the_citizen_gets_the_confirmation_with_the_code_by_the_outbox(centre):
     booked = _book(factories.session(centre))
     message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booked.booking.pk}-confirmed")
     assert message.to == ["mei@example.org"]
-    assert booked.code in message.body
+    assert booked.code in message_body(message)
+    assert booked.code not in message.body  # stored with a mask in its place
+    assert booked.mailed
     assert booked.booking.number in message.subject
+
+
+def test_the_confirmation_quotes_only_the_citys_facts_of_the_booking(centre):
+    booked = _book(factories.session(centre), name="Spam King", question="http://spam.example/")
+    message = OutboxMessage.objects.get()
+    sent = message.subject + message_body(message)
+    assert booked.booking.number in sent
+    assert "Spam King" not in sent
+    assert "spam.example" not in sent
+
+
+def test_an_address_gets_a_limited_number_of_booking_confirmations_an_hour(centre, settings):
+    settings.CONFIRMATIONS_PER_HOUR = 2
+    session = factories.session(centre)
+    booked = [factories.booking(session, slot, email="mei@example.org") for slot in range(3)]
+    assert [b.mailed for b in booked] == [True, True, False]
+    assert OutboxMessage.objects.count() == 2
+    assert booked[2].booking.pk  # booked all the same
 
 
 def test_without_an_e_mail_address_nothing_is_queued(centre):

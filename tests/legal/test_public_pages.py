@@ -64,6 +64,16 @@ def test_a_citizen_books_a_slot_and_sees_the_number_and_code_once(client, sessio
     assert booking.slot == 1 and booking.channel == "web" and booking.booked_by is None
 
 
+def test_beyond_the_hours_confirmations_the_page_says_no_e_mail_is_sent(client, session, settings):
+    settings.CONFIRMATIONS_PER_HOUR = 1
+    factories.booking(session, 0, email="mei@example.org")
+    response = client.post(reverse("legal:book", args=[session.pk]), _form())
+    page = response.content.decode()
+    assert response.status_code == 201
+    assert re.search(r'class="number">[A-Z2-9]{8}<', page)
+    assert "本次不另寄送電子郵件" in page
+
+
 def test_a_slot_taken_meanwhile_gets_a_clear_message(client, session):
     factories.booking(session, 1)
     response = client.post(reverse("legal:book", args=[session.pk]), _form())

@@ -1,6 +1,6 @@
-"""GET requests, one request and tokens: the public requests (app and Open311
-channels only) with the spec's filters, in JSON and XML, at a fixed query count,
-and never the petitioner's personal data."""
+"""GET requests, one request and tokens: the published requests (see also
+test_publication.py) with the spec's filters, in JSON and XML, at a fixed query
+count, and never the petitioner's personal data."""
 
 from datetime import timedelta
 

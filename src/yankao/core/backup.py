@@ -34,11 +34,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import Storage
 from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from yankao.core.codes import CodeKind
 
@@ -48,10 +50,33 @@ FILES = "files"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 CHUNK = 1 << 20
 
-# The key check: a code digest of a fixed probe. It changes with the key that
-# citizens' tracking and booking codes are hashed with, and tells nothing else.
+# The key checks: digests of a fixed probe, one under the key citizens' tracking and
+# booking codes are hashed with (YANKAO_CODES_KEY, or the secret key), one under the
+# secret key, which seals the codes the outbox and idempotent replays still hold and
+# signs sessions. Each tells whether a machine has the same key, and nothing else.
 KEY_CHECK = CodeKind(salt="yankao.core.backup.key-check")
 KEY_PROBE = "YANKAO-BACKUP-KEY-CHECK"
+SECRET_KEY_CHECK_SALT = "yankao.core.backup.secret-key-check"
+
+
+def secret_key_check(key: str | None = None) -> str:
+    return salted_hmac(SECRET_KEY_CHECK_SALT, KEY_PROBE, secret=key, algorithm="sha256").hexdigest()
+
+
+def secret_key_matches(check: str) -> bool:
+    """Whether the secret key, or one of its fallbacks, made `check`."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(constant_time_compare(secret_key_check(key), check) for key in keys)
+
+
+def keys_differing(manifest: dict[str, Any]) -> list[str]:
+    """The settings whose key is not the one the backup was made with."""
+    differing = []
+    if not KEY_CHECK.matches(KEY_PROBE, str(manifest.get("key_check", ""))):
+        differing.append("YANKAO_CODES_KEY (or, without one, YANKAO_SECRET_KEY)")
+    if not secret_key_matches(str(manifest.get("secret_key_check", ""))):
+        differing.append("YANKAO_SECRET_KEY")
+    return differing
 
 
 class BackupError(Exception):
@@ -318,6 +343,7 @@ def backup_create(*, folder: Path, db: BaseDatabaseWrapper = connection) -> dict
         "files": files,
         "missing_files": missing,
         "key_check": KEY_CHECK.digest(KEY_PROBE),
+        "secret_key_check": secret_key_check(),
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8")
@@ -503,13 +529,15 @@ def backup_restore(
         )
     say("Checking every checksum …")
     backup_verify(folder, manifest)
-    if not KEY_CHECK.matches(KEY_PROBE, str(manifest.get("key_check", ""))) and not accept_new_key:
+    differing = keys_differing(manifest)
+    if differing and not accept_new_key:
         raise BackupError(
-            "This machine's YANKAO_SECRET_KEY is not the one the backup was made with. "
-            "Citizens' tracking and booking codes are checked with that key: set it to the "
-            "key of the machine that made the backup (kept apart from the backups). To "
-            "restore anyway, knowing that every code already given out stops working and "
-            "every session ends, add --accept-new-key."
+            f"This machine's {' and '.join(differing)} is not the one the backup was made "
+            "with. Citizens' tracking and booking codes are checked with the codes key, and "
+            "the codes still waiting in the outbox are sealed with the secret key: set them "
+            "to the keys of the machine that made the backup (kept apart from the backups). "
+            "To restore anyway, knowing that codes already given out stop working and every "
+            "session ends, add --accept-new-key."
         )
     tables = database_tables(db)
     if tables:

@@ -31,6 +31,8 @@ class IdempotencyKey(models.Model):
     # Empty only while the request is being processed, inside its transaction.
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
+    # The body's fields kept sealed (core.sealing): a secret is never stored in clear.
+    sealed_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -101,3 +103,15 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class WorkerHeartbeat(models.Model):
+    """The last moment a background worker ran its heartbeat task: the readiness
+    check (core/readiness.py) reads it. A table rather than the cache, because the
+    embedded default's cache is per process and the worker is another process."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

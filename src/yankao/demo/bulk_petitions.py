@@ -51,13 +51,14 @@ from yankao.demo import bulk
 from yankao.demo.petitions import CHANNELS, MATTERS, ROADS
 from yankao.demo.staff import GIVEN, SURNAMES
 from yankao.organisation.models import District
-from yankao.petitions.models import Category, Disposition, Petition, RoutingRule
+from yankao.petitions.models import Category, Channel, Disposition, Petition, RoutingRule
 from yankao.petitions.selectors import petition_route
 from yankao.tracking.models import TrackedItem
 
 KIND = "petition"
 BATCH = bulk.BATCH
 NORMAL = Disposition.NORMAL.value
+APP = Channel.APP.value
 OTHER_CATEGORY_WEIGHT = 1  # each active sub-category outside MATTERS; MATTERS weigh ×10
 DISTRICT_GIVEN = 0.9  # share of petitions that name a district
 ANONYMOUS = 0.03
@@ -83,6 +84,7 @@ PETITION_COLUMNS = (
     "verification_hash",
     "created_at",
     "received_at",
+    "published",
 )
 
 
@@ -396,6 +398,9 @@ def _batches(
                     "",
                     row[5],  # created when received, as at the real intake
                     row[5],
+                    # The app's petitions stand for the city app's Open311 posts,
+                    # published by default; no other channel's are.
+                    channel == APP,
                 )
             )
             if (offset + n + 1) % bulk.CHECK_EVERY == 0:

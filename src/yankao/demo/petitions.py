@@ -136,6 +136,9 @@ def petitions_seed(
                 district=district,
                 address=f"高雄市{district.name}{road}{rng.randrange(1, 400)}號",
                 received_at=received,
+                # The demo's app users publish their petitions, as the city app's
+                # Open311 posts are by default; no one else does.
+                published=channel == Channel.APP,
             )
         item = registered.petition.item
         if item.is_open:

@@ -95,6 +95,13 @@ class TicketOut(ItemOut):
     latitude: Decimal | None
     longitude: Decimal | None
     channel: str
+    published: bool = Field(
+        ...,
+        description=(
+            "Listed in the public Open311 list, as the reporter chose in an Open311 post; "
+            "never set through this API, whatever the channel."
+        ),
+    )
     due_roc: str = Field(..., description="The deadline in the ROC calendar (115/11/26 14:30).")
     acknowledged_at: datetime | None
     reported_back_at: datetime | None
@@ -142,6 +149,7 @@ def _ticket_out(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "latitude": ticket.latitude,
         "longitude": ticket.longitude,
         "channel": ticket.channel,
+        "published": ticket.published,
         "due_roc": format_roc_short_datetime(item.due_at),
         "acknowledged_at": ticket.acknowledged_at,
         "reported_back_at": ticket.reported_back_at,

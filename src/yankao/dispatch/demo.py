@@ -252,6 +252,9 @@ def _register(
                 reporter_phone=f"09{rng.randrange(10**8):08d}",
                 channel=channel,
                 received_at=received,
+                # The demo's app and Open311 reporters publish their reports, as an
+                # Open311 post is by default; callers to 1999 and staff do not.
+                published=channel in (Channel.APP, Channel.OPEN311),
             )
         except DispatchError:
             return None

@@ -83,6 +83,11 @@ class Ticket(models.Model):
     reporter_name = models.CharField(_("reporter's name"), max_length=60, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=30, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # The reporter's own choice to have the ticket listed publicly (Open311's GET
+    # requests); never inferred from the channel, nor set by staff or an API client.
+    published = models.BooleanField(
+        _("listed publicly at the reporter's choice"), default=False, db_default=False
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,8 +131,12 @@ class Ticket(models.Model):
                 name="ticket_unreported",
                 condition=Q(reported_back_at__isnull=True),
             ),
-            # Open311 lists one class's public tickets (app, Open311) from it.
-            models.Index(fields=["ticket_class", "channel", "item"], name="ticket_class_channel"),
+            # Open311 lists one class's published tickets from it (partial: only they).
+            models.Index(
+                fields=["ticket_class", "item"],
+                name="ticket_class_published",
+                condition=Q(published=True),
+            ),
         ]
 
     def __str__(self) -> str:

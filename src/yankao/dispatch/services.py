@@ -124,10 +124,13 @@ def ticket_create(
     channel: str,
     photos: Sequence[CheckedFile] = (),
     received_at: datetime | None = None,
+    published: bool = False,
 ) -> Ticket:
     """Register a hazard with the agency its class names, on the class's limit in
     clock hours, and tell that agency at once (handlers by e-mail through the
-    engine, the duty desk by SMS/webhook/e-mail if it has a dispatch contact)."""
+    engine, the duty desk by SMS/webhook/e-mail if it has a dispatch contact).
+    `published` is the reporter's own choice to be listed publicly (Open311);
+    staff and API clients never set it, whatever channel they name."""
     if channel not in Channel.values:
         raise DispatchError(_("Unknown channel."))
     if not ticket_class.is_active:
@@ -161,6 +164,7 @@ def ticket_create(
         reporter_name=reporter_name.strip()[:60],
         reporter_phone=reporter_phone.strip()[:30],
         channel=channel,
+        published=published,
     )
     _store_photos(ticket=ticket, photos=photos, by=by, report=None)
     notifications.ticket_dispatched(ticket)

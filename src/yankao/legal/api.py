@@ -190,7 +190,7 @@ def _book(user: Any, payload: BookingIn) -> Outcome:
         ends_at=booking.ends,
         status=booking.status,
     )
-    return Outcome(status=201, body=body.model_dump(mode="json"))
+    return Outcome(status=201, body=body.model_dump(mode="json"), sealed=("code",))
 
 
 @router.post(

@@ -1,7 +1,11 @@
 """What citizens are told by e-mail, and only if they gave an address: the booking
 with its code, its cancellation, a cancelled session, a change of lawyer, and the
 reminder the working day before. Messages go through the outbox in the caller's
-transaction, in the language the citizen booked in."""
+transaction, in the language the citizen booked in.
+
+The booking's confirmation goes to whatever address was typed: it quotes only the
+city's facts of the booking, carries the code sealed, and goes to one address at
+most CONFIRMATIONS_PER_HOUR times an hour (docs/adr/0021)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from django.utils.translation import gettext as _
 from yankao.calendar.roc import format_roc_long
 from yankao.legal.models import Booking, WaitlistEntry
 from yankao.messaging.models import Channel
-from yankao.messaging.services import absolute_url, outbox_enqueue
+from yankao.messaging.services import absolute_url, outbox_enqueue, recipient_quota_take
+
+CONFIRMATION = "legal-booking"
 
 
 def _when(booking: Booking) -> dict[str, str]:
@@ -27,7 +33,7 @@ def _when(booking: Booking) -> dict[str, str]:
     }
 
 
-def _send(booking: Booking, subject: str, body: str, key: str) -> None:
+def _send(booking: Booking, subject: str, body: str, key: str, *, secret: str = "") -> None:
     if not booking.citizen_email:
         return
     outbox_enqueue(
@@ -37,10 +43,17 @@ def _send(booking: Booking, subject: str, body: str, key: str) -> None:
         dedupe_key=f"legal-booking-{booking.pk}-{key}",
         ref_type="legal.booking",
         ref_id=str(booking.pk),
+        secret=secret,
     )
 
 
-def booking_confirmed(booking: Booking, code: str) -> None:
+def booking_confirmed(booking: Booking, code: str) -> bool:
+    """The booking and its code, unless the address had its hour's confirmations
+    already; returns whether the message was queued (the page or the API answer
+    shows the number and code either way)."""
+    email = booking.citizen_email
+    if not email or not recipient_quota_take(kind=CONFIRMATION, address=email):
+        return False
     with translation.override(booking.language):
         values = {**_when(booking), "code": code, "link": absolute_url(reverse("legal:look-up"))}
         body = (
@@ -53,7 +66,8 @@ def booking_confirmed(booking: Booking, code: str) -> None:
             % values
         )
         subject = _("Legal consultation booked: %(number)s") % values
-        _send(booking, subject, body, "confirmed")
+        _send(booking, subject, body, "confirmed", secret=code)
+    return True
 
 
 def booking_cancelled(booking: Booking) -> None:

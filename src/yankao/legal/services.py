@@ -298,10 +298,13 @@ def session_lawyer_set(*, session: Session, lawyer: Lawyer | None, by: User) -> 
 @dataclass(frozen=True)
 class Booked:
     """A new booking and its private code, which exists only here: the database
-    keeps a keyed digest."""
+    keeps a keyed digest. `mailed`: whether the confirmation with the code goes to
+    the citizen by e-mail (not without an address, nor beyond the address's hourly
+    confirmations)."""
 
     booking: Booking
     code: str
+    mailed: bool = False
 
 
 def _month(day: date) -> tuple[date, date]:
@@ -427,8 +430,8 @@ def booking_create(
         raise SlotTaken(
             _("Someone has just booked this slot. Please choose another one.")
         ) from error
-    notifications.booking_confirmed(booking, code)
-    return Booked(booking=booking, code=code)
+    mailed = notifications.booking_confirmed(booking, code)
+    return Booked(booking=booking, code=code, mailed=mailed)
 
 
 def _locked_booking(booking: Booking) -> Booking:

@@ -192,7 +192,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _booked(request: HttpRequest, booked: services.Booked, **extra: Any) -> HttpResponse:
-    context = {"booking": booked.booking, "code": booked.code, **extra}
+    context = {"booking": booked.booking, "code": booked.code, "mailed": booked.mailed, **extra}
     response = render(request, "legal/booked.html", context, status=201)
     response["Cache-Control"] = "no-store"
     return response

@@ -26,11 +26,17 @@ from yankao.tracking.models import TrackedItem
 SEPARATOR = "-"
 DISTRICT = "district"
 SUBJECT = "subject"
+PUBLIC = "public"
 SUBJECT_MAX = 100
 PUBLIC_NOTICE = _(
-    "The description, place and status of a request are public through this API; "
-    "your name, e-mail and phone are not."
+    "Listed because its sender chose to publish it: its description (with ID, phone, "
+    "e-mail and plate numbers masked), place and status. The sender's name, e-mail "
+    "and phone are never public."
 )
+# The values of attribute[public]: yes (the default) or no, and the other ways
+# clients write a boolean.
+PUBLIC_YES = ("yes", "true", "1", "y")
+PUBLIC_NO = ("no", "false", "0", "n")
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ class RequestInput:
     phone: str
     language: str
     media: Sequence[CheckedFile] = field(default_factory=tuple)
+    # The sender's choice to list the request publicly (attribute[public]).
+    published: bool = True
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,30 @@ def district_attribute(*, required: bool, description: str) -> Attribute:
         description=description,
         order=1,
         values=district_choices(),
+    )
+
+
+def public_attribute(*, order: int) -> Attribute:
+    """attribute[public]: whether the sender publishes the request. GeoReport has no
+    field for it and its list of requests is public by design, so a request posted
+    here is published unless the sender says no."""
+    return Attribute(
+        code=PUBLIC,
+        datatype="singlevaluelist",
+        required=False,
+        description=str(
+            _(
+                "Publish this request (公開於城市服務)? yes, the default: GET requests lists "
+                "its description with ID, phone, e-mail and plate numbers masked, its place "
+                "and its status, never your name, e-mail or phone. no: only the responsible "
+                "agency sees it, and GET requests does not return it, not even by its id."
+            )
+        ),
+        order=order,
+        values=(
+            ("yes", str(_("Yes, list it publicly"))),
+            ("no", str(_("No, only the agency sees it"))),
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """Dispatch tickets as Open311 services: one service per active hazard class
 (e.g. 105 路樹傾倒), grouped as the city groups them. A request becomes a ticket
 on the Open311 channel, sent at once to the agency its class names, due back
-in the class's clock hours."""
+in the class's clock hours, and published unless its sender says no."""
 
 from __future__ import annotations
 
@@ -29,13 +29,11 @@ from yankao.open311.catalogue import (
     district_attribute,
     few_or,
     postal_codes,
+    public_attribute,
 )
 from yankao.tracking.models import TrackedItem
 
 PREFIX = "D"
-# The channels whose tickets GET requests lists: those the city app and Open311
-# clients sent, never a 1999 caller's or a member of staff's.
-PUBLIC_CHANNELS = (Channel.APP, Channel.OPEN311)
 
 
 def _name(ticket_class: TicketClass) -> str:
@@ -98,7 +96,8 @@ class DispatchBusiness:
                 description=str(
                     _("District (行政區) of the hazard; if empty, the one the address names.")
                 ),
-            )
+            ),
+            public_attribute(order=2),
         ]
 
     def create(self, *, service: Service, data: RequestInput, by: Any) -> TrackedItem:
@@ -116,6 +115,7 @@ class DispatchBusiness:
                 reporter_phone=data.phone,
                 channel=Channel.OPEN311,
                 photos=data.media,
+                published=data.published,
             )
         except DispatchError as error:
             raise RequestRefused(str(error)) from error
@@ -164,13 +164,14 @@ class DispatchBusiness:
         return shown
 
     def public_q(self) -> Q:
-        return Q(ticket__channel__in=PUBLIC_CHANNELS)
+        return Q(ticket__published=True)
 
     def code_q(self, local_code: str) -> Q:
         found = TicketClass.objects.filter(code=local_code).values_list("pk", flat=True).first()
         if found is None:
             return Q(pk__in=[])
-        own = Ticket.objects.filter(ticket_class_id=found, channel__in=PUBLIC_CHANNELS)
+        # Counted and read from the index ticket_class_published.
+        own = Ticket.objects.filter(ticket_class_id=found, published=True)
         return few_or(own.values_list("pk", flat=True), Q(ticket__ticket_class_id=found))
 
 

@@ -24,8 +24,12 @@ from yankao.core import clock
 from yankao.core.forms import PhoneField
 from yankao.core.geography import city_bounds, in_city
 from yankao.core.uploads import JPEG, PNG, AttachmentRefused, CheckedFile, check_file
+from yankao.core.uploads import PUBLIC as PUBLIC_UPLOADS
 from yankao.open311.catalogue import (
     DISTRICT,
+    PUBLIC,
+    PUBLIC_NO,
+    PUBLIC_YES,
     SUBJECT,
     SUBJECT_MAX,
     Business,
@@ -138,6 +142,16 @@ def _district(value: str, address: str) -> District | None:
     return max(named, key=lambda d: len(d.name)) if named else None
 
 
+def _published(value: str) -> bool:
+    """attribute[public]: yes unless the sender says no (see catalogue.public_attribute)."""
+    value = value.strip().lower()
+    if not value or value in PUBLIC_YES:
+        return True
+    if value in PUBLIC_NO:
+        return False
+    raise Open311Error(400, str(_("attribute[public]: yes or no.")))
+
+
 def _name(first: str, last: str) -> str:
     if _CJK.search(first + last):
         return f"{last}{first}"
@@ -152,7 +166,7 @@ def _media(request: HttpRequest) -> tuple[CheckedFile, ...]:
         raise Open311Error(400, str(_("media: send one picture.")))
     upload: UploadedFile = files[0]
     try:
-        checked = check_file(upload)
+        checked = check_file(upload, limits=PUBLIC_UPLOADS)
     except AttachmentRefused as error:
         raise Open311Error(400, f"media: {error}") from error
     if checked.content_type not in (JPEG, PNG):
@@ -209,6 +223,7 @@ def request_input(
         phone=_clean_text(data["phone"]),
         language=translation.get_language() or settings.LANGUAGE_CODE,
         media=_media(request),
+        published=_published(extra.get(PUBLIC, "")),
     )
     return found, {"device_id": data["device_id"], "account_id": data["account_id"]}
 

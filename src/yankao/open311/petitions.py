@@ -1,7 +1,7 @@
 """Petitions as Open311 services: one service per active sub-category (子項), the
 level the city's routing rules and time limits are set at; the main category
 (主項) is the service's group. A request becomes a petition on the app channel,
-routed by category and district."""
+routed by category and district, and published unless its sender says no."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from yankao.open311.catalogue import (
     Shown,
     district_attribute,
     postal_codes,
+    public_attribute,
 )
 from yankao.petitions.kinds import PETITION
 from yankao.petitions.models import Category, Channel, Disposition, Petition
@@ -133,6 +134,7 @@ class PetitionBusiness:
                 ),
                 order=2,
             ),
+            public_attribute(order=3),
         ]
 
     def create(self, *, service: Service, data: RequestInput, by: Any) -> TrackedItem:
@@ -153,6 +155,7 @@ class PetitionBusiness:
                 longitude=data.longitude,
                 language=data.language,
                 attachments=data.media,
+                published=data.published,
             )
         except PetitionError as error:
             raise RequestRefused(str(error)) from error
@@ -201,10 +204,10 @@ class PetitionBusiness:
         return shown
 
     def public_q(self) -> Q:
-        return Q(petition__channel=Channel.APP)
+        return Q(petition__published=True)
 
     def code_q(self, local_code: str) -> Q:
-        # With the channel and the receipt time, the index petition_channel_time
-        # (petitions migration 0008) gives the service's requests newest first.
+        # With the flag and the receipt time, the index petition_published_time
+        # (petitions migration 0010) gives the service's requests newest first.
         category = Category.objects.filter(code=local_code).values_list("pk", flat=True).first()
         return Q(petition__category_id=category) if category else Q(pk__in=[])

@@ -1,6 +1,13 @@
-"""Reads for GET requests: the public requests (those the city app and Open311
-clients sent; never a counter, phone, letter or staff case), filtered as the spec
-says, newest first.
+"""Reads for GET requests: the published requests (those whose sender chose to
+publish them, as a request posted through Open311 is unless it says no; never
+because of the channel a member of staff or an API client named), filtered as
+the spec says, newest first.
+
+What a citizen or an agency typed (the description, the address, a ticket's
+report-back in its status notes) is published through `core.identifiers`: ID,
+phone, e-mail, plate and account numbers are masked wherever they were typed. It
+is masked as it is read, so a better detector also covers what was published
+before it.
 
 A page costs a fixed number of queries however many rows: one for the page's rows
 (the item's own columns and its business row's, as plain values: building model
@@ -14,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import reduce
 from operator import or_
@@ -22,6 +29,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from yankao.core.identifiers import mask_identifiers
 from yankao.open311.catalogue import Business, Shown, businesses
 from yankao.open311.models import ServiceRequest
 from yankao.tracking.models import ENDED_STATUSES, OPEN_STATUSES, TrackedItem
@@ -111,6 +119,16 @@ def _plan(found: list[Business], filters: RequestFilters) -> _Plan:
     return _Plan(found, rule, order)
 
 
+def _masked(shown: Shown) -> Shown:
+    """The business's facts with the identifiers in its free text masked."""
+    return replace(
+        shown,
+        description=mask_identifiers(shown.description),
+        address=mask_identifiers(shown.address),
+        status_notes=mask_identifiers(shown.status_notes),
+    )
+
+
 def _request(row: Mapping[str, Any], shown: Shown) -> PublicRequest:
     updated = row["updated_at"]
     if shown.updated_at is not None and shown.updated_at > updated:
@@ -122,7 +140,7 @@ def _request(row: Mapping[str, Any], shown: Shown) -> PublicRequest:
         received_at=row["received_at"],
         updated_at=updated,
         due_at=row["due_at"],
-        shown=shown,
+        shown=_masked(shown),
     )
 
 

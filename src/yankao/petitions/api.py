@@ -186,6 +186,13 @@ class PetitionOut(ItemOut):
     disposition: str
     due_date_roc: str = Field(..., description="The due day in the ROC calendar (115/12/04).")
     anonymous: bool
+    published: bool = Field(
+        ...,
+        description=(
+            "Listed in the public Open311 list, as the petitioner chose (an Open311 post "
+            "or the mailbox's box); never set through this API, whatever the channel."
+        ),
+    )
     petitioner: PetitionerOut = Field(..., description="Masked: 李○明, a○○○@example.com.")
 
 
@@ -256,6 +263,7 @@ def _petition_out(petition: Petition, now: datetime) -> dict[str, Any]:
         "disposition": petition.disposition,
         "due_date_roc": format_roc_short(item.due_at),
         "anonymous": petition.anonymous,
+        "published": petition.published,
         "petitioner": _masked(petition),
     }
 
@@ -359,7 +367,11 @@ def _register(user: User, payload: PetitionIn) -> Outcome:
         )
     except PetitionError as error:
         raise ApiProblem(400, str(error)) from error
-    return Outcome(status=201, body=_created(registered.petition, registered.code))
+    return Outcome(
+        status=201,
+        body=_created(registered.petition, registered.code),
+        sealed=("verification_code",),
+    )
 
 
 def _queue(user: User, payload: PetitionIn) -> Outcome:
@@ -376,7 +388,7 @@ def _queue(user: User, payload: PetitionIn) -> Outcome:
         received_at=intake.received_at,
         status_url=reverse("api_v1:petition_queued", kwargs={"number": intake.number}),
     )
-    return Outcome(status=202, body=body.model_dump(mode="json"))
+    return Outcome(status=202, body=body.model_dump(mode="json"), sealed=("verification_code",))
 
 
 def prefers_async(request: HttpRequest) -> bool:

@@ -19,6 +19,7 @@ from yankao.core.forms import (
     longitude_field,
     plain_text,
 )
+from yankao.core.uploads import PUBLIC, STAFF, UploadLimits
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, Channel, Disposition
 from yankao.petitions.selectors import categories_for_choice
@@ -53,9 +54,9 @@ class CategoryField(forms.TypedChoiceField):
         return category
 
 
-def _attachments(help_text: Any) -> CheckedFilesField:
-    """Up to MAX_FILES pictures (JPEG, PNG) or PDF documents."""
-    return CheckedFilesField(label=_("Attachments"), help_text=help_text)
+def _attachments(help_text: Any, limits: UploadLimits = STAFF) -> CheckedFilesField:
+    """Up to MAX_FILES pictures (JPEG, PNG) or PDF documents, decoded within `limits`."""
+    return CheckedFilesField(label=_("Attachments"), help_text=help_text, limits=limits)
 
 
 class PetitionFieldsForm(forms.Form):
@@ -114,6 +115,7 @@ class PetitionFieldsForm(forms.Form):
         "email",
         "postal_address",
         "anonymous",
+        "published",
         "website",
     ]
 
@@ -146,7 +148,19 @@ class MailboxForm(PetitionFieldsForm):
         _(
             "Up to 5 photos (JPEG, PNG) or PDF documents, 10 MB each. Location and camera "
             "data are removed from photos. If the form shows an error, choose the files again."
-        )
+        ),
+        limits=PUBLIC,
+    )
+    # The citizen's own choice, unticked unless they tick it (the public list is
+    # Open311's GET requests).
+    published = forms.BooleanField(
+        label=_("Publish this petition in the city's public list (公開於城市服務)"),
+        required=False,
+        help_text=_(
+            "Optional. The list shows the category, the description (with ID, phone, "
+            "e-mail and plate numbers masked), the place and the status; never your "
+            "name, e-mail or phone. Unticked, only the city sees your petition."
+        ),
     )
     website = forms.CharField(
         label=_("Leave this field empty"),

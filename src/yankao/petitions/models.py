@@ -196,6 +196,12 @@ class Petition(models.Model):
     # The item's receipt time, which never changes, kept here too so that look-ups
     # by category, district and time (possible duplicates) read one index.
     received_at = models.DateTimeField(_("received at"))
+    # The petitioner's own choice to have the petition listed publicly (Open311's
+    # GET requests: the description with identifiers masked, the place, the status).
+    # Never inferred from the channel, nor set by staff or an API client.
+    published = models.BooleanField(
+        _("listed publicly at the petitioner's choice"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("petition")
@@ -223,11 +229,13 @@ class Petition(models.Model):
                 fields=["category", "district", "received_at", "item"],
                 name="petition_category_time",
             ),
-            # One channel's petitions of a category, newest first (Open311's list of
-            # one service: the app channel's petitions of its category).
+            # A category's published petitions, newest first (Open311's list of one
+            # service). Partial: the few published rows only, and an unpublished
+            # petition costs it nothing.
             models.Index(
-                fields=["category", "channel", "received_at", "item"],
-                name="petition_channel_time",
+                fields=["category", "received_at", "item"],
+                name="petition_published_time",
+                condition=Q(published=True),
             ),
             # Repeats: the same petitioner, found by e-mail (any case) or phone.
             models.Index(Lower("petitioner_email"), name="petition_email"),
@@ -294,8 +302,9 @@ class PetitionIntake(models.Model):
     )
     # The API's validated fields, by code and key (see petitions.intake).
     data = models.JSONField()
-    # The petitioner's code, kept only until the registration notice is written.
-    code = models.CharField(max_length=40, blank=True)
+    # The petitioner's code, sealed (core.sealing), kept only until the registration
+    # notice is written.
+    code = models.CharField(max_length=200, blank=True)
     verification_hash = models.CharField(max_length=200)
     state = models.CharField(
         _("state"), max_length=12, choices=IntakeState.choices, default=IntakeState.QUEUED

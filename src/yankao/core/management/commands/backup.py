@@ -10,6 +10,9 @@ from yankao.core.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
+    # A data operation: a serving setting found wrong (a cache kept per process) must
+    # not stop a backup in an emergency, nor a restore onto a machine being set up.
+    requires_system_checks: list[str] = []
     help = (
         "Back up the database and every stored file into a new folder, with a manifest "
         "of checksums (docs/deployment.md). Safe while the platform serves."
@@ -40,8 +43,8 @@ class Command(BaseCommand):
                 "the store; the manifest lists them under missing_files."
             )
         self.stdout.write(
-            "Keep YANKAO_SECRET_KEY apart from the backups: a restore needs it, or every "
-            "code given to citizens stops working."
+            "Keep YANKAO_SECRET_KEY (and YANKAO_CODES_KEY) apart from the backups: a restore "
+            "needs them, or the codes given to citizens stop working."
         )
 
     def _default_folder(self) -> Path:

@@ -8,6 +8,9 @@ from yankao.core.backup import BackupError, backup_restore, backup_verify, manif
 
 
 class Command(BaseCommand):
+    # A data operation: a serving setting found wrong (a cache kept per process) must
+    # not stop a backup in an emergency, nor a restore onto a machine being set up.
+    requires_system_checks: list[str] = []
     help = (
         "Restore a backup made by `yankao backup` into an empty database and file store "
         "(every checksum is checked first), or only check it with --verify."
