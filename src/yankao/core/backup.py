@@ -56,7 +56,7 @@ CHUNK = 1 << 20
 # signs sessions. Each tells whether a machine has the same key, and nothing else.
 KEY_CHECK = CodeKind(salt="yankao.core.backup.key-check")
 KEY_PROBE = "YANKAO-BACKUP-KEY-CHECK"
-SECRET_KEY_CHECK_SALT = "yankao.core.backup.secret-key-check"
+SECRET_KEY_CHECK_SALT = "yankao.core.backup.secret-key-check"  # noqa: S105 - a salt
 
 
 def secret_key_check(key: str | None = None) -> str:
