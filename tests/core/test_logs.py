@@ -91,3 +91,13 @@ def test_security_events_at_info_are_kept_whatever_the_console_level(configure, 
 def test_a_bad_log_setting_fails_loudly(options, variable):
     with pytest.raises(ImproperlyConfigured, match=variable):
         logging_config(security_file="", **options)
+
+
+def test_the_workers_lines_are_json_too(configure, capsys):
+    """huey's consumer adds a plain handler of its own only to a logger without one."""
+    configure(style="json", level="INFO", security_file="")
+    huey = logging.getLogger("huey")
+    assert huey.handlers
+    logging.getLogger("huey.consumer").info("Executing yankao.petitions.tasks.register")
+    (line,) = lines(capsys.readouterr().err)
+    assert line["logger"] == "huey.consumer"

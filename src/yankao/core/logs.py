@@ -38,6 +38,14 @@ def _formatter(style: str) -> dict[str, Any]:
     }
 
 
+def _huey(style: str) -> dict[str, Any]:
+    """The worker's own logger. Plain: huey's consumer prints through a handler of its
+    own (do not print twice). JSON: ours, which the consumer then leaves alone."""
+    if style == "plain":
+        return {"propagate": False}
+    return {"handlers": ["console"], "level": "INFO", "propagate": False}
+
+
 def logging_config(*, style: str, level: str, security_file: str) -> dict[str, Any]:
     """The LOGGING setting. `style` is plain or json; `security_file`, when not
     empty, also receives every security event (reopened after log rotation)."""
@@ -74,8 +82,7 @@ def logging_config(*, style: str, level: str, security_file: str) -> dict[str, A
         "root": {"handlers": ["console"], "level": level.upper()},
         "loggers": {
             "axes": {"level": "WARNING"},
-            # huey's consumer prints through its own handler; do not print twice.
-            "huey": {"propagate": False},
+            "huey": _huey(style),
             **dict.fromkeys(SECURITY_LOGGERS, security),
         },
     }
