@@ -518,16 +518,21 @@ class Load:
     restart_postgres: bool = True
 
 
+def redis_flush(redis_cli: str) -> None:
+    """Empty the check's own Redis databases (the queue's and the cache's), only those."""
+    for url in (QUEUE_URL, CACHE_URL):
+        database = url.rsplit("/", 1)[1]
+        subprocess.run(
+            [redis_cli, "-n", database, "flushdb"], check=True, stdout=subprocess.DEVNULL
+        )
+
+
 def orchestrate(pg_url: str, output: Path, load: Load) -> int:
     found = preconditions(pg_url)
     began = time.monotonic()
     if postgres_recreate(pg_url) is None:
         raise SystemExit(f"PostgreSQL is not reachable at {pg_url}.")
-    for url in (QUEUE_URL, CACHE_URL):
-        database = url.rsplit("/", 1)[1]
-        subprocess.run(
-            [found["redis-cli"], "-n", database, "flushdb"], check=True, stdout=subprocess.DEVNULL
-        )
+    redis_flush(found["redis-cli"])
     with tempfile.TemporaryDirectory(prefix="yankao-prod-check-") as name:
         folder = Path(name)
         data = folder / "data"
@@ -567,6 +572,7 @@ def orchestrate(pg_url: str, output: Path, load: Load) -> int:
             server.stop()
         figures["log_lines"], figures["log_lines_not_json"] = log_lines(folder / "gunicorn.log")
     postgres_recreate(pg_url, drop_only=True)
+    redis_flush(found["redis-cli"])
     figures["pass"] = passed(figures)
     document = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
