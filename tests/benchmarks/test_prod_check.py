@@ -67,3 +67,31 @@ def test_the_check_passes_with_nothing_lost_duplicated_or_unclean():
 )
 def test_the_check_fails_on_any_loss_duplicate_unclean_answer_or_slow_recovery(figure, value):
     assert not prod_check.passed({**good(), figure: value})
+
+
+@pytest.mark.skipif(
+    (NGINX is None or shutil.which("openssl") is None) and not os.environ.get("CI"),
+    reason="Debian's nginx or openssl is missing",
+)
+def test_nginx_accepts_the_production_site(tmp_path):
+    """deploy/nginx/yankao.conf as an operator installs it, with a certificate made
+    here and the paths moved into the test's folder."""
+    assert NGINX is not None
+    site = (prod_check.ROOT / "deploy" / "nginx" / "yankao.conf").read_text()
+    key, cert = tmp_path / "site.key", tmp_path / "site.pem"
+    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    openssl += ["-subj", "/CN=rdec.example.gov.tw", "-keyout", str(key), "-out", str(cert)]
+    subprocess.run(openssl, check=True, capture_output=True)
+    site = site.replace("/etc/ssl/private/rdec.example.gov.tw.key", str(key))
+    site = site.replace("/etc/ssl/certs/rdec.example.gov.tw.pem", str(cert))
+    site = site.replace("/opt/yankao/deploy/nginx/", f"{prod_check.LOCATIONS.parent}/")
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "yankao.conf").write_text(site)
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        "events {}\nhttp {\n    include /etc/nginx/mime.types;\n"
+        f"    include {tmp_path}/yankao.conf;\n}}\n"
+    )
+    done = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
