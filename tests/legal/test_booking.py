@@ -8,8 +8,15 @@ import pytest
 from tests.factories import taipei
 from tests.legal import factories
 from yankao.core import clock
+from yankao.core.codes import LEGAL_CONFIRMATION
 from yankao.legal.models import Booking, BookingStatus
-from yankao.legal.services import LegalError, SlotTaken, booking_cancel, booking_create
+from yankao.legal.services import (
+    LegalError,
+    SlotTaken,
+    booking_cancel,
+    booking_confirm,
+    booking_create,
+)
 from yankao.messaging.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +36,47 @@ def _book(session, slot=0, at=None, **fields):
         return booking_create(session=session, slot=slot, **values)
 
 
-def test_a_booking_gets_a_number_and_a_code_the_database_does_not_keep(centre):
+def test_a_booking_gets_a_number_and_codes_the_database_does_not_keep(centre):
     session = factories.session(centre)
     booked = _book(session, slot=2)
-    booking = booked.booking
+    booking = factories.refresh(booked.booking)
     assert re.fullmatch(r"L1151102-\d{6}", booking.number)
     assert re.fullmatch(r"[A-Z2-9]{8}", booked.code)
+    assert re.fullmatch(r"\d{6}", booked.confirmation)
     assert booked.code not in booking.code_digest
+    assert booked.confirmation not in booking.confirm_digest
+    assert booking.confirm_digest == LEGAL_CONFIRMATION.digest(booked.confirmation)
     assert booking.starts == taipei(2026, 11, 10, 15, 0)
     assert booking.phone_digits == "0912345678"
 
 
-def test_the_citizen_gets_the_confirmation_with_the_code_by_the_outbox(centre):
+def test_the_citizen_gets_the_confirmation_code_and_the_private_code_by_the_outbox(centre):
     booked = _book(factories.session(centre))
-    message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booked.booking.pk}-confirmed")
+    key = f"legal-booking-{booked.booking.pk}-confirm-code"
+    message = OutboxMessage.objects.get(dedupe_key=key)
     assert message.to == ["mei@example.org"]
-    assert booked.code in message.body
+    assert booked.confirmation in message.body and booked.code in message.body
+    assert booked.booking.number in message.body
+
+
+def test_once_confirmed_the_citizen_is_told_without_the_code_again(centre):
+    booked = _book(factories.session(centre))
+    with clock.frozen(factories.NOW):
+        booking_confirm(booking=booked.booking, code=booked.confirmation)
+    message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booked.booking.pk}-confirmed")
     assert booked.booking.number in message.subject
+    assert booked.code not in message.body and booked.confirmation not in message.body
 
 
-def test_without_an_e_mail_address_nothing_is_queued(centre):
-    _book(factories.session(centre), email="")
+def test_without_sms_a_citizen_must_give_an_e_mail_address_for_the_code(centre):
+    with pytest.raises(LegalError, match="電子郵件"):
+        _book(factories.session(centre), email="")
+    assert not Booking.objects.exists()
+
+
+def test_the_desk_books_without_an_e_mail_address_and_nothing_is_queued(centre, staff):
+    booked = _book(factories.session(centre), email="", by=staff.amy)
+    assert booked.booking.status == BookingStatus.BOOKED and booked.confirmation == ""
     assert not OutboxMessage.objects.exists()
 
 
@@ -78,7 +105,7 @@ def test_a_cancelled_slot_is_free_again(centre):
     with clock.frozen(factories.NOW):
         booking_cancel(booking=first, by=None)
     again = _book(session, slot=0, phone="0933-111-222").booking
-    assert again.status == BookingStatus.BOOKED
+    assert again.status == BookingStatus.PENDING  # waiting for its code, holding the slot
 
 
 def test_one_booking_per_phone_a_month_by_default(centre):

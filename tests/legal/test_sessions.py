@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_cancelling_a_session_cancels_its_bookings_and_tells_the_citizens(centre, staff):
     session = factories.session(centre)
-    with_mail = factories.booking(session, 0).booking
-    without_mail = factories.booking(session, 1, email="").booking
+    with_mail = factories.booking(session, 0, email="citizen@example.org").booking
+    without_mail = factories.booking(session, 1, email="", by=staff.amy).booking
     with clock.frozen(factories.NOW):
         count = session_cancel(session=session, by=staff.amy, reason="律師臨時請假")
     assert count == 2

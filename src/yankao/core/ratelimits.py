@@ -3,10 +3,16 @@ codes on the tracking page, flooding the mailbox with confirmation e-mails).
 
 Counts live in the default cache: Redis in production, so every worker shares them.
 Behind a reverse proxy, set RATELIMIT_IP_META_KEY so the client's address is read.
+
+`client_address` reads the client's address the same way, and `network_digest` turns
+the network one client is taken to hold (an IPv4 address, an IPv6 /64, which one
+household gets) into a keyed digest, for a business that must count what one address
+holds (legal bookings, ADR 0022) without storing the address.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,7 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
 from django_ratelimit.core import is_ratelimited
+
+IPV6_PREFIX = 64
 
 View = Callable[..., HttpResponse]
 
@@ -42,3 +52,46 @@ def public_rate_limited(group: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def _raw_address(request: HttpRequest) -> str:
+    source = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    if not source:
+        return str(request.META.get("REMOTE_ADDR") or "")
+    if callable(source):
+        return str(source(request))
+    if "." in source:
+        return str(import_string(source)(request))
+    # A header such as X-Real-IP. In a list (X-Forwarded-For) only the last entry,
+    # the one our own proxy added, can be trusted: the client writes the others.
+    return str(request.META.get(source) or "").split(",")[-1]
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the rate limits read it (RATELIMIT_IP_META_KEY)."""
+    return _raw_address(request).strip()
+
+
+def network_of(address: str) -> str:
+    """The network a client is taken to hold: its IPv4 address, or the /64 of its
+    IPv6 address (a household gets a whole /64, so counting single IPv6 addresses
+    would count nothing). Text that is no address is returned as it is."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False).network_address)
+    return str(parsed)
+
+
+def network_digest(address: str, *, purpose: str) -> str:
+    """A keyed digest of the address's network (`network_of`) for counting, never the
+    address itself: a copy of the database without the secret key does not tell who
+    booked from where. Empty for no address."""
+    network = network_of(address)
+    if not network:
+        return ""
+    return salted_hmac(f"yankao.networks.{purpose}", network, algorithm="sha256").hexdigest()

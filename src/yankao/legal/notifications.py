@@ -1,7 +1,8 @@
 """What citizens are told by e-mail, and only if they gave an address: the booking
 with its code, its cancellation, a cancelled session, a change of lawyer, and the
-reminder the working day before. Messages go through the outbox in the caller's
-transaction, in the language the citizen booked in."""
+reminder the working day before; and the confirmation code of a booking made on
+the web or in the city's app, by SMS or e-mail (ADR 0022). Messages go through the
+outbox in the caller's transaction, in the language the citizen booked in."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from yankao.calendar.roc import format_roc_long
-from yankao.legal.models import Booking, WaitlistEntry
+from yankao.calendar.roc import format_roc_long, format_roc_short
+from yankao.core.taipei import to_taipei
+from yankao.legal.models import Booking, ConfirmVia, WaitlistEntry
 from yankao.messaging.models import Channel
 from yankao.messaging.services import absolute_url, outbox_enqueue
 
@@ -53,6 +55,75 @@ def booking_confirmed(booking: Booking, code: str) -> None:
             % values
         )
         subject = _("Legal consultation booked: %(number)s") % values
+        _send(booking, subject, body, "confirmed")
+
+
+def _hold_end(booking: Booking) -> str:
+    assert booking.hold_until is not None
+    return f"{to_taipei(booking.hold_until):%H:%M}"
+
+
+def confirmation_code(booking: Booking, *, confirmation: str, code: str) -> None:
+    """The code that confirms a citizen's booking, where `confirm_via` says: a short
+    SMS to the phone, or an e-mail that also carries the private code. Whoever did
+    not book is told to do nothing: the time is released by itself."""
+    with translation.override(booking.language):
+        values = {
+            **_when(booking),
+            "confirmation": confirmation,
+            "until": _hold_end(booking),
+            "short_date": format_roc_short(booking.session.date),
+            "code": code,
+            "link": absolute_url(reverse("legal:look-up")),
+        }
+        if booking.confirm_via == ConfirmVia.SMS:
+            text = (
+                _(
+                    "Legal consultation confirmation code %(confirmation)s. Type it by "
+                    "%(until)s to keep %(short_date)s %(start)s. Did not book? Ignore this."
+                )
+                % values
+            )
+            outbox_enqueue(
+                channel=Channel.SMS,
+                to=[booking.citizen_phone],
+                subject="",
+                body=text,
+                dedupe_key=f"legal-booking-{booking.pk}-confirm-code",
+                ref_type="legal.booking",
+                ref_id=str(booking.pk),
+            )
+            return
+        body = (
+            _(
+                "Your confirmation code is %(confirmation)s.\n\nType it on the booking page "
+                "by %(until)s to confirm your free legal consultation: %(venue)s, %(date)s, "
+                "%(start)s–%(end)s. Without it, the time is released for others at "
+                "%(until)s.\n\nBooking number %(number)s, private code %(code)s. Keep them: "
+                "with both you can confirm, see or cancel the booking at\n%(link)s\n\n"
+                "If you did not book, ignore this message; nothing is booked in your name."
+            )
+            % values
+        )
+        subject = _("Confirm your legal consultation: code %(confirmation)s") % values
+        _send(booking, subject, body, "confirm-code")
+
+
+def booking_now_confirmed(booking: Booking) -> None:
+    """A citizen confirmed the booking with the code: the time is theirs. The private
+    code is not repeated (it is not kept anywhere to repeat)."""
+    with translation.override(booking.language):
+        values = {**_when(booking), "link": absolute_url(reverse("legal:look-up"))}
+        body = (
+            _(
+                "Your free legal consultation is confirmed: %(venue)s, %(date)s, "
+                "%(start)s–%(end)s. Booking number %(number)s.\n\nWith the booking number "
+                "and your private code you can see or cancel the booking at\n%(link)s\n\n"
+                "Please bring your documents about the matter and come a few minutes early."
+            )
+            % values
+        )
+        subject = _("Legal consultation confirmed: %(number)s") % values
         _send(booking, subject, body, "confirmed")
 
 
