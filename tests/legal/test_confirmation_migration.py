@@ -1,4 +1,4 @@
-"""The migrations that bring confirmation (legal 0004, 0005): every booking made
+"""The migrations that bring confirmation (legal 0004 to 0006): every booking made
 before stays held, confirmed as of its booking moment, and its e-mail address gets
 the key the limit per address compares."""
 
@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.factories import taipei
 
 BEFORE = [("legal", "0003_booking_numbers_six_digits")]
-AFTER = [("legal", "0005_booking_confirmation_constraints")]
+AFTER = [("legal", "0006_booking_confirmation_constraints")]
 
 
 def _migrate(targets):

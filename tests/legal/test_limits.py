@@ -137,21 +137,38 @@ def test_the_limits_are_settings_and_0_turns_them_off(sessions, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_bookings_from_one_address_stop_at_the_limit(settings):
-    """Eight requests from one address at the same instant, each for another session:
-    the limit holds (PostgreSQL, real threads; on SQLite writers queue anyway)."""
+def test_concurrent_bookings_from_one_address_stop_at_the_limit(settings, monkeypatch):
+    """Eight requests from one address at the same instant, each for another session
+    at one of the four venues: the limit holds (PostgreSQL, real threads; on
+    SQLite writers queue anyway). Each request lingers after counting, as a slow one
+    would, so that without a lock all eight would count none and book."""
     if connection.vendor != "postgresql":
         pytest.skip("runs in the PostgreSQL suite (DATABASE_URL=postgres://…)")
+    import time as clock_time
+
+    from yankao.legal import services
     from yankao.legal.models import Venue
     from yankao.legal.services import venues_load
     from yankao.organisation.services import city_load
 
+    counted = services._check_open
+
+    def counted_slowly(**kwargs):
+        counted(**kwargs)
+        clock_time.sleep(0.3)
+
+    monkeypatch.setattr(services, "_check_open", counted_slowly)
+
     settings.YANKAO_LEGAL_BOOKINGS_PER_MONTH = 0
     city_load()
     venues_load()
-    venue = Venue.objects.get(key="service-centre")
+    # Across the four venues: booking locks a session with its venue's row, which
+    # already makes the bookings of one venue take turns.
+    venues = list(Venue.objects.order_by("key"))
     sessions = [
-        factories.session(venue, day=factories.TUESDAY, starts=time(9 + n), ends=time(10 + n))
+        factories.session(
+            venues[n % 4], day=factories.TUESDAY, starts=time(9 + n), ends=time(10 + n)
+        )
         for n in range(8)
     ]
     start = threading.Barrier(8)

@@ -1,37 +1,10 @@
 """Bookings wait for a confirmation code (ADR 0022): the columns of the code, the
-hold, the release and the limits per e-mail and network address. Every booking
-made before was held at once, so each is confirmed as of its booking moment (one
-UPDATE), and its e-mail address gets the key the limit compares."""
+hold, the release and the limits per e-mail and network address. 0005 fills them
+for the bookings made before; 0006 adds the constraints."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import F
-
-BATCH = 1000
-
-
-def email_key(email):
-    # The service's rule (yankao.legal.services.email_key), frozen here as it was.
-    local, at, domain = email.strip().lower().rpartition("@")
-    if not at:
-        return ""
-    return f"{local.split('+', 1)[0]}@{domain}"
-
-
-def confirm_existing(apps, schema_editor):
-    Booking = apps.get_model("legal", "Booking")
-    Booking.objects.filter(confirmed_at__isnull=True).update(confirmed_at=F("booked_at"))
-    batch = []
-    for booking in Booking.objects.exclude(citizen_email="").only("pk", "citizen_email").iterator(
-        chunk_size=BATCH
-    ):
-        booking.email_key = email_key(booking.citizen_email)
-        batch.append(booking)
-        if len(batch) == BATCH:
-            Booking.objects.bulk_update(batch, ["email_key"])
-            batch = []
-    Booking.objects.bulk_update(batch, ["email_key"])
 
 
 class Migration(migrations.Migration):
@@ -102,5 +75,4 @@ class Migration(migrations.Migration):
             name='release_reason',
             field=models.CharField(blank=True, choices=[('expired', 'Not confirmed in time'), ('attempts', 'Too many wrong confirmation codes'), ('desk', 'Released by the desk: not confirmed'), ('no_show', 'Released by the desk: the citizen did not come')], max_length=10, verbose_name='reason for the release'),
         ),
-        migrations.RunPython(confirm_existing, migrations.RunPython.noop),
     ]

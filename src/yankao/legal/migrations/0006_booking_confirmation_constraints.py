@@ -1,4 +1,4 @@
-"""The invariants of confirmation (ADR 0022), after 0004 filled the columns they
+"""The invariants of confirmation (ADR 0022), after 0005 filled the columns they
 check: a waiting booking has a hold, a held one a confirmation moment, a release a
 reason; and a booking released for a walk-in no longer holds its slot."""
 
@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legal', '0004_booking_confirmation'),
+        ('legal', '0005_booking_confirmation_data'),
     ]
 
     operations = [
