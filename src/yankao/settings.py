@@ -43,6 +43,18 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Older secret keys still accepted for signed data (sessions, links in e-mail) while
+# they last; new data is signed with SECRET_KEY alone (docs/adr/0020).
+SECRET_KEY_FALLBACKS = env_list("YANKAO_SECRET_KEY_FALLBACKS", [])
+# The key of the citizens' private codes (core.codes), rotatable on its own: empty
+# means the secret key and its fallbacks, as before this setting existed.
+CODES_KEY = env_str("YANKAO_CODES_KEY", "")
+CODES_KEY_FALLBACKS = env_list("YANKAO_CODES_KEY_FALLBACKS", [])
+if CODES_KEY_FALLBACKS and not CODES_KEY:
+    raise ImproperlyConfigured(
+        "YANKAO_CODES_KEY_FALLBACKS needs YANKAO_CODES_KEY: without a codes key the "
+        "secret key and YANKAO_SECRET_KEY_FALLBACKS are used."
+    )
 ALLOWED_HOSTS = env_list("YANKAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO else [])
 CSRF_TRUSTED_ORIGINS = env_list("YANKAO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -59,6 +71,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "leaflet",
     "huey.contrib.djhuey",
+    # A second factor for staff sign-in: authenticator apps (TOTP) and backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "yankao.core",
     "yankao.organisation",
     "yankao.accounts",
@@ -151,7 +167,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- accounts and security ------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # Refuses a sign-in while its account is locked for the address or slowed down
+    # (docs/adr/0020); django-axes records the failures it decides on.
+    "yankao.accounts.backends.SignInGateBackend",
     # Django's model backend, loading the user's agency with the user (one query).
     "yankao.accounts.backends.StaffBackend",
 ]
@@ -172,12 +190,30 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Sign-in abuse (docs/adr/0020, yankao.accounts.signin). django-axes records each
+# failure per username, address and browser; the gate backend decides from them.
+# A username is locked for one address only, never for everyone: the first lock
+# lasts YANKAO_LOGIN_COOLOFF_MINUTES and each further FAILURE_LIMIT failures from
+# that address double it, up to a day. Failures are remembered a day after the last.
 AXES_FAILURE_LIMIT = env_int("YANKAO_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("YANKAO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = timedelta(days=1)
+AXES_LOCK_OUT_AT_FAILURE = False  # the gate backend locks, with growing locks
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a refused try is not a failure
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "yankao.accounts.views.axes_lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_VERBOSE = False
+YANKAO_LOGIN_COOLOFF = timedelta(minutes=env_int("YANKAO_LOGIN_COOLOFF_MINUTES", 15))
+# Failures of one username from this many addresses within the window slow it down
+# for unfamiliar addresses and raise an alert; this many usernames failing from one
+# address raise an alert (a password spray).
+YANKAO_LOGIN_SPRAY_WINDOW = timedelta(minutes=env_int("YANKAO_LOGIN_SPRAY_WINDOW_MINUTES", 60))
+YANKAO_LOGIN_SPRAY_ADDRESSES = env_int("YANKAO_LOGIN_SPRAY_ADDRESSES", 5)
+YANKAO_LOGIN_SPRAY_USERNAMES = env_int("YANKAO_LOGIN_SPRAY_USERNAMES", 10)
+YANKAO_LOGIN_SLOWDOWN_MAX = timedelta(seconds=env_int("YANKAO_LOGIN_SLOWDOWN_MAX_SECONDS", 300))
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("YANKAO_OTP_ISSUER", "Yankao")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -194,7 +230,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # --- cache (rate limits) ----------------------------------------------------------------
 # Redis in production, shared by every worker; the embedded default keeps counts per
-# process, which is enough for `make demo`'s single server.
+# process, which is enough for `make demo`'s single server. Outside demo and DEBUG a
+# per-process cache is refused by a system check (yankao.core.checks).
 CACHE_URL = env_str("YANKAO_CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
@@ -291,6 +328,10 @@ else:
         f"YANKAO_QUEUE_URL must be empty, 'immediate' or a redis:// URL, got {QUEUE_URL!r}"
     )
 
+# /readyz answers 503 when the worker's last heartbeat (a periodic task it runs every
+# minute, yankao.core.tasks) is older than this many seconds.
+YANKAO_WORKER_STALE_SECONDS = env_int("YANKAO_WORKER_STALE_SECONDS", 180)
+
 # --- outbound messages ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("YANKAO_FROM_EMAIL", "研考會 <no-reply@rdec.kcg.gov.tw>")
 EMAIL_HOST = env_str("YANKAO_SMTP_HOST", "")
@@ -324,10 +365,6 @@ LOGGING = {
         "huey": {"propagate": False},
     },
 }
-
-# Lockout is per username only: a whole bureau reaches us from one NAT address,
-# so counting failures per IP would lock out every colleague of one careless typist.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # The address staff use to reach the platform, for links in e-mail.
 YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")

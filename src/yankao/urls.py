@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from yankao.accounts.views import admin_login
 from yankao.api import api
 from yankao.tracking.views import home
 
@@ -19,5 +20,7 @@ urlpatterns = [
     path("search/", include("yankao.petitions.past_cases_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    # Before the admin's own: the admin signs in through the staff sign-in.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -49,10 +49,14 @@ def item_url(city: City) -> str:
     return reverse("tracking:item", args=[city.fresh.pk])
 
 
+def account_url(city: City) -> str:
+    return reverse("accounts:account")
+
+
 @pytest.mark.parametrize(
     ("url", "signed_in"),
-    [(login_url, False), (worklist_url, True), (item_url, True)],
-    ids=["login", "worklist", "item"],
+    [(login_url, False), (worklist_url, True), (item_url, True), (account_url, True)],
+    ids=["login", "worklist", "item", "account"],
 )
 def test_a_page_names_its_controls_and_has_one_h1_in_chinese(
     page: Page,
@@ -162,3 +166,30 @@ def test_a_supervisors_radio_group_is_named(page: Page, city: City, live_server)
     )
     assert all(groups), groups
     expect(page.locator('label[for=""]')).to_have_count(0)
+
+
+def test_the_paused_sign_in_page_names_its_controls(page: Page, city: City) -> None:
+    page.goto(reverse("accounts:login"))
+    for _ in range(5):
+        page.locator("#id_username").fill("hank")
+        page.locator("#id_password").fill("wrong-password")
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("暫停登入")
+    expect(page.get_by_role("alert")).to_contain_text("無法自此位址僅以密碼登入")
+    expect(page.get_by_label("驗證碼或備用碼")).to_be_visible()
+    check_page(page, "zh-Hant-TW")
+
+
+def test_setting_up_two_step_verification_shows_a_named_qr_code(
+    page: Page, city: City, hank: User
+) -> None:
+    page.goto(reverse("accounts:account"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="設定兩步驟驗證").click()
+    expect(page.locator("h1")).to_have_text("設定兩步驟驗證")
+    qr = page.get_by_role("img", name="您的驗證器金鑰 QR Code")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.naturalWidth") > 0  # the data: image loaded under the CSP
+    expect(page.get_by_label("驗證碼或備用碼")).to_be_visible()
+    check_page(page, "zh-Hant-TW")

@@ -6,8 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 # django-leaflet's admin module needs GeoDjango (GDAL), which the platform does not
 # use: points are plain latitude/longitude columns. Its maps, template tags and
-# static files work without it, so its admin is the one module not discovered.
-ADMIN_NOT_DISCOVERED = frozenset({"leaflet"})
+# static files work without it, so its admin is not discovered. Nor are
+# django-otp's: they would show each authenticator's secret key as a QR code to
+# administrators, and route ids past the platform's id converter; the staff
+# account's admin page turns a second factor off instead (docs/adr/0020).
+ADMIN_NOT_DISCOVERED = frozenset(
+    {"leaflet", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"}
+)
 
 
 def discover_admin_modules() -> None:
@@ -26,7 +31,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from yankao.core import converters
+        from django.core import checks as django_checks
+
+        from yankao.core import checks, converters
 
         converters.register()  # before any URLconf is read: every app's routes use `<id:…>`
         discover_admin_modules()
+        django_checks.register(checks.shared_cache_check, *checks.TAGS)

@@ -9,6 +9,12 @@ petitions a second), and a copy of the database alone, without the secret key,
 reveals nothing. Each kind of code has its own salt, so a code of one kind never
 matches a record of another; a salt is fixed for good, since changing it would
 make every stored digest of that kind unmatchable.
+
+The HMAC key is the codes key (YANKAO_CODES_KEY), not Django's secret key, so the
+secret key can be rotated without touching codes citizens hold. A deployment that
+sets no codes key keeps using the secret key, and its fallbacks, as before. New
+digests use the current key; a code matches a digest made with the current key or
+any fallback, so the codes key itself can be rotated too (docs/adr/0020).
 """
 
 from __future__ import annotations
@@ -16,10 +22,18 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 CODE_LENGTH = 8
+
+
+def codes_keys() -> list[str]:
+    """The key new digests are made with, then the older keys still accepted."""
+    if settings.CODES_KEY:
+        return [settings.CODES_KEY, *settings.CODES_KEY_FALLBACKS]
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
 
 
 @dataclass(frozen=True)
@@ -30,11 +44,23 @@ class CodeKind:
 
     def digest(self, code: str) -> str:
         """What is stored: case and surrounding spaces do not matter to a match."""
-        return salted_hmac(self.salt, code.strip().upper(), algorithm="sha256").hexdigest()
+        return self._digest(code, codes_keys()[0])
+
+    def digests(self, code: str) -> list[str]:
+        """The code's digest under each accepted key, the current one first."""
+        return [self._digest(code, key) for key in codes_keys()]
 
     def matches(self, code: str, digest: str) -> bool:
-        """In constant time; nothing matches an empty digest."""
-        return bool(digest) and constant_time_compare(self.digest(code), digest)
+        """In constant time, trying every accepted key; nothing matches an empty digest."""
+        if not digest:
+            return False
+        found = [constant_time_compare(candidate, digest) for candidate in self.digests(code)]
+        return any(found)
+
+    def _digest(self, code: str, key: str) -> str:
+        return salted_hmac(
+            self.salt, code.strip().upper(), secret=key, algorithm="sha256"
+        ).hexdigest()
 
 
 PETITION_VERIFICATION = CodeKind(salt="yankao.petitions.verification-code")

@@ -101,3 +101,15 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class WorkerHeartbeat(models.Model):
+    """The last moment a background worker ran its heartbeat task: the readiness
+    check (core/readiness.py) reads it. A table rather than the cache, because the
+    embedded default's cache is per process and the worker is another process."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
