@@ -24,6 +24,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django_ratelimit.core import is_ratelimited
 
+from yankao.core.codes import codes_keys
+
 IPV6_PREFIX = 64
 
 View = Callable[..., HttpResponse]
@@ -89,9 +91,12 @@ def network_of(address: str) -> str:
 
 def network_digest(address: str, *, purpose: str) -> str:
     """A keyed digest of the address's network (`network_of`) for counting, never the
-    address itself: a copy of the database without the secret key does not tell who
-    booked from where. Empty for no address."""
+    address itself: a copy of the database without the key does not tell who booked
+    from where. Keyed by the codes key, like citizens' codes, so rotating Django's
+    secret key does not reset the counts. Empty for no address."""
     network = network_of(address)
     if not network:
         return ""
-    return salted_hmac(f"yankao.networks.{purpose}", network, algorithm="sha256").hexdigest()
+    key = codes_keys()[0]
+    salt = f"yankao.networks.{purpose}"
+    return salted_hmac(salt, network, secret=key, algorithm="sha256").hexdigest()
