@@ -319,3 +319,11 @@ def test_without_an_sms_gateway_the_app_must_send_an_e_mail_address(client, app,
     response = _post(client, f"{BASE}/bookings", _body(session, email=""), app)
     assert response.status_code == 400
     assert any(e["location"][-1] == "email" for e in response.json()["errors"])
+
+
+@pytest.mark.parametrize("number", ["%00", "L1151102-000001%00", "%ED%A0%80"])
+def test_a_bad_number_to_confirm_is_a_problem_never_a_500(client, app, session, number):
+    body = {"code": "AAAAAAAA", "confirmation": "123456"}
+    response = _confirm(client, number, body, app)
+    assert response.status_code in (400, 404, 422)
+    assert response["Content-Type"] == "application/problem+json"
