@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test check lint typecheck test-postgres test-redis test-browser system-packages bench messages clean
+.PHONY: demo test check lint typecheck test-postgres test-redis test-browser test-hostile system-packages bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ system-packages:
 test-browser: $(TEST_STAMP)
 	$(BIN)/python -m yankao.core.compile_messages
 	$(BIN)/pytest -m browser -p no:cacheprovider
+
+# Hostile input alone (decompression bombs, formulas in exports, ids past 2^63…); the
+# same tests run in `make test`.
+test-hostile: $(TEST_STAMP)
+	$(BIN)/python -m yankao.core.compile_messages
+	$(BIN)/pytest -m hostile -p no:cacheprovider
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m yankao.core.compile_messages

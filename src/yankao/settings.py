@@ -243,6 +243,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Requests per minute one address may make to the public tracking and mailbox pages.
 PUBLIC_RATE = env_str("YANKAO_PUBLIC_RATE", "30/m")
+# Millions of pixels one address (or one Open311 key) may have the server decode from
+# uploaded pictures in a minute: decoding costs in proportion to pixels (ADR 0019).
+PUBLIC_UPLOAD_MEGAPIXELS = env_int("YANKAO_PUBLIC_UPLOAD_MEGAPIXELS", 150)
+if PUBLIC_UPLOAD_MEGAPIXELS < 1:
+    raise ImproperlyConfigured("YANKAO_PUBLIC_UPLOAD_MEGAPIXELS must be at least 1.")
 
 # --- petitions ------------------------------------------------------------------------
 # A petition for another agency is transferred (移文) within this many working days of
@@ -352,6 +357,9 @@ OUTBOX_MAX_ATTEMPTS = env_int("YANKAO_OUTBOX_MAX_ATTEMPTS", 8)
 YANKAO_SMS_GATEWAY = env_str("YANKAO_SMS_GATEWAY", "")
 YANKAO_WEBHOOK_TIMEOUT = env_int("YANKAO_WEBHOOK_TIMEOUT", 10)
 YANKAO_MESSAGE_ID_DOMAIN = env_str("YANKAO_MESSAGE_ID_DOMAIN", "")
+# Confirmations one address may get in a clock hour, per kind (a mailbox link, a
+# petition's number and code, a legal booking): forms let anyone type any address.
+CONFIRMATIONS_PER_HOUR = env_int("YANKAO_CONFIRMATIONS_PER_HOUR", 5)
 
 LOGGING = {
     "version": 1,

@@ -13,11 +13,12 @@ from yankao.core.models import PersonalDataAccess as AccessRecord
 from yankao.dispatch.models import TicketPersonalDataAccess
 from yankao.hotline.models import CallerNumberAccess
 from yankao.legal.models import PersonalDataAccess as LegalAccess
+from yankao.messaging.models import MessageAccess
 from yankao.petitions.models import PersonalDataAccess as PetitionAccess
 from yankao.petitions.services import petition_personal_data_access_log
 
 pytestmark = pytest.mark.django_db
-LOGS = [PetitionAccess, LegalAccess, TicketPersonalDataAccess, CallerNumberAccess]
+LOGS = [PetitionAccess, LegalAccess, TicketPersonalDataAccess, CallerNumberAccess, MessageAccess]
 
 
 @pytest.mark.parametrize("model", LOGS, ids=lambda m: m._meta.label)

@@ -145,3 +145,30 @@ def test_concurrent_requests_with_one_key_run_the_operation_once():
     assert at_once(send, threads=4) == []
     assert {outcome.body["run"] for outcome in outcomes} == {1}
     assert sorted(outcome.replayed for outcome in outcomes) == [False, True, True, True]
+
+
+def with_a_code() -> Outcome:
+    return Outcome(
+        status=201, body={"number": "1151126-000001", "code": "K7QM2XPA"}, sealed=("code",)
+    )
+
+
+def test_a_secret_in_the_answer_is_stored_sealed_and_replayed_in_clear(system):
+    first = run_once(user=system, key="k1", fingerprint="f", operation=with_a_code)
+    again = run_once(user=system, key="k1", fingerprint="f", operation=with_a_code)
+
+    record = IdempotencyKey.objects.get()
+    assert "K7QM2XPA" not in str(record.response_body)
+    assert record.response_body["number"] == "1151126-000001"
+    assert again.body == first.body == {"number": "1151126-000001", "code": "K7QM2XPA"}
+    assert again.replayed
+
+
+def test_a_replay_whose_secret_can_no_longer_be_opened_is_a_409_not_a_500(system, settings):
+    run_once(user=system, key="k1", fingerprint="f", operation=with_a_code)
+    settings.SECRET_KEY = "a-replaced-key-a-replaced-key-a-replaced-key-12345"
+
+    with pytest.raises(ApiProblem) as refused:
+        run_once(user=system, key="k1", fingerprint="f", operation=with_a_code)
+
+    assert refused.value.status_code == 409

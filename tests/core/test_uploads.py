@@ -2,18 +2,25 @@
 pictures are re-encoded without their metadata; sizes are limited."""
 
 import io
+import zlib
 
 import pytest
 from PIL import ExifTags, Image
 
 from tests.petitions import files
 from yankao.core.uploads import (
+    MAX_EDGE,
     MAX_FILE_BYTES,
     PDF,
     PNG,
+    PUBLIC,
+    STAFF,
     AttachmentRefused,
+    UploadLimits,
     check_file,
     clean_name,
+    inspect_file,
+    too_many_pixels_together,
 )
 
 
@@ -103,8 +110,105 @@ def test_the_checked_file_reports_its_size_and_hash():
     assert len(checked.sha256) == 64
 
 
+@pytest.mark.hostile
 def test_a_picture_with_too_many_pixels_is_refused_before_it_is_decoded():
     out = io.BytesIO()
     Image.new("1", (8000, 7000)).save(out, "PNG")  # 56 million pixels, a small file
     with pytest.raises(AttachmentRefused, match="像素太多"):
         check_file(files.upload("huge.png", out.getvalue()))
+
+
+# --- the cost of decoding (docs/adr/0019) ---------------------------------------------
+
+
+def _jpeg(width, height, **options):
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 120, 200)).save(out, "JPEG", quality=80, **options)
+    return out.getvalue()
+
+
+@pytest.mark.hostile
+def test_a_public_picture_over_24_million_pixels_is_refused_from_its_header():
+    bomb = files.blank_png(7070, 7070)  # 50 million pixels in a small file
+    assert len(bomb) < 200_000
+    with pytest.raises(AttachmentRefused, match="像素太多"):
+        inspect_file(files.upload("zero.png", bomb), limits=PUBLIC)
+    assert inspect_file(files.upload("zero.png", bomb), limits=STAFF).pixels == 7070 * 7070
+
+
+def test_a_large_jpeg_is_decoded_at_half_size_and_stored_at_most_2560_pixels_wide():
+    photo = files.upload("wide.jpg", _jpeg(5200, 2600))
+    assert inspect_file(photo, limits=PUBLIC).pixels == 2600 * 1300  # libjpeg scales by 1/2
+    stored = Image.open(io.BytesIO(check_file(photo, limits=PUBLIC).content))
+    assert stored.size == (MAX_EDGE, 1280)
+
+
+def test_a_large_png_is_stored_at_most_2560_pixels_on_its_longer_side():
+    checked = check_file(files.upload("scan.png", files.blank_png(1500, 3000)))
+    assert Image.open(io.BytesIO(checked.content)).size == (1280, MAX_EDGE)
+
+
+def test_a_progressive_jpeg_costs_its_full_size_however_small_it_is_decoded():
+    photo = files.upload("p.jpg", _jpeg(5200, 2600, progressive=True))
+    assert inspect_file(photo, limits=PUBLIC).pixels == 5200 * 2600
+
+
+@pytest.mark.hostile
+def test_a_jpeg_with_thousands_of_scans_is_refused_before_it_is_decoded():
+    progressive = _jpeg(64, 64, progressive=True)
+    last_scan = progressive.rindex(b"\xff\xda")
+    scan = progressive[last_scan:-2]  # the last scan, up to the end-of-image marker
+    bomb = progressive[:-2] + scan * 2000 + b"\xff\xd9"
+    with pytest.raises(AttachmentRefused, match="無法讀取"):
+        inspect_file(files.upload("scans.jpg", bomb), limits=STAFF)
+
+
+def test_a_phone_photo_of_12_million_pixels_fits_five_to_a_public_request():
+    photo = _jpeg(4032, 3024)
+    found = [inspect_file(files.upload(f"{n}.jpg", photo), limits=PUBLIC) for n in range(5)]
+    assert found[0].pixels == 4032 * 3024
+    assert too_many_pixels_together(found, PUBLIC) is None
+
+
+@pytest.mark.hostile
+def test_pictures_over_the_request_limit_together_are_refused_together():
+    limits = UploadLimits(file_pixels=10_000, request_pixels=25_000)
+    found = [
+        inspect_file(files.upload(f"{n}.png", files.png(width=100, height=100)), limits=limits)
+        for n in range(3)
+    ]
+    refused = too_many_pixels_together(found, limits)
+    assert refused is not None and "圖片合計像素太多" in str(refused)
+    assert too_many_pixels_together(found[:2], limits) is None
+
+
+@pytest.mark.hostile
+def test_a_jpeg_whose_header_is_thousands_of_empty_segments_is_refused_unread():
+    photo = _jpeg(64, 64)
+    padded = photo[:2] + b"\xff\xfe\x00\x02" * 5000 + photo[2:]  # empty comments
+    with pytest.raises(AttachmentRefused, match="無法讀取"):
+        inspect_file(files.upload("segments.jpg", padded))
+
+
+@pytest.mark.hostile
+def test_a_png_of_thousands_of_empty_chunks_is_refused_unread():
+    picture = files.png()
+    first_data = picture.index(b"IDAT") - 4
+    empty = (0).to_bytes(4, "big") + b"IDAT" + zlib.crc32(b"IDAT").to_bytes(4, "big")
+    padded = picture[:first_data] + empty * 20_000 + picture[first_data:]
+    with pytest.raises(AttachmentRefused, match="無法讀取"):
+        inspect_file(files.upload("chunks.png", padded))
+
+
+def test_ordinary_photos_and_pngs_have_few_enough_segments():
+    assert check_file(files.upload("gps.jpg", files.jpeg_with_gps())).content_type == "image/jpeg"
+    assert check_file(files.upload("p.jpg", _jpeg(640, 480, progressive=True))).size > 0
+    assert check_file(files.upload("a.png", files.png())).content_type == PNG
+
+
+@pytest.mark.parametrize("mode", ["1", "L", "LA", "P", "RGB", "RGBA", "I;16"])
+def test_a_large_png_of_any_mode_is_brought_down_to_the_stored_size(mode):
+    out = io.BytesIO()
+    Image.new(mode, (3000, 200)).save(out, "PNG")
+    checked = check_file(files.upload("x.png", out.getvalue()))
+    assert Image.open(io.BytesIO(checked.content)).size == (MAX_EDGE, 171)

@@ -15,6 +15,7 @@ from yankao.accounts.services import token_create
 from yankao.core import clock
 from yankao.legal.models import Booking, BookingStatus
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/legal"
@@ -202,7 +203,7 @@ def _confirm(client, number, body, user):
 def _sent_code(number: str) -> str:
     booking = Booking.objects.get(number=number)
     message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booking.pk}-confirm-code")
-    return re.search(r"確認碼為 (\d{6})", message.body)[1]  # type: ignore[index]
+    return re.search(r"確認碼：(\d{6})", message_body(message))[1]  # type: ignore[index]
 
 
 def test_the_citys_app_books_pending_and_confirms_with_the_citizens_code(client, app, session):

@@ -18,6 +18,7 @@ from yankao.legal.services import (
     booking_create,
 )
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,10 @@ def test_the_citizen_gets_the_confirmation_code_and_the_private_code_by_the_outb
     key = f"legal-booking-{booked.booking.pk}-confirm-code"
     message = OutboxMessage.objects.get(dedupe_key=key)
     assert message.to == ["mei@example.org"]
-    assert booked.confirmation in message.body and booked.code in message.body
-    assert booked.booking.number in message.body
+    body = message_body(message)  # as sent; the outbox keeps the codes sealed
+    assert booked.confirmation in body and booked.code in body
+    assert booked.booking.number in body
+    assert booked.code not in message.body and booked.confirmation not in message.body
 
 
 def test_once_confirmed_the_citizen_is_told_without_the_code_again(centre):
@@ -72,6 +75,27 @@ def test_without_sms_a_citizen_must_give_an_e_mail_address_for_the_code(centre):
     with pytest.raises(LegalError, match="電子郵件"):
         _book(factories.session(centre), email="")
     assert not Booking.objects.exists()
+
+
+def test_the_confirmation_quotes_only_the_citys_facts_of_the_booking(centre):
+    booked = _book(factories.session(centre), name="Spam King", question="http://spam.example/")
+    message = OutboxMessage.objects.get()
+    sent = message.subject + message_body(message)
+    assert booked.booking.number in sent
+    assert "Spam King" not in sent
+    assert "spam.example" not in sent
+
+
+def test_an_address_gets_a_limited_number_of_desk_confirmations_an_hour(centre, staff, settings):
+    settings.CONFIRMATIONS_PER_HOUR = 2
+    settings.YANKAO_LEGAL_OPEN_PER_CONTACT = 0
+    session = factories.session(centre)
+    booked = [
+        factories.booking(session, slot, email="mei@example.org", by=staff.amy) for slot in range(3)
+    ]
+    assert [b.mailed for b in booked] == [True, True, False]
+    assert OutboxMessage.objects.count() == 2
+    assert booked[2].booking.pk  # booked all the same
 
 
 def test_the_desk_books_without_an_e_mail_address_and_nothing_is_queued(centre, staff):

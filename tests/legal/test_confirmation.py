@@ -20,6 +20,7 @@ from yankao.legal.services import (
 )
 from yankao.legal.tasks import release_unconfirmed_bookings
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 pytestmark = pytest.mark.django_db
 
@@ -165,8 +166,10 @@ def test_with_an_sms_gateway_the_code_goes_to_the_phone(session, settings):
     booked = factories.booking(session, 0, email="", phone="0912-345-678", confirm=False)
     sms = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booked.booking.pk}-confirm-code")
     assert (sms.channel, sms.to) == ("sms", ["0912-345-678"])
-    assert booked.confirmation in sms.body and booked.code not in sms.body
-    assert len(sms.body) <= 70  # one SMS in Chinese
+    sent = message_body(sms)
+    assert booked.confirmation in sent and booked.code not in sent
+    assert booked.confirmation not in sms.body  # sealed in the outbox until it is sent
+    assert len(sent) <= 70  # one SMS in Chinese
     assert factories.refresh(booked.booking).confirm_via == "sms"
 
 

@@ -206,3 +206,28 @@ def test_concurrent_bookings_from_one_address_stop_at_the_limit(settings, monkey
         thread.join()
     assert errors == []
     assert len(won) == 3 and len(refused) == 5
+
+
+def test_a_citizen_address_gets_a_limited_number_of_codes_an_hour(sessions, settings):
+    """Codes go to whatever address was typed: one address gets at most
+    CONFIRMATIONS_PER_HOUR of them, and a booking whose code cannot be sent is not
+    made (it could never be confirmed)."""
+    settings.CONFIRMATIONS_PER_HOUR = 2
+    settings.YANKAO_LEGAL_OPEN_PER_CONTACT = 0
+    for n in range(2):
+        factories.booking(sessions[n], 0, email="victim@example.org", confirm=False)
+    with pytest.raises(LimitReached, match="一小時") as raised:
+        factories.booking(sessions[2], 0, email="Victim+x@example.org", confirm=False)
+    assert raised.value.per == "recipient"
+    assert Booking.objects.count() == 2
+    later = factories.NOW + timedelta(hours=1)
+    factories.booking(sessions[2], 0, email="victim@example.org", confirm=False, at=later)
+
+
+def test_a_phone_gets_a_limited_number_of_codes_an_hour(sessions, settings):
+    settings.YANKAO_SMS_GATEWAY = "tests.legal.test_reminders.fake_gateway"
+    settings.CONFIRMATIONS_PER_HOUR = 1
+    settings.YANKAO_LEGAL_OPEN_PER_CONTACT = 0
+    factories.booking(sessions[0], 0, phone="0912-345-678", email="", confirm=False)
+    with pytest.raises(LimitReached):
+        factories.booking(sessions[1], 0, phone="+886 912 345 678", email="", confirm=False)

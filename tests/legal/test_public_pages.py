@@ -14,6 +14,7 @@ from tests.legal import factories
 from yankao.core import clock
 from yankao.legal.models import Booking, BookingStatus, Session
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_a_citizen_books_a_slot_and_sees_the_number_and_code_once(client, sessio
 def _sent_code(booking: Booking) -> str:
     """The confirmation code as the citizen reads it in the e-mail."""
     message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booking.pk}-confirm-code")
-    found = re.search(r"確認碼為 (\d{6})", message.body)
+    found = re.search(r"確認碼：(\d{6})", message_body(message))
     assert found, message.body
     return found[1]
 
@@ -190,6 +191,15 @@ def test_one_address_booking_slot_after_slot_is_stopped_at_the_limit(client, cen
         REMOTE_ADDR="198.51.100.20",
     )
     assert other.status_code == 201
+
+
+def test_beyond_the_hours_codes_to_an_address_the_page_books_nothing(client, session, settings):
+    settings.CONFIRMATIONS_PER_HOUR = 1
+    factories.booking(session, 0, email="mei@example.org", confirm=False)
+    response = client.post(reverse("legal:book", args=[session.pk]), _form())
+    assert response.status_code == 429
+    assert "一小時內收到的確認碼已達上限" in response.content.decode()
+    assert Booking.objects.count() == 1  # a booking whose code cannot go could not be confirmed
 
 
 def test_a_slot_taken_meanwhile_gets_a_clear_message(client, session):

@@ -52,8 +52,16 @@ def test_the_message_id_domain_can_be_set_per_deployment(settings: Settings) -> 
     assert message.message_id == f"<outbox-{message.pk}@rdec.kcg.gov.tw>"
 
 
-def test_a_message_shows_its_channel_and_recipients() -> None:
+def test_a_message_shows_its_channel_and_recipients_masked() -> None:
     message = make_message(to=["alice@example.org", "bob@example.org"])
 
     with translation.override("en"):
-        assert str(message) == f"#{message.pk} E-mail → alice@example.org, bob@example.org"
+        assert str(message) == f"#{message.pk} E-mail → a○○○@example.org, b○○○@example.org"
+
+
+def test_an_sms_shows_its_numbers_masked_and_a_webhook_its_url() -> None:
+    sms = make_message(channel="sms", to=["0912345678"])
+    hook = make_message(channel="webhook", to=["https://duty.example.org/hook"])
+
+    assert sms.masked_recipients == ["09xx-xxx-678"]
+    assert hook.masked_recipients == ["https://duty.example.org/hook"]

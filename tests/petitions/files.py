@@ -35,6 +35,14 @@ def png(*, width: int = 8, height: int = 8) -> bytes:
     return out.getvalue()
 
 
+def blank_png(width: int, height: int) -> bytes:
+    """A black picture of one bit per pixel: millions of pixels in a few kilobytes,
+    the shape of a decompression bomb."""
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
 def pdf() -> bytes:
     return (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

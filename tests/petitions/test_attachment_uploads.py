@@ -15,6 +15,7 @@ from tests.petitions.factories import category, district
 from yankao.core import clock
 from yankao.core.uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 from yankao.petitions.models import Channel, MailboxDraft, Petition, PetitionAttachment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -44,7 +45,7 @@ def write(client, *attachments, **changes):
 
 
 def confirm(client):
-    body = OutboxMessage.objects.get(ref_type="petitions.draft").body
+    body = message_body(OutboxMessage.objects.get(ref_type="petitions.draft"))
     link = re.search(r"/mailbox/confirm/\S+/", body).group(0)
     with clock.frozen(taipei(2026, 11, 26, 10)):
         return client.post(link)

@@ -9,9 +9,10 @@ from django.core.signing import TimestampSigner, b62_encode
 from django.urls import reverse
 
 from tests.factories import taipei
-from tests.petitions.factories import category, district
+from tests.petitions.factories import category, district, petition
 from yankao.core import clock
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import MASK, message_body
 from yankao.petitions.models import Channel, MailboxDraft, Petition
 from yankao.tracking.services import item_accept, item_submit_reply
 
@@ -41,8 +42,9 @@ def write(client, **changes):
 
 
 def confirmation_link(address="ming@example.com"):
+    """The link as the citizen gets it (the stored body holds a mask in its place)."""
     message = OutboxMessage.objects.get(ref_type="petitions.draft", to=[address])
-    return re.search(r"https?://\S+/mailbox/confirm/(\S+)/", message.body).group(0)
+    return re.search(r"https?://\S+/mailbox/confirm/(\S+)/", message_body(message)).group(0)
 
 
 def path_of(link):
@@ -90,7 +92,8 @@ def test_confirming_registers_the_petition_and_shows_number_and_code_once(client
     assert "1151126-000001" in html
     code = re.search(r"<strong>([A-Z2-9]{8})</strong>", html).group(1)
     registered_mail = OutboxMessage.objects.get(ref_type="petitions.petition")
-    assert code in registered_mail.body
+    assert code in message_body(registered_mail)
+    assert code not in registered_mail.body
     assert MailboxDraft.objects.get().data == {}
     again = confirm(client).content.decode()
     assert Petition.objects.count() == 1
@@ -204,3 +207,64 @@ def test_citizens_choose_categories_by_name_without_the_citys_codes(client):
     html = client.get(reverse("mailbox:write")).content.decode()
     assert ">路燈<" in html
     assert "0103" not in html
+
+
+# --- the mailbox is no mail relay (issue 15) ----------------------------------------------------
+
+
+def test_the_confirmation_quotes_nothing_the_sender_typed(client):
+    write(client, subject="買便宜名牌包 http://spam.example/", name="Spam King")
+    message = OutboxMessage.objects.get(ref_type="petitions.draft")
+    sent = message.subject + message_body(message)
+    assert "買便宜名牌包" not in sent
+    assert "spam.example" not in sent
+    assert "Spam King" not in sent
+    assert "光復路二段" not in sent
+    assert "/mailbox/confirm/" in sent
+
+
+def test_the_registration_mail_quotes_nothing_the_sender_typed(client):
+    write(client, subject="買便宜名牌包 http://spam.example/")
+    confirm(client)
+    message = OutboxMessage.objects.get(ref_type="petitions.petition")
+    sent = message.subject + message_body(message)
+    assert "1151126-000001" in sent
+    assert "買便宜名牌包" not in sent
+    assert "spam.example" not in sent
+
+
+def test_the_link_is_masked_in_the_stored_message(client):
+    write(client)
+    message = OutboxMessage.objects.get(ref_type="petitions.draft")
+    assert "/mailbox/confirm/" not in message.body
+    assert MASK in message.body
+
+
+def test_an_address_gets_a_limited_number_of_links_an_hour(client, settings):
+    settings.CONFIRMATIONS_PER_HOUR = 2
+    with clock.frozen(RECEIVED):
+        assert [write(client).status_code for _ in range(2)] == [302, 302]
+        refused = write(client, email="MING@example.com")
+        other = write(client, email="mei@example.com")
+
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "一小時內收到的確認連結已達上限" in html
+    assert "光復路路燈不亮" in html  # the form comes back as typed
+    assert refused["Retry-After"] == "3600"
+    assert MailboxDraft.objects.filter(email="ming@example.com").count() == 2  # none kept
+    assert other.status_code == 302  # another address has its own count
+    links = OutboxMessage.objects.filter(ref_type="petitions.draft")
+    assert sorted(m.to[0] for m in links) == ["mei@example.com", *["ming@example.com"] * 2]
+
+
+def test_beyond_the_hours_confirmations_the_page_still_shows_the_number_and_code(client, settings):
+    settings.CONFIRMATIONS_PER_HOUR = 1
+    with clock.frozen(RECEIVED):
+        write(client)
+    petition(received_at=RECEIVED)  # the address's one registration mail this hour
+    html = confirm(client).content.decode()
+    assert "1151126-000002" in html
+    assert re.search(r"<strong>([A-Z2-9]{8})</strong>", html)
+    assert "本次不另寄送電子郵件" in html
+    assert OutboxMessage.objects.filter(ref_type="petitions.petition").count() == 1

@@ -6,6 +6,7 @@ from tests.factories import agency, taipei
 from tests.petitions.factories import category, petition
 from yankao.core import clock
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 from yankao.petitions.services import petition_reroute
 from yankao.tracking.services import item_accept, item_submit_reply, item_transfer
 
@@ -20,8 +21,26 @@ def test_the_petitioner_gets_the_case_number_and_code_on_registration():
     registered = petition()
     (message,) = messages_to("ming@example.com")
     assert "1151126-000001" in message.subject
-    assert registered.code in message.body
+    assert registered.code in message_body(message)
+    assert registered.code not in message.body  # stored with a mask in its place
     assert "高雄市政府工務局養護工程處" in message.body
+    assert registered.mailed
+
+
+def test_the_registration_mail_quotes_nothing_the_petitioner_typed():
+    petition(subject="買便宜名牌包 http://spam.example/", petitioner_name="Spam King")
+    (message,) = messages_to("ming@example.com")
+    sent = message.subject + message_body(message)
+    assert "spam.example" not in sent
+    assert "Spam King" not in sent
+
+
+def test_an_address_gets_a_limited_number_of_registration_mails_an_hour(settings):
+    settings.CONFIRMATIONS_PER_HOUR = 2
+    first, second, third = (petition(petitioner_email=f"Ming+{n}@example.com") for n in range(3))
+    assert [first.mailed, second.mailed, third.mailed] == [True, True, False]
+    assert OutboxMessage.objects.filter(ref_type="petitions.petition").count() == 2
+    assert third.petition.item.number == "1151126-000003"  # registered all the same
 
 
 def test_the_petitioner_is_told_of_a_transfer_with_the_new_agency(staff):

@@ -17,7 +17,18 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yankao.core.geography import city_bounds
-from yankao.core.uploads import MAX_FILES, AttachmentRefused, CheckedFile, check_file
+from yankao.core.uploads import (
+    MAX_FILES,
+    STAFF,
+    AttachmentRefused,
+    CheckedFile,
+    InspectedFile,
+    UploadLimits,
+    clean_name,
+    finish_file,
+    inspect_file,
+    too_many_pixels_together,
+)
 
 # Control characters other than tab and line breaks have no place in what people write.
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {chr(127)}
@@ -86,7 +97,9 @@ class MultipleFileInput(forms.FileInput):
 class CheckedFilesField(forms.FileField):
     """Up to `max_files` files, each checked by its content and images re-encoded
     without metadata; with `content_types`, other kinds are refused with
-    `wrong_type` (a message with %(name)s). Cleans to the list of files to store."""
+    `wrong_type` (a message with %(name)s). Every file is inspected from its header
+    before any is decoded, within `limits` (the sender's: STAFF or PUBLIC). Cleans
+    to the list of files to store."""
 
     def __init__(
         self,
@@ -95,6 +108,7 @@ class CheckedFilesField(forms.FileField):
         content_types: Collection[str] | None = None,
         too_many: str | Promise = TOO_MANY_FILES,
         wrong_type: str | Promise = "",
+        limits: UploadLimits = STAFF,
         **kwargs: Any,
     ) -> None:
         accept = ",".join(content_types or ("image/jpeg", "image/png", "application/pdf"))
@@ -104,6 +118,7 @@ class CheckedFilesField(forms.FileField):
         self.content_types = set(content_types) if content_types else None
         self.too_many = too_many
         self.wrong_type = wrong_type
+        self.limits = limits
 
     def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
         uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
@@ -112,22 +127,39 @@ class CheckedFilesField(forms.FileField):
                 self.too_many % {"limit": self.max_files, "count": len(uploads)},
                 code="too_many",
             )
+        inspected = self._inspected(uploads)
+        together = too_many_pixels_together(inspected, self.limits)
+        if together is not None:
+            raise forms.ValidationError(str(together), code="too_many_pixels")
         checked, refused = [], []
-        for upload in uploads:
+        for found in inspected:
             try:
-                file = check_file(upload)
+                checked.append(finish_file(found))
             except AttachmentRefused as error:
                 refused.append(forms.ValidationError(str(error), code="refused"))
-                continue
-            if self.content_types is not None and file.content_type not in self.content_types:
-                refused.append(
-                    forms.ValidationError(self.wrong_type % {"name": file.name}, code="wrong_type")
-                )
-                continue
-            checked.append(file)
         if refused:
             raise forms.ValidationError(refused)
         return checked
+
+    def _inspected(self, uploads: list[Any]) -> list[InspectedFile]:
+        """Every file checked from its header; nothing is decoded while one is refused."""
+        inspected, refused = [], []
+        for upload in uploads:
+            try:
+                found = inspect_file(upload, limits=self.limits)
+            except AttachmentRefused as error:
+                refused.append(forms.ValidationError(str(error), code="refused"))
+                continue
+            if self.content_types is not None and found.content_type not in self.content_types:
+                name = clean_name(found.name, found.content_type)
+                refused.append(
+                    forms.ValidationError(self.wrong_type % {"name": name}, code="wrong_type")
+                )
+                continue
+            inspected.append(found)
+        if refused:
+            raise forms.ValidationError(refused)
+        return inspected
 
 
 class PersonalDataForm(forms.Form):

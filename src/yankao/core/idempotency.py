@@ -13,6 +13,10 @@ constraint: the second insert waits for the first transaction and then fails, so
 the work is done once and the second request replays its result. A request that
 fails rolls its claim back with everything else, so it may be retried with the
 same key. Keys are remembered for a day; `idempotency_keys_purge` forgets older ones.
+
+A response may carry a secret the client must get again on a replay (a new case's
+verification code, a booking's private code): the operation names those fields in
+`Outcome.sealed`, and the record keeps them sealed (`core.sealing`), never in clear.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from ninja.responses import Status
 from yankao.core import clock
 from yankao.core.api import ApiProblem
 from yankao.core.models import IdempotencyKey
+from yankao.core.sealing import Unsealable, seal, unseal
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -46,16 +51,40 @@ KEY_REUSED = _(
     "use a new key for a new request."
 )
 KEY_IN_USE = _("A request with this Idempotency-Key is still being processed; try again.")
+KEY_UNREADABLE = _(
+    "The answer to the first request with this Idempotency-Key can no longer be "
+    "read back; look the record up instead of sending the request again."
+)
 
 
 @dataclass(frozen=True)
 class Outcome:
     """A response to keep: its status code and its body, already JSON-ready (so a
-    replay is byte for byte what the first request got)."""
+    replay is byte for byte what the first request got). `sealed` names the body's
+    top-level fields that hold a secret: they are stored sealed."""
 
     status: int
     body: Any
     replayed: bool = False
+    sealed: tuple[str, ...] = ()
+
+
+def _sealed_body(outcome: Outcome) -> Any:
+    if not outcome.sealed:
+        return outcome.body
+    return {
+        name: seal(str(value)) if name in outcome.sealed else value
+        for name, value in outcome.body.items()
+    }
+
+
+def _opened_body(body: Any, sealed: list[str]) -> Any:
+    if not sealed:
+        return body
+    try:
+        return {name: unseal(value) if name in sealed else value for name, value in body.items()}
+    except Unsealable as error:  # SECRET_KEY replaced without keeping the old in fallbacks
+        raise ApiProblem(409, str(KEY_UNREADABLE)) from error
 
 
 def request_fingerprint(request: HttpRequest) -> str:
@@ -83,7 +112,13 @@ def _stored(user: AbstractBaseUser, key: str, fingerprint: str) -> Outcome:
         raise ApiProblem(422, str(KEY_REUSED))
     if record.status_code is None:  # pragma: no cover - rows are only seen committed
         raise ApiProblem(409, str(KEY_IN_USE))
-    return Outcome(status=record.status_code, body=record.response_body, replayed=True)
+    sealed = list(record.sealed_fields or [])
+    return Outcome(
+        status=record.status_code,
+        body=_opened_body(record.response_body, sealed),
+        replayed=True,
+        sealed=tuple(sealed),
+    )
 
 
 @transaction.atomic
@@ -105,8 +140,9 @@ def run_once(
         return _stored(user, key, fingerprint)
     outcome = operation()
     record.status_code = outcome.status
-    record.response_body = outcome.body
-    record.save(update_fields=["status_code", "response_body"])
+    record.response_body = _sealed_body(outcome)
+    record.sealed_fields = list(outcome.sealed)
+    record.save(update_fields=["status_code", "response_body", "sealed_fields"])
     return outcome
 
 

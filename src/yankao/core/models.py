@@ -31,6 +31,8 @@ class IdempotencyKey(models.Model):
     # Empty only while the request is being processed, inside its transaction.
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
+    # The body's fields kept sealed (core.sealing): a secret is never stored in clear.
+    sealed_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -186,9 +186,11 @@ def _invalid(form: BookingForm) -> ApiProblem:
 
 def _refused(error: services.LegalError) -> ApiProblem:
     """A booking refused: a slot just taken and a phone's or e-mail's limit are
-    conflicts (409); too many open bookings from one address is 429."""
+    conflicts (409); too many open bookings from one address, or too many codes to
+    one phone or e-mail address in an hour, is 429."""
     if isinstance(error, services.LimitReached):
-        return ApiProblem(429 if error.per == "address" else 409, str(error))
+        rate = error.per in ("address", "recipient")
+        return ApiProblem(429 if rate else 409, str(error))
     if isinstance(error, services.SlotTaken):
         return ApiProblem(409, str(error))
     return ApiProblem(400, str(error))
@@ -242,7 +244,7 @@ def _book(user: Any, payload: BookingIn, address: str) -> Outcome:
         hold_until=booking.hold_until,
         confirm_via=booking.confirm_via or None,
     )
-    return Outcome(status=201, body=body.model_dump(mode="json"))
+    return Outcome(status=201, body=body.model_dump(mode="json"), sealed=("code",))
 
 
 @router.post(

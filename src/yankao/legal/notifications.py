@@ -2,7 +2,12 @@
 with its code, its cancellation, a cancelled session, a change of lawyer, and the
 reminder the working day before; and the confirmation code of a booking made on
 the web or in the city's app, by SMS or e-mail (ADR 0022). Messages go through the
-outbox in the caller's transaction, in the language the citizen booked in."""
+outbox in the caller's transaction, in the language the citizen booked in.
+
+The booking's confirmation, and a confirmation code, go to whatever address or phone
+number was typed: they quote only the city's facts of the booking, carry the codes
+sealed, and go to one address or number at most CONFIRMATIONS_PER_HOUR times an hour
+(docs/adr/0021)."""
 
 from __future__ import annotations
 
@@ -15,7 +20,10 @@ from yankao.calendar.roc import format_roc_long, format_roc_short
 from yankao.core.taipei import to_taipei
 from yankao.legal.models import Booking, ConfirmVia, WaitlistEntry
 from yankao.messaging.models import Channel
-from yankao.messaging.services import absolute_url, outbox_enqueue
+from yankao.messaging.services import absolute_url, outbox_enqueue, recipient_quota_take
+
+CONFIRMATION = "legal-booking"
+CONFIRMATION_CODE = "legal-confirmation-code"
 
 
 def _when(booking: Booking) -> dict[str, str]:
@@ -29,7 +37,7 @@ def _when(booking: Booking) -> dict[str, str]:
     }
 
 
-def _send(booking: Booking, subject: str, body: str, key: str) -> None:
+def _send(booking: Booking, subject: str, body: str, key: str, *, secret: str = "") -> None:
     if not booking.citizen_email:
         return
     outbox_enqueue(
@@ -39,10 +47,17 @@ def _send(booking: Booking, subject: str, body: str, key: str) -> None:
         dedupe_key=f"legal-booking-{booking.pk}-{key}",
         ref_type="legal.booking",
         ref_id=str(booking.pk),
+        secret=secret,
     )
 
 
-def booking_confirmed(booking: Booking, code: str) -> None:
+def booking_confirmed(booking: Booking, code: str) -> bool:
+    """The booking and its code, unless the address had its hour's confirmations
+    already; returns whether the message was queued (the page or the API answer
+    shows the number and code either way)."""
+    email = booking.citizen_email
+    if not email or not recipient_quota_take(kind=CONFIRMATION, address=email):
+        return False
     with translation.override(booking.language):
         values = {**_when(booking), "code": code, "link": absolute_url(reverse("legal:look-up"))}
         body = (
@@ -55,7 +70,8 @@ def booking_confirmed(booking: Booking, code: str) -> None:
             % values
         )
         subject = _("Legal consultation booked: %(number)s") % values
-        _send(booking, subject, body, "confirmed")
+        _send(booking, subject, body, "confirmed", secret=code)
+    return True
 
 
 def _hold_end(booking: Booking) -> str:
@@ -63,17 +79,21 @@ def _hold_end(booking: Booking) -> str:
     return f"{to_taipei(booking.hold_until):%H:%M}"
 
 
-def confirmation_code(booking: Booking, *, confirmation: str, code: str) -> None:
+def confirmation_code(booking: Booking, *, confirmation: str, code: str) -> bool:
     """The code that confirms a citizen's booking, where `confirm_via` says: a short
-    SMS to the phone, or an e-mail that also carries the private code. Whoever did
-    not book is told to do nothing: the time is released by itself."""
+    SMS to the phone, or an e-mail that also carries the private code; the codes are
+    sealed in the outbox. Whoever did not book is told to do nothing: the time is
+    released by itself. False, and nothing queued, when the number or address has had
+    its hour's confirmations."""
+    to = booking.phone_digits if booking.confirm_via == ConfirmVia.SMS else booking.citizen_email
+    if not recipient_quota_take(kind=f"{CONFIRMATION_CODE}-{booking.confirm_via}", address=to):
+        return False
     with translation.override(booking.language):
         values = {
             **_when(booking),
             "confirmation": confirmation,
             "until": _hold_end(booking),
             "short_date": format_roc_short(booking.session.date),
-            "code": code,
             "link": absolute_url(reverse("legal:look-up")),
         }
         if booking.confirm_via == ConfirmVia.SMS:
@@ -92,21 +112,25 @@ def confirmation_code(booking: Booking, *, confirmation: str, code: str) -> None
                 dedupe_key=f"legal-booking-{booking.pk}-confirm-code",
                 ref_type="legal.booking",
                 ref_id=str(booking.pk),
+                secret=confirmation,
             )
-            return
-        body = (
-            _(
-                "Your confirmation code is %(confirmation)s.\n\nType it on the booking page "
-                "by %(until)s to confirm your free legal consultation: %(venue)s, %(date)s, "
-                "%(start)s–%(end)s. Without it, the time is released for others at "
-                "%(until)s.\n\nBooking number %(number)s, private code %(code)s. Keep them: "
-                "with both you can confirm, see or cancel the booking at\n%(link)s\n\n"
-                "If you did not book, ignore this message; nothing is booked in your name."
-            )
-            % values
-        )
-        subject = _("Confirm your legal consultation: code %(confirmation)s") % values
-        _send(booking, subject, body, "confirm-code")
+            return True
+        # Both codes in one block: the outbox seals one secret a message.
+        codes = _("Confirmation code: %(confirmation)s\nPrivate code: %(code)s") % {
+            "confirmation": confirmation,
+            "code": code,
+        }
+        body = _(
+            "%(codes)s\n\nType the confirmation code on the booking page by %(until)s to "
+            "confirm your free legal consultation: %(venue)s, %(date)s, %(start)s–%(end)s. "
+            "Without it, the time is released for others at %(until)s.\n\nBooking number "
+            "%(number)s. Keep the private code: with the booking number it lets you "
+            "confirm, see or cancel the booking at\n%(link)s\n\nIf you did not book, "
+            "ignore this message; nothing is booked in your name."
+        ) % {**values, "codes": codes}
+        subject = _("Confirm your legal consultation booking %(number)s") % values
+        _send(booking, subject, body, "confirm-code", secret=codes)
+    return True
 
 
 def booking_now_confirmed(booking: Booking) -> None:

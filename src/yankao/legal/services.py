@@ -93,6 +93,12 @@ class NotWaiting(ConfirmationFailed):
     hold ran out, too many wrong codes, the desk) or cancelled."""
 
 
+TOO_MANY_CODES = _(
+    "We have sent as many codes to this phone number or e-mail address as we may in an hour. "
+    "Please try again later, or book by calling 1999."
+)
+
+
 def rule(name: str) -> int:
     """A booking rule from the settings (see settings.py, YANKAO_LEGAL_*)."""
     return int(getattr(settings, name))
@@ -343,11 +349,14 @@ class Booked:
     """A new booking, its private code and, when it waits for confirmation, the
     confirmation code sent to the citizen. Both codes exist only here: the database
     keeps keyed digests. The pages and the API show the private code, never the
-    confirmation code (it proves that the phone or e-mail is the citizen's)."""
+    confirmation code (it proves that the phone or e-mail is the citizen's).
+    `mailed`: whether the desk's confirmation with the code goes to the citizen by
+    e-mail (not without an address, nor beyond the address's hourly confirmations)."""
 
     booking: Booking
     code: str
     confirmation: str = ""
+    mailed: bool = False
 
 
 def _month(day: date) -> tuple[date, date]:
@@ -571,10 +580,11 @@ def booking_create(
             _("Someone has just booked this slot. Please choose another one.")
         ) from error
     if via:
-        notifications.confirmation_code(booking, confirmation=confirmation, code=code)
-    else:
-        notifications.booking_confirmed(booking, code)
-    return Booked(booking=booking, code=code, confirmation=confirmation)
+        if not notifications.confirmation_code(booking, confirmation=confirmation, code=code):
+            raise LimitReached(str(TOO_MANY_CODES), per="recipient")
+        return Booked(booking=booking, code=code, confirmation=confirmation)
+    mailed = notifications.booking_confirmed(booking, code)
+    return Booked(booking=booking, code=code, mailed=mailed)
 
 
 def _locked_booking(booking: Booking) -> Booking:

@@ -67,6 +67,9 @@ from yankao.legal.selectors import (
     with_taken,
 )
 
+# Limits of how often, answered 429; the others (a phone's, an e-mail's open bookings) 409.
+RATE_LIMITS = ("address", "recipient")
+
 
 def _language() -> str:
     return "en" if (translation.get_language() or "").startswith("en") else "zh-hant"
@@ -198,8 +201,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refusal_status(error: services.LegalError) -> int:
-    """429 when one network address holds too many bookings, else 409."""
-    limited = isinstance(error, services.LimitReached) and error.per == "address"
+    """429 when one network address holds too many bookings, or a phone or e-mail
+    address has had its hour's codes; else 409."""
+    limited = isinstance(error, services.LimitReached) and error.per in RATE_LIMITS
     return 429 if limited else 409
 
 
@@ -262,13 +266,15 @@ def confirm(request: HttpRequest) -> HttpResponse:
         context = {"form": LookUpForm(), "looked_up": True, "confirm_error": str(refused)}
         context.update(_booking_context(booking, code))
         return render(request, "legal/look_up.html", context, status=409)
-    return _booked(request, services.Booked(booking=booking, code=code), status=200)
+    # Confirmed by its code, the booking is told to its e-mail address, if it has one.
+    confirmed = services.Booked(booking=booking, code=code, mailed=bool(booking.citizen_email))
+    return _booked(request, confirmed, status=200)
 
 
 def _booked(
     request: HttpRequest, booked: services.Booked, *, status: int = 201, **extra: Any
 ) -> HttpResponse:
-    context = {"booking": booked.booking, "code": booked.code, **extra}
+    context = {"booking": booked.booking, "code": booked.code, "mailed": booked.mailed, **extra}
     response = render(request, "legal/booked.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yankao.core import models as core_models
+from yankao.core.masking import mask_email, mask_phone
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -55,6 +58,11 @@ class OutboxMessage(models.Model):
     # must not depend on the apps that use it.
     ref_type = models.CharField(_("reference type"), max_length=50, blank=True)
     ref_id = models.CharField(_("reference"), max_length=64, blank=True)
+    # A private code or confirmation link the body carries (messaging.secrets): the
+    # body shows a mask in its place, and the secret waits here, sealed, until the
+    # message is sent or dead; then it is erased (docs/adr/0021).
+    secret_sealed = models.TextField(_("sealed secret"), blank=True)
+    secret_erased_at = models.DateTimeField(_("secret erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbound message")
@@ -78,11 +86,22 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_channel_display()} → {', '.join(self.recipients)}"
+        # Shown in the admin's titles, history and logs: recipients masked.
+        return f"#{self.pk} {self.get_channel_display()} → {', '.join(self.masked_recipients)}"
 
     @property
     def recipients(self) -> list[str]:
         return [str(address) for address in self.to or []]
+
+    @property
+    def masked_recipients(self) -> list[str]:
+        """Citizens' addresses and phone numbers masked (core.masking); a webhook's
+        URL is the city's and shown whole."""
+        if self.channel == Channel.SMS:
+            return [mask_phone(address) for address in self.recipients]
+        if self.channel == Channel.EMAIL:
+            return [mask_email(address) for address in self.recipients]
+        return self.recipients
 
     @property
     def message_id(self) -> str:
@@ -93,3 +112,37 @@ class OutboxMessage(models.Model):
 
 def message_id_domain() -> str:
     return getattr(settings, "YANKAO_MESSAGE_ID_DOMAIN", "") or "yankao"
+
+
+class MessageAccess(core_models.PersonalDataAccess):
+    """One look at an outbound message in the admin: its recipients and its text
+    are a citizen's personal data, looked at as on the staff pages."""
+
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.PROTECT, related_name="accesses", verbose_name=_("message")
+    )
+    subject = "message"
+
+    class Meta(core_models.PersonalDataAccess.Meta):
+        verbose_name = _("look at an outbound message")
+        verbose_name_plural = _("looks at outbound messages")
+        indexes = [models.Index(fields=["message", "at"], name="message_access_at")]
+
+
+class RecipientQuota(models.Model):
+    """How many messages of one kind (a confirmation typed into a public form) went
+    to one address in one clock hour (messaging.services.recipient_quota_take). The
+    address is kept only as a keyed digest; rows of past hours are purged."""
+
+    key = models.CharField(max_length=64)  # HMAC-SHA256 of the kind and the address
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "hour"], name="recipient_quota_once_per_hour")
+        ]
+        indexes = [models.Index(fields=["hour"], name="recipient_quota_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} {self.hour:%Y-%m-%d %H}:00 {self.count}"

@@ -3,19 +3,34 @@
 Guarantees (see README.md): a message exists only if the transaction that caused
 it commits; it is delivered at least once, by one worker at a time; a crash
 between sending and recording may cause one resend, which carries the same
-Message-ID so that receivers can drop it.
+Message-ID so that receivers can drop it. A private code in a message is stored
+sealed, never in clear, and erased once the message is sent or dead
+(messaging.secrets); confirmations typed into public forms are limited per
+recipient address and hour (`recipient_quota_take`).
 """
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from yankao.accounts.models import User
+from yankao.core import clock
 from yankao.messaging.channels import get_sender
-from yankao.messaging.models import RETRYABLE, Channel, OutboxMessage, Status
+from yankao.messaging.models import (
+    RETRYABLE,
+    Channel,
+    MessageAccess,
+    OutboxMessage,
+    RecipientQuota,
+    Status,
+)
+from yankao.messaging.secrets import conceal
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +72,14 @@ def outbox_enqueue(
     dedupe_key: str | None = None,
     ref_type: str = "",
     ref_id: str = "",
+    secret: str = "",
 ) -> OutboxMessage:
     """Put a message in the outbox, in the caller's transaction; it is sent after commit.
 
     With a `dedupe_key` that is already in the outbox, the existing message is
-    returned and nothing new is sent.
+    returned and nothing new is sent. A `secret` (a private code, a confirmation
+    link) must appear in the body, and only there: it is stored sealed, with a mask
+    in the body, and put back when the message is sent.
     """
     if channel not in Channel.values:
         raise ValueError(f"Unknown outbox channel {channel!r}.")
@@ -79,6 +97,10 @@ def outbox_enqueue(
         ref_type=ref_type,
         ref_id=ref_id,
     )
+    if secret:
+        if secret in subject or html_body:
+            raise ValueError("A message's secret goes in its plain-text body only.")
+        message.body, message.secret_sealed = conceal(body, secret)
     # Within the caller's transaction, and without savepoints: a registration tells
     # a handler and a petitioner, and each savepoint is two more round trips.
     with transaction.atomic(savepoint=False):
@@ -179,9 +201,21 @@ def _owned(message: OutboxMessage, lease: datetime) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING, lease_until=lease)
 
 
+def _erasing_secret(now: datetime) -> dict[str, Any]:
+    """Fields for an update that ends a message's life (sent or dead): its secret,
+    if it had one, is erased, and when."""
+    return {
+        "secret_sealed": "",
+        "secret_erased_at": Case(
+            When(~Q(secret_sealed=""), then=Value(now)), default=F("secret_erased_at")
+        ),
+    }
+
+
 def _record_sent(message: OutboxMessage, lease: datetime) -> Status:
+    now = timezone.now()
     updated = _owned(message, lease).update(
-        status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+        status=Status.SENT, sent_at=now, lease_until=None, last_error="", **_erasing_secret(now)
     )
     if not updated:
         # Our lease ran out mid-send and another worker took over: it may send
@@ -201,6 +235,7 @@ def _record_failure(
         last_error=error,
         lease_until=None,
         next_attempt_at=now + retry_delay(message.attempts),
+        **(_erasing_secret(now) if dead else {}),
     )
     if dead:
         logger.error("Outbox message %s is dead after %s attempts.", message.pk, message.attempts)
@@ -234,6 +269,7 @@ def _bury_abandoned(now: datetime) -> int:
         status=Status.DEAD,
         lease_until=None,
         last_error="The last delivery attempt did not finish before its lease ran out.",
+        **_erasing_secret(now),
     )
 
 
@@ -242,11 +278,14 @@ def _bury_abandoned(now: datetime) -> int:
 
 def outbox_retry(*, message_ids: list[int]) -> int:
     """Give failed or dead messages a fresh series of attempts, starting now.
-    Sent messages and messages being sent are left alone: nothing is sent twice."""
+    Sent messages and messages being sent are left alone: nothing is sent twice.
+    Nor are dead messages whose secret was erased: they would arrive without it."""
     with transaction.atomic():
         ids = list(
             OutboxMessage.objects.filter(
-                pk__in=message_ids, status__in=[Status.FAILED, Status.DEAD]
+                pk__in=message_ids,
+                status__in=[Status.FAILED, Status.DEAD],
+                secret_erased_at__isnull=True,
             ).values_list("pk", flat=True)
         )
         OutboxMessage.objects.filter(pk__in=ids, status__in=[Status.FAILED, Status.DEAD]).update(
@@ -255,3 +294,62 @@ def outbox_retry(*, message_ids: list[int]) -> int:
         for pk in ids:
             schedule_after_commit(pk)
     return len(ids)
+
+
+def outbox_message_access_log(
+    *, message: OutboxMessage, by: User, reason: str, where: str
+) -> MessageAccess:
+    """Record that a user is looking at a message's recipients and text."""
+    return MessageAccess.objects.create(
+        message=message, user=by, at=timezone.now(), reason=reason[:300], where=where
+    )
+
+
+# --- confirmations per recipient ---------------------------------------------------------------
+
+DEFAULT_CONFIRMATIONS_PER_HOUR = 5
+
+
+def confirmations_per_hour() -> int:
+    return int(getattr(settings, "CONFIRMATIONS_PER_HOUR", DEFAULT_CONFIRMATIONS_PER_HOUR))
+
+
+def recipient_key(kind: str, address: str) -> str:
+    """A keyed digest of the kind and the address as a mailbox reads it: case and a
+    `+tag` in the local part do not make another address."""
+    local, at, domain = address.strip().lower().rpartition("@")
+    normal = f"{local.split('+', 1)[0]}@{domain}" if at else domain
+    value = f"{kind}\n{normal}"
+    return salted_hmac("yankao.messaging.recipient-quota", value, algorithm="sha256").hexdigest()
+
+
+def _this_hour(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def recipient_quota_take(*, kind: str, address: str, now: datetime | None = None) -> bool:
+    """Count one message of `kind` (a confirmation of something typed into a public
+    form) to `address`, unless this clock hour's CONFIRMATIONS_PER_HOUR are used up:
+    then False, and the caller sends nothing. In the caller's transaction: a
+    rolled-back request uses up nothing, and concurrent requests for one address
+    queue on the hour's row, so the limit holds exactly (0: no limit)."""
+    limit = confirmations_per_hour()
+    if limit <= 0:
+        return True
+    key, hour = recipient_key(kind, address), _this_hour(now or clock.now())
+    with transaction.atomic(savepoint=False):
+        RecipientQuota.objects.bulk_create(
+            [RecipientQuota(key=key, hour=hour, count=0)], ignore_conflicts=True
+        )
+        taken = RecipientQuota.objects.filter(key=key, hour=hour, count__lt=limit).update(
+            count=F("count") + 1
+        )
+    return taken == 1
+
+
+def recipient_quotas_purge(*, now: datetime | None = None) -> int:
+    """Forget the counts of past hours."""
+    deleted, _counts = RecipientQuota.objects.filter(
+        hour__lt=_this_hour(now or clock.now())
+    ).delete()
+    return deleted

@@ -8,7 +8,11 @@ anything the queue lost (a broker outage, a worker killed mid-task).
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from yankao.messaging.services import outbox_deliver, outbox_deliver_due
+from yankao.messaging.services import (
+    outbox_deliver,
+    outbox_deliver_due,
+    recipient_quotas_purge,
+)
 
 
 @db_task()
@@ -22,3 +26,9 @@ def deliver_messages(message_ids: list[int]) -> None:
 @db_periodic_task(crontab(minute="*"))
 def deliver_due_messages() -> int:
     return outbox_deliver_due()
+
+
+@db_periodic_task(crontab(minute="5"))
+def purge_recipient_quotas() -> int:
+    """The counts of confirmations per address are needed for the hour only."""
+    return recipient_quotas_purge()

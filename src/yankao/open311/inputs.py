@@ -23,7 +23,7 @@ from yankao.calendar.parsing import DateInputError, OutOfRange, on_day, parse_ap
 from yankao.core import clock
 from yankao.core.forms import PhoneField
 from yankao.core.geography import city_bounds, in_city
-from yankao.core.uploads import JPEG, PNG, AttachmentRefused, CheckedFile, check_file
+from yankao.core.uploads import JPEG, PNG, PUBLIC, AttachmentRefused, CheckedFile, check_file
 from yankao.open311.catalogue import (
     DISTRICT,
     SUBJECT,
@@ -152,7 +152,7 @@ def _media(request: HttpRequest) -> tuple[CheckedFile, ...]:
         raise Open311Error(400, str(_("media: send one picture.")))
     upload: UploadedFile = files[0]
     try:
-        checked = check_file(upload)
+        checked = check_file(upload, limits=PUBLIC)
     except AttachmentRefused as error:
         raise Open311Error(400, f"media: {error}") from error
     if checked.content_type not in (JPEG, PNG):

@@ -252,6 +252,7 @@ def _idempotency_key(request: HttpRequest) -> str | None:
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     client = _caller(request, required=True)
     assert client is not None
+    auth.throttle_pixels(client, request.FILES.getlist("media"))
     code = inputs.service_code(request)
     found = find_service(code) if code else None
     if found is None:

@@ -359,7 +359,11 @@ def _register(user: User, payload: PetitionIn) -> Outcome:
         )
     except PetitionError as error:
         raise ApiProblem(400, str(error)) from error
-    return Outcome(status=201, body=_created(registered.petition, registered.code))
+    return Outcome(
+        status=201,
+        body=_created(registered.petition, registered.code),
+        sealed=("verification_code",),
+    )
 
 
 def _queue(user: User, payload: PetitionIn) -> Outcome:
@@ -376,7 +380,7 @@ def _queue(user: User, payload: PetitionIn) -> Outcome:
         received_at=intake.received_at,
         status_url=reverse("api_v1:petition_queued", kwargs={"number": intake.number}),
     )
-    return Outcome(status=202, body=body.model_dump(mode="json"))
+    return Outcome(status=202, body=body.model_dump(mode="json"), sealed=("verification_code",))
 
 
 def prefers_async(request: HttpRequest) -> bool:

@@ -19,6 +19,7 @@ from yankao.core.forms import (
     longitude_field,
     plain_text,
 )
+from yankao.core.uploads import PUBLIC, STAFF, UploadLimits
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, Channel, Disposition
 from yankao.petitions.selectors import categories_for_choice
@@ -53,9 +54,9 @@ class CategoryField(forms.TypedChoiceField):
         return category
 
 
-def _attachments(help_text: Any) -> CheckedFilesField:
-    """Up to MAX_FILES pictures (JPEG, PNG) or PDF documents."""
-    return CheckedFilesField(label=_("Attachments"), help_text=help_text)
+def _attachments(help_text: Any, limits: UploadLimits = STAFF) -> CheckedFilesField:
+    """Up to MAX_FILES pictures (JPEG, PNG) or PDF documents, decoded within `limits`."""
+    return CheckedFilesField(label=_("Attachments"), help_text=help_text, limits=limits)
 
 
 class PetitionFieldsForm(forms.Form):
@@ -146,7 +147,8 @@ class MailboxForm(PetitionFieldsForm):
         _(
             "Up to 5 photos (JPEG, PNG) or PDF documents, 10 MB each. Location and camera "
             "data are removed from photos. If the form shows an error, choose the files again."
-        )
+        ),
+        limits=PUBLIC,
     )
     website = forms.CharField(
         label=_("Leave this field empty"),

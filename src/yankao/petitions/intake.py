@@ -31,6 +31,7 @@ from yankao.accounts.models import User
 from yankao.core import clock
 from yankao.core.codes import PETITION_VERIFICATION
 from yankao.core.numbering import PETITION_NUMBERS
+from yankao.core.sealing import seal, unseal
 from yankao.organisation.models import District
 from yankao.petitions.models import Category, IntakeState, PetitionIntake
 from yankao.petitions.services import (
@@ -108,7 +109,7 @@ def petition_intake_queue(
         received_at=received,
         submitted_by=by,
         data=data,
-        code=code,
+        code=seal(code),  # never in clear, even for a moment (core.sealing)
         verification_hash=PETITION_VERIFICATION.digest(code),
     )
     PETITION_NUMBERS.insert(intake, field="number", moment=received)
@@ -149,7 +150,7 @@ def _register(intake: PetitionIntake) -> bool:
                 by=intake.submitted_by,
                 received_at=intake.received_at,
                 number=intake.number,
-                code=intake.code,
+                code=unseal(intake.code),
             )
     except (PetitionError, Category.DoesNotExist, District.DoesNotExist) as error:
         intake.state = IntakeState.FAILED  # refused: set aside at once
@@ -163,7 +164,7 @@ def _register(intake: PetitionIntake) -> bool:
         intake.petition = registered.petition
         intake.state = IntakeState.REGISTERED
         intake.registered_at = clock.now()
-        intake.code = ""  # the notice carries it now; the petition keeps its hash
+        intake.code = ""  # the notice carries it (sealed) now; the petition keeps its hash
         intake.error = ""
     intake.attempts += 1
     intake.save(update_fields=["petition", "state", "registered_at", "attempts", "code", "error"])

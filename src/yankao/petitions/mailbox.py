@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from yankao.core.ratelimits import public_rate_limited
+from yankao.core.ratelimits import public_rate_limited, public_upload_refused
 from yankao.core.uploads import request_too_large, upload_handlers
 from yankao.petitions import services
 from yankao.petitions.forms import MailboxForm, RatingForm, TrackForm
@@ -53,9 +53,24 @@ def _write(request: HttpRequest) -> HttpResponse:
     if form.is_robot():
         # Answer a robot as if it had succeeded, so it learns nothing.
         return redirect("mailbox:sent")
+    refused = public_upload_refused(request, request.FILES.getlist("attachments"))
+    if refused is not None:
+        return refused
     if not form.is_valid():
         return render(request, "petitions/mailbox_write.html", {"form": form}, status=400)
     data = form.cleaned_data
+    try:
+        _submit(data)
+    except services.MailboxBusy as error:
+        # The form again, as typed (but for the files), saying why nothing was sent.
+        context = {"form": form, "busy": str(error)}
+        response = render(request, "petitions/mailbox_write.html", context, status=429)
+        response["Retry-After"] = "3600"
+        return response
+    return redirect("mailbox:sent")
+
+
+def _submit(data: dict[str, Any]) -> None:
     services.mailbox_submit(
         data={
             "category": data["category"].pk,
@@ -72,7 +87,6 @@ def _write(request: HttpRequest) -> HttpResponse:
         email=data["email"],
         attachments=data["attachments"],
     )
-    return redirect("mailbox:sent")
 
 
 def sent(request: HttpRequest) -> HttpResponse:
@@ -98,6 +112,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         "petition": confirmed.petition,
         "item": confirmed.petition.item,
         "code": confirmed.code,
+        "mailed": confirmed.mailed,
     }
     return render(request, "petitions/mailbox_registered.html", context)
 

@@ -294,8 +294,9 @@ class PetitionIntake(models.Model):
     )
     # The API's validated fields, by code and key (see petitions.intake).
     data = models.JSONField()
-    # The petitioner's code, kept only until the registration notice is written.
-    code = models.CharField(max_length=40, blank=True)
+    # The petitioner's code, sealed (core.sealing), kept only until the registration
+    # notice is written.
+    code = models.CharField(max_length=200, blank=True)
     verification_hash = models.CharField(max_length=200)
     state = models.CharField(
         _("state"), max_length=12, choices=IntakeState.choices, default=IntakeState.QUEUED

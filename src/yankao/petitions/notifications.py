@@ -2,7 +2,12 @@
 confirmation link, the case number and code, a transfer to another agency (§171),
 an extension of the deadline, and the reply at closing (also to the petitioners of
 cases merged into this one). Messages go through the outbox, in the caller's
-transaction, and are written in the language the petitioner used."""
+transaction, and are written in the language the petitioner used.
+
+The two confirmations go to an address anyone may type, so they quote nothing the
+sender typed (only the city's text, the case number and how to follow it), carry
+their secret sealed (the link, the code), and each goes to one address at most
+CONFIRMATIONS_PER_HOUR times an hour (docs/adr/0021)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yankao.calendar.roc import format_roc_short
-from yankao.messaging.services import absolute_url, outbox_enqueue
+from yankao.messaging.services import absolute_url, outbox_enqueue, recipient_quota_take
 from yankao.petitions.models import Petition
 from yankao.tracking.models import Action, Extension, ItemEvent, TrackedItem
 
@@ -29,13 +34,26 @@ def _send(petition: Petition, subject: str, body: str, key: str) -> None:
     )
 
 
-def mailbox_confirmation(*, email: str, subject: str, token: str, draft_id: int) -> None:
+MAILBOX_LINK = "mailbox-link"
+REGISTERED = "petition-registered"
+
+
+def mailbox_confirmation_allowed(email: str) -> bool:
+    """Whether one more confirmation link may go to this address this hour (and
+    count it): ask before keeping the draft that the link would confirm."""
+    return recipient_quota_take(kind=MAILBOX_LINK, address=email)
+
+
+def mailbox_confirmation(*, email: str, token: str, draft_id: int) -> None:
+    """The link that registers a draft. Sent to whatever address was typed, so it
+    says nothing of what was written: ask `mailbox_confirmation_allowed` first."""
     link = absolute_url(reverse("mailbox:confirm", args=[token]))
     body = _(
-        "We received your message to the mayor's mailbox: “%(subject)s”.\n\n"
-        "To register it as a petition, open this link within 24 hours:\n%(link)s\n\n"
+        "Someone wrote to the mayor's mailbox and gave this e-mail address.\n\n"
+        "If it was you, open this link within 24 hours to register the message as a "
+        "petition:\n%(link)s\n\n"
         "If you did not write to us, ignore this e-mail and nothing will be registered."
-    ) % {"subject": subject, "link": link}
+    ) % {"link": link}
     outbox_enqueue(
         to=[email],
         subject=_("Please confirm your message to the mayor's mailbox"),
@@ -43,18 +61,24 @@ def mailbox_confirmation(*, email: str, subject: str, token: str, draft_id: int)
         dedupe_key=f"mailbox-draft-{draft_id}",
         ref_type="petitions.draft",
         ref_id=str(draft_id),
+        secret=link,
     )
 
 
-def petition_registered(petition: Petition, code: str) -> None:
+def petition_registered(petition: Petition, code: str) -> bool:
+    """The case number and code, unless the address had its hour's confirmations
+    already; returns whether the message was queued (the page or the API answer
+    shows the number and code either way)."""
+    email = petition.petitioner_email
+    if not email or not recipient_quota_take(kind=REGISTERED, address=email):
+        return False
     item = petition.item
     with translation.override(petition.language):
         body = _(
-            "Your petition “%(subject)s” is registered as case %(number)s and handled by "
-            "%(agency)s, due by %(due)s.\n\nYour verification code is %(code)s. Keep it: "
-            "with the case number it lets you follow the case at\n%(link)s"
+            "A petition with this e-mail address is registered as case %(number)s and "
+            "handled by %(agency)s, due by %(due)s.\n\nIts verification code is %(code)s. "
+            "Keep it: with the case number it lets you follow the case at\n%(link)s"
         ) % {
-            "subject": petition.subject,
             "number": item.number,
             "agency": item.owner_agency.name,
             "due": format_roc_short(item.due_at),
@@ -62,7 +86,16 @@ def petition_registered(petition: Petition, code: str) -> None:
             "link": absolute_url(reverse("mailbox:track")),
         }
         subject = _("Your petition is registered as case %(number)s") % {"number": item.number}
-        _send(petition, subject, body, "registered")
+        outbox_enqueue(
+            to=[email],
+            subject=subject,
+            body=body,
+            dedupe_key=f"petition-{petition.pk}-registered",
+            ref_type="petitions.petition",
+            ref_id=str(petition.pk),
+            secret=code,
+        )
+    return True
 
 
 def _reply_text(item: TrackedItem, event: ItemEvent) -> str:

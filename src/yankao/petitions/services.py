@@ -92,10 +92,12 @@ def new_verification_code() -> str:
 @dataclass(frozen=True)
 class Registered:
     """A registered petition and its verification code, which exists only here:
-    the database keeps its hash."""
+    the database keeps its hash. `mailed`: whether the petitioner is sent them by
+    e-mail (not without an address, nor beyond the address's hourly confirmations)."""
 
     petition: Petition
     code: str
+    mailed: bool = False
 
 
 def has_concrete_content(text: str) -> bool:
@@ -227,10 +229,10 @@ def petition_create(
     )
     petition_indexed(petition)
     _attachments_store(files=attachments, petition=petition, by=by)
-    notifications.petition_registered(petition, code)
+    mailed = notifications.petition_registered(petition, code)
     if closing_reason:
         petition.item = item_close(item=item, by=by, reason=closing_reason, at=received)
-    return Registered(petition=petition, code=code)
+    return Registered(petition=petition, code=code, mailed=mailed)
 
 
 @transaction.atomic
@@ -470,10 +472,15 @@ class MailboxLinkError(Exception):
     """A confirmation link that cannot register anything; the message says why."""
 
 
+class MailboxBusy(PetitionError):
+    """The address has had its hour's confirmation links: nothing was kept."""
+
+
 @dataclass(frozen=True)
 class Confirmed:
     petition: Petition
     code: str | None  # None when the link had already been used
+    mailed: bool = False  # the case number and code were sent by e-mail too
 
 
 @transaction.atomic
@@ -482,15 +489,22 @@ def mailbox_submit(
 ) -> MailboxDraft:
     """Keep a web submission, with its files, as a draft and e-mail its sender a
     signed link; nothing is registered until the link is opened (as the city's
-    mailbox does)."""
+    mailbox does). The link mail quotes nothing of the submission, and an address
+    gets a limited number an hour: beyond it MailboxBusy, and nothing is kept."""
+    if not notifications.mailbox_confirmation_allowed(email):
+        raise MailboxBusy(
+            _(
+                "We have sent this e-mail address as many confirmation links as we send in "
+                "an hour. Please open one of the links already sent, or write again in an "
+                "hour."
+            )
+        )
     draft = MailboxDraft.objects.create(
         data=data, email=email, nonce=secrets.token_hex(16), created_at=clock.now()
     )
     _attachments_store(files=attachments, draft=draft)
     token = signing.dumps({"d": draft.pk, "n": draft.nonce}, salt=MAILBOX_SALT)
-    notifications.mailbox_confirmation(
-        email=email, subject=str(data.get("subject", "")), token=token, draft_id=draft.pk
-    )
+    notifications.mailbox_confirmation(email=email, token=token, draft_id=draft.pk)
     return draft
 
 
@@ -551,7 +565,7 @@ def mailbox_confirm(*, token: str) -> Confirmed:
     draft.petition = registered.petition
     draft.data = {}  # the petition holds the facts now; keep no second copy
     draft.save(update_fields=["petition", "data"])
-    return Confirmed(petition=registered.petition, code=registered.code)
+    return Confirmed(petition=registered.petition, code=registered.code, mailed=registered.mailed)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""ODS (OpenDocument spreadsheet) with odfpy, the format government offices must accept."""
+"""ODS (OpenDocument spreadsheet) with odfpy, the format government offices must accept.
+Text is a string cell, never a formula (yankao.core.exports.cells)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from odf.table import Table as OdsTable
 from odf.table import TableCell, TableRow
 from odf.text import P
 
+from yankao.core.exports.cells import plain
 from yankao.core.reporting.table import Cell, Table
 
 
@@ -18,9 +20,10 @@ def _cell(value: Cell) -> TableCell:
         return TableCell()
     if isinstance(value, int | Decimal):
         cell = TableCell(valuetype="float", value=str(value))
+        cell.addElement(P(text=str(value)))
     else:
         cell = TableCell(valuetype="string")
-    cell.addElement(P(text=str(value)))
+        cell.addElement(P(text=plain(value)))
     return cell
 
 
@@ -34,9 +37,7 @@ def _row(values: list[Cell]) -> TableRow:
 def write(table: Table) -> bytes:
     document = OpenDocumentSpreadsheet()
     sheet = OdsTable(name=table.period)
-    sheet.addElement(_row([table.title, table.period]))
-    sheet.addElement(_row(list(table.headings)))
-    for values in table.rows:
+    for values in table.sheet_rows():
         sheet.addElement(_row(values))
     document.spreadsheet.addElement(sheet)
     buffer = io.BytesIO()

@@ -16,6 +16,10 @@ class Table:
     headings: list[str]
     rows: list[list[Cell]]  # the group rows, then the total row, if any
 
+    def sheet_rows(self) -> list[list[Cell]]:
+        """What a spreadsheet holds: the title and period, the headings, the rows."""
+        return [[self.title, self.period], list(self.headings), *self.rows]
+
     def file_name(self, extension: str) -> str:
         """陳情績效報告-115年10月.xlsx: what the report is, and when."""
         return f"{self.title}-{self.period}.{extension}"

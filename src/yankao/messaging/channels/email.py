@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 
 def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body,
+        body=message_body(message),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=message.recipients,
         headers={"Message-ID": message.message_id},

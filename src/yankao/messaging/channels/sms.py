@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from yankao.messaging.channels.base import ChannelError
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 
 def gateway() -> Callable[..., Any]:
@@ -29,4 +30,4 @@ def gateway() -> Callable[..., Any]:
 
 
 def send(message: OutboxMessage) -> None:
-    gateway()(to=message.recipients, body=message.body, message_id=message.message_id)
+    gateway()(to=message.recipients, body=message_body(message), message_id=message.message_id)

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from yankao.messaging.channels.base import ChannelError
 from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 DEFAULT_TIMEOUT_SECONDS = 10
 
@@ -31,7 +32,7 @@ def payload(message: OutboxMessage) -> dict[str, Any]:
     return {
         "id": message.message_id,
         "subject": message.subject,
-        "body": message.body,
+        "body": message_body(message),
         "ref_type": message.ref_type,
         "ref_id": message.ref_id,
         "created_at": message.created_at.isoformat(),
