@@ -395,3 +395,16 @@ YANKAO_LEGAL_BOOKING_DAYS_AHEAD = env_int("YANKAO_LEGAL_BOOKING_DAYS_AHEAD", 28)
 YANKAO_LEGAL_BOOKING_CLOSE_MINUTES = env_int("YANKAO_LEGAL_BOOKING_CLOSE_MINUTES", 60)
 # Reminders go out from this hour (Asia/Taipei) of the working day before.
 YANKAO_LEGAL_REMINDER_HOUR = env_int("YANKAO_LEGAL_REMINDER_HOUR", 9)
+# A citizen's booking holds its slot this many minutes while it waits for the code
+# sent to the phone or e-mail (docs/adr/0022) ...
+YANKAO_LEGAL_CONFIRM_MINUTES = env_int("YANKAO_LEGAL_CONFIRM_MINUTES", 20)
+# ... and is released after this many wrong codes.
+YANKAO_LEGAL_CONFIRM_ATTEMPTS = env_int("YANKAO_LEGAL_CONFIRM_ATTEMPTS", 5)
+# Open bookings (to come, confirmed or waiting) per phone number and per e-mail; 0: no limit.
+YANKAO_LEGAL_OPEN_PER_CONTACT = env_int("YANKAO_LEGAL_OPEN_PER_CONTACT", 2)
+# Open bookings made from one network address (IPv4, IPv6 /64) on the web or the app; 0: no limit.
+YANKAO_LEGAL_OPEN_PER_ADDRESS = env_int("YANKAO_LEGAL_OPEN_PER_ADDRESS", 3)
+if YANKAO_LEGAL_CONFIRM_MINUTES < 1 or YANKAO_LEGAL_CONFIRM_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "YANKAO_LEGAL_CONFIRM_MINUTES and YANKAO_LEGAL_CONFIRM_ATTEMPTS must be at least 1."
+    )
