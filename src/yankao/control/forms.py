@@ -34,11 +34,11 @@ from yankao.organisation.models import Agency
 PERCENT_ERRORS = {
     "required": _("Give the actual progress in percent."),
     "invalid": _("Give the progress as a number, e.g. 42.5."),
-    "max_value": _("Progress cannot be more than 100 %."),
-    "min_value": _("Progress cannot be less than 0 %."),
+    "max_value": _("Progress cannot be more than 100 %%."),
+    "min_value": _("Progress cannot be less than 0 %%."),
     "max_decimal_places": _("Give the progress with at most two decimals."),
-    "max_digits": _("Progress cannot be more than 100 %."),
-    "max_whole_digits": _("Progress cannot be more than 100 %."),
+    "max_digits": _("Progress cannot be more than 100 %%."),
+    "max_whole_digits": _("Progress cannot be more than 100 %%."),
 }
 AMOUNT_ERRORS = {
     "invalid": _("Give the amount in whole NT dollars, digits only."),
@@ -222,10 +222,10 @@ class CurveForm(forms.Form):
             field.error_messages = {
                 **field.error_messages,
                 "required": _("Give the planned progress of every month."),
-                "max_value": _("Planned progress cannot be more than 100 %."),
-                "max_digits": _("Planned progress cannot be more than 100 %."),
-                "max_whole_digits": _("Planned progress cannot be more than 100 %."),
-                "min_value": _("Planned progress cannot be less than 0 %."),
+                "max_value": _("Planned progress cannot be more than 100 %%."),
+                "max_digits": _("Planned progress cannot be more than 100 %%."),
+                "max_whole_digits": _("Planned progress cannot be more than 100 %%."),
+                "min_value": _("Planned progress cannot be less than 0 %%."),
             }
             field.widget.attrs["aria-describedby"] = "curve-help"
             self.fields[_curve_name(month)] = field

@@ -872,9 +872,11 @@ def _check_progress(
         problems.add("work_done", _("Say what was done this month."))
     if actual is not None:
         _check_sequence(problems, programme, month, actual, figures)
-    if planned is None or actual is None or problems:
+    if planned is None or actual is None:
         return None
-    rate = lights.execution_rate(figures.budget_executed, figures.budget_allocated)
+    # Judged even when something else is wrong, so the person hears of the reason
+    # and remedy a lagging month needs in the same answer.
+    rate = lights.execution_rate(max(figures.budget_executed, 0), figures.budget_allocated)
     verdict = lights.judge(
         lights.Signals(
             gap=planned - actual,
@@ -896,6 +898,8 @@ def _check_progress(
                 _("This month lags (%(reasons)s): say what will be done to catch up.")
                 % {"reasons": words},
             )
+    if problems:
+        return None
     return _Judged(planned=planned, actual=actual, rate=rate, verdict=verdict)
 
 
