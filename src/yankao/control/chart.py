@@ -15,6 +15,12 @@ from django.utils.translation import gettext as _
 from yankao.calendar.roc import format_roc_month_short
 from yankao.control.selectors import CurveMonth
 
+# plotly.js (4.1 in plotly 7.1.0) adds the CSS of its map library as a <style>
+# element when the page holds no element of this id, and the Content Security Policy
+# refuses that; the programme page holds an empty one (no map is ever drawn). A new
+# plotly may change the id: the browser test of the S-curve then fails on the policy.
+MAPLIBRE_STYLE_ID = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
+
 # The site's colours (static/yankao/site.css): distinct in hue and in lightness, and
 # the two lines also differ in dash and marker, so they are told apart without colour.
 PLANNED_COLOUR = "#00579c"
@@ -57,7 +63,7 @@ def s_curve_figure(months: list[CurveMonth], *, title: str) -> dict[str, Any]:
         "layout": {
             "title": {"text": title},
             "xaxis": {"title": {"text": _("Month")}, "type": "category"},
-            "yaxis": {"title": {"text": _("Cumulative progress (%)")}, "range": [0, 100]},
+            "yaxis": {"title": {"text": _("Cumulative progress (%)")}, "range": [0, 102]},
             "legend": {"orientation": "h", "y": -0.25},
             "margin": {"t": 48, "r": 16, "b": 72, "l": 56},
             "font": {

@@ -19,6 +19,7 @@ from yankao.calendar.roc import format_roc_month, format_roc_short
 from yankao.calendar.services import CalendarRangeError, add_working_days_to_date
 from yankao.control.models import Programme
 from yankao.control.months import report_due_day
+from yankao.messaging.models import OutboxMessage
 from yankao.messaging.services import absolute_url, outbox_enqueue
 from yankao.organisation.models import Agency
 from yankao.tracking.notifications import agency_staff_emails
@@ -79,7 +80,8 @@ def _commission() -> list[str]:
 
 
 def _send(to: list[str], subject: str, body: str, key: str, ref: str) -> int:
-    if not to:
+    """Queue one message; 0 when it has no recipient or was queued before."""
+    if not to or OutboxMessage.objects.filter(dedupe_key=key).exists():
         return 0
     outbox_enqueue(
         to=to, subject=subject, body=body, dedupe_key=key, ref_type="control.report", ref_id=ref

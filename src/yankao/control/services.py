@@ -32,7 +32,7 @@ from yankao.calendar.services import (
     working_days_in,
 )
 from yankao.control import lights, notifications
-from yankao.control.kinds import MILESTONE_KIND
+from yankao.control.kinds import MILESTONE, MILESTONE_KIND
 from yankao.control.models import (
     ControlLevel,
     Directive,
@@ -536,27 +536,40 @@ def programme_curve_set(
 # --- milestones ----------------------------------------------------------------------------------
 
 
+def latest_milestone_day() -> date | None:
+    """The last day a milestone may be planned on: the engine must be able to count
+    the commission's escalation days after its deadline on the office calendar."""
+    covered = calendar_range()
+    if covered is None:
+        return None
+    try:
+        return add_working_days_to_date(covered[1], -MILESTONE.commission_escalation_after)
+    except CalendarRangeError:
+        return None
+
+
 def _milestone_clock(start: date, planned: date, now: datetime) -> tuple[datetime, int]:
     """When the milestone's clock starts and its time limit in working days, so the
     engine's deadline is the end of the planned day (or of the next working day
     when it is a day off). The clock starts with the programme (or now, for a
     programme that has not started yet): the agency had from then to meet it."""
     received = min(now, datetime.combine(start, START_OF_WORK, tzinfo=TAIPEI))
-    try:
-        due_day = add_working_days_to_date(planned, 0)
-        first = effective_receipt_day(received)
-        limit = working_days_in(date.fromordinal(first.toordinal() + 1), due_day)
-    except CalendarRangeError:
-        covered = calendar_range()
-        last = format_roc_short(covered[1]) if covered else "—"
+    latest = latest_milestone_day()
+    if latest is None or planned > latest:
         raise ControlError(
             _(
-                "The office calendar does not yet reach %(date)s: milestones can be planned up to "
-                "%(last)s."
+                "The office calendar does not yet reach %(date)s: milestones can be "
+                "planned up to %(last)s."
             )
-            % {"date": format_roc_short(planned), "last": last},
+            % {
+                "date": format_roc_short(planned),
+                "last": format_roc_short(latest) if latest else "—",
+            },
             field="planned_date",
-        ) from None
+        )
+    due_day = add_working_days_to_date(planned, 0)
+    first = effective_receipt_day(received)
+    limit = working_days_in(date.fromordinal(first.toordinal() + 1), due_day)
     if limit < 1:
         raise ControlError(
             _("A milestone must fall at least one working day after the programme starts."),

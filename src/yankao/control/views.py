@@ -246,11 +246,13 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports": list(reversed(reports)),
         "has_curve": any(m.planned is not None for m in months),
         "figure": chart.s_curve_figure(months, title=title),
+        "maplibre_style_id": chart.MAPLIBRE_STYLE_ID,
         "milestones": selectors.programme_milestones(programme),
         "budget": list(programme.budget.all()),
         "events": _history(programme),
         "may_report": policy.may_report(user, programme),
         "may_maintain": policy.may_maintain(user, programme),
+        "may_register": policy.may_register(user),
         "reason_words": services.reasons_in_words(programme.light_reasons),
         "now": clock.now(),
     }

@@ -52,7 +52,7 @@ class PackageFilesFinder(BaseFinder):
         source = PACKAGE_FILES.get(path)
         found = package_file(*source) if source else None
         if found is None:
-            return [] if find_all else None
+            return []  # as Django's own finders answer "not here"
         return [str(found)] if find_all else str(found)
 
     def list(self, ignore_patterns: Any) -> Iterator[tuple[str, FileSystemStorage]]:

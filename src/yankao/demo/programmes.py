@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
-from yankao.calendar.services import CalendarRangeError, calendar_range
+from yankao.calendar.services import CalendarRangeError
 from yankao.control.models import ControlLevel, FundingSource, Milestone, Pledge, ProgrammeKind
 from yankao.control.months import add_months, current_month, month_end, months_between
 from yankao.control.months import report_due_day as due_day_of
@@ -29,6 +29,7 @@ from yankao.control.services import (
     CurvePoint,
     MilestonePlan,
     ProgressFigures,
+    latest_milestone_day,
     milestone_complete,
     programme_create,
     programme_lights_refresh,
@@ -418,9 +419,6 @@ def _spec(replay: _Replay, template: Template, agencies: dict[str, Agency]) -> _
     this_month = current_month(_at(today))
     start = add_months(this_month, -rng.randint(6, 26)).replace(day=rng.randint(1, 20))
     end = month_end(add_months(start.replace(day=1), span - 1))
-    covered = calendar_range()
-    if covered is not None:
-        end = min(end, covered[1])
     registered = _at(start - timedelta(days=rng.randint(10, 30)))
     if agency is None or len(months_between(start, end)) < 6:
         return None
@@ -429,6 +427,9 @@ def _spec(replay: _Replay, template: Template, agencies: dict[str, Agency]) -> _
 
 def _register(spec: _Spec, by: User, months: list[date], curve: dict[date, Decimal]) -> object:
     template = spec.template
+    # Milestones beyond the office calendar cannot be given a deadline yet: the last
+    # ones of a long programme wait for next year's calendar.
+    latest = latest_milestone_day() or spec.end
     plans = [
         MilestonePlan(
             title=title,
@@ -437,6 +438,7 @@ def _register(spec: _Spec, by: User, months: list[date], curve: dict[date, Decim
         )
         for (title, criteria), share in zip(MILESTONES, (0.2, 0.4, 0.7, 1.0), strict=True)
     ]
+    plans = [plan for plan in plans if plan.planned_date <= latest]
     with clock.frozen(spec.registered):
         return programme_create(
             by=by,
