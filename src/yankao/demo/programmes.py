@@ -20,7 +20,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.calendar.services import CalendarRangeError
-from yankao.control.models import ControlLevel, FundingSource, Milestone, Pledge, ProgrammeKind
+from yankao.control.models import (
+    ControlLevel,
+    FundingSource,
+    Milestone,
+    Pledge,
+    Programme,
+    ProgrammeKind,
+)
 from yankao.control.months import add_months, current_month, month_end, months_between
 from yankao.control.months import report_due_day as due_day_of
 from yankao.control.services import (
@@ -351,16 +358,13 @@ def _budget_figures(
 
 def _report(
     replay: _Replay,
-    programme: object,
+    programme: Programme,
     by: User,
     month: date,
     figures: ProgressFigures,
 ) -> None:
     """Make the report by its due day (sometimes a few days after), with the reason
     and remedy when the month turns out to lag."""
-    from yankao.control.models import Programme
-
-    assert isinstance(programme, Programme)
     due = due_day_of(programme.kind, month)
     late = replay.rng.random() < 0.06
     shift = replay.rng.randint(1, 4) if late else -replay.rng.randint(0, 5)
@@ -425,7 +429,7 @@ def _spec(replay: _Replay, template: Template, agencies: dict[str, Agency]) -> _
     return _Spec(template, agency, start, end, registered, _profile(rng))
 
 
-def _register(spec: _Spec, by: User, months: list[date], curve: dict[date, Decimal]) -> object:
+def _register(spec: _Spec, by: User, months: list[date], curve: dict[date, Decimal]) -> Programme:
     template = spec.template
     # Milestones beyond the office calendar cannot be given a deadline yet: the last
     # ones of a long programme wait for next year's calendar.
@@ -472,7 +476,7 @@ def _one(replay: _Replay, spec: _Spec) -> bool:
     )
     actual, last_month = Decimal(0), add_months(current_month(_at(replay.today)), -1)
     totals: dict[int, int] = {}
-    for line in programme.budget.all():  # type: ignore[attr-defined]
+    for line in programme.budget.all():
         totals[line.year] = totals.get(line.year, 0) + line.amount
     for month in months:
         if month > last_month:
