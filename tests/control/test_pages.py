@@ -331,3 +331,13 @@ def test_an_agency_cannot_lock_a_month(client, staff):
     response = post(client, staff.sue, "control:month-lock", {"month": "2026-03"})
     assert response.status_code == 403
     assert not MonthLock.objects.exists()
+
+
+def test_the_programme_page_offers_to_revise_only_the_months_still_open(client, staff, works):
+    with clock.frozen(NOW):
+        from yankao.control.services import progress_month_lock
+
+        progress_month_lock(month=date(2026, 1, 1), by=staff.connie)
+    body = get(client, staff.hank, "control:programme", works.pk).content.decode()
+    assert "?month=2026-02" in body and "?month=2026-01" not in body
+    assert "12,000,000" in body  # the budget, grouped by thousands

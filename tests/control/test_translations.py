@@ -46,8 +46,9 @@ def messages_of(path: Path) -> list[str]:
             and isinstance(node.args[0], ast.Constant)
         ]
     text = path.read_text(encoding="utf-8")
-    plain = [m.group(2) for m in TRANSLATE.finditer(text)]
-    # Django escapes a block's own % as %% and names its variables %(name)s.
+    # Django escapes a literal's % as %% (and a block's), and names a block's
+    # variables %(name)s.
+    plain = [m.group(2).replace("%", "%%") for m in TRANSLATE.finditer(text)]
     blocks = [
         VARIABLE.sub(r"%(\1)s", m.group(1).replace("%", "%%").replace("%%(", "%("))
         for m in BLOCK.finditer(text)
@@ -66,6 +67,7 @@ def test_every_message_of_programme_control_is_translated():
     assert missing == set()
 
 
-def test_the_scan_reads_the_templates_block_messages():
+def test_the_scan_reads_the_templates_messages_as_django_looks_them_up():
     messages = messages_of(SRC / "templates/control/dashboard.html")
     assert "The reports on %(month)s are due this month." in messages
+    assert "Planned (%%)" in messages

@@ -295,6 +295,11 @@ class MonthChoiceField(forms.ChoiceField):
         return parse_month(str(super().clean(value)))
 
 
+def helped(field: forms.Field, help_text: Any) -> forms.Field:
+    field.help_text = help_text
+    return field
+
+
 class ProgressForm(forms.Form):
     month = forms.ChoiceField(label=_("Month reported"))
     actual_percent = percent_field(
@@ -313,21 +318,17 @@ class ProgressForm(forms.Form):
         _("Work done"), 4000, rows=4, required=_("Say what was done this month.")
     )
     problems = plain_text(_("Problems met"), 4000, rows=3)
-    lag_reason = plain_text(
-        _("Reason for the lag"),
-        4000,
-        rows=3,
-        help_text=_(
+    lag_reason = helped(
+        plain_text(_("Reason for the lag"), 4000, rows=3),
+        _(
             "Required when the month lags: progress behind plan, low budget execution or a late "
             "milestone."
         ),
     )
     remedy = plain_text(_("Remedy"), 4000, rows=3)
-    decrease_reason = plain_text(
-        _("Why progress is lower than last month"),
-        2000,
-        rows=2,
-        help_text=_("Required only when progress went down."),
+    decrease_reason = helped(
+        plain_text(_("Why progress is lower than last month"), 2000, rows=2),
+        _("Required only when progress went down."),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 

@@ -251,6 +251,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "budget": list(programme.budget.all()),
         "events": _history(programme),
         "may_report": policy.may_report(user, programme),
+        "reportable": set(selectors.reportable_months(programme))
+        if policy.may_report(user, programme)
+        else set(),
         "may_maintain": policy.may_maintain(user, programme),
         "may_register": policy.may_register(user),
         "reason_words": services.reasons_in_words(programme.light_reasons),
