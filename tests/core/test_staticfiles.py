@@ -26,4 +26,4 @@ def test_collectstatic_sees_plotly_js_under_our_path_and_nothing_else_of_the_pac
 
 
 def test_the_system_checks_find_the_package_files():
-    assert [m for m in run_checks() if m.id == "yankao.E001"] == []
+    assert [m for m in run_checks() if m.id == "yankao.staticfiles.E001"] == []

@@ -42,7 +42,7 @@ class PackageFilesFinder(BaseFinder):
             Error(
                 f"The static file {path} should come from the package {package!r} "
                 f"({inside}), which is not installed or lacks it.",
-                id="yankao.E001",
+                id="yankao.staticfiles.E001",
             )
             for path, (package, inside) in PACKAGE_FILES.items()
             if package_file(package, inside) is None
