@@ -110,7 +110,9 @@ class Programme(models.Model):
     The light and the latest report's figures are kept here, written by the
     services in the transaction that changes what they follow (a report, a
     milestone) and by the hourly sweep for what time alone changes (a milestone
-    passing its deadline), so lists filter and sort by them in SQL."""
+    passing its deadline), so lists filter and sort by them in SQL.
+
+    Linked tenders (標案) and their own monthly progress come with works inspection."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     title = models.CharField(_("title"), max_length=200)
