@@ -297,6 +297,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the pinned plotly package, as static/plotly/plotly.min.js (no CDN).
+    "yankao.core.staticfiles.PackageFilesFinder",
+]
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -408,3 +414,46 @@ if YANKAO_LEGAL_CONFIRM_MINUTES < 1 or YANKAO_LEGAL_CONFIRM_ATTEMPTS < 1:
     raise ImproperlyConfigured(
         "YANKAO_LEGAL_CONFIRM_MINUTES and YANKAO_LEGAL_CONFIRM_ATTEMPTS must be at least 1."
     )
+
+# --- programme control (docs/adr/0026) ---------------------------------------------------
+# Monthly progress reports are due by this day of the following month (moved to the next
+# working day when it is a day off): the 6th for works projects, as the city requires of
+# tenders, the 10th for every other kind of programme.
+YANKAO_PROGRAMME_REPORT_DAY = env_int("YANKAO_PROGRAMME_REPORT_DAY", 10)
+YANKAO_PROGRAMME_WORKS_REPORT_DAY = env_int("YANKAO_PROGRAMME_WORKS_REPORT_DAY", 6)
+# The traffic light (control/lights.py, where the rule is written out). Yellow: behind
+# plan by at least GAP_YELLOW percentage points, budget execution below
+# EXECUTION_YELLOW %, or a milestone past its deadline. Red: behind by GAP_RED points,
+# execution below EXECUTION_RED %, or a milestone MILESTONE_RED_DAYS working days late.
+# A month that is not green needs a reason for the lag and a remedy in its report.
+YANKAO_PROGRAMME_GAP_YELLOW = env_int("YANKAO_PROGRAMME_GAP_YELLOW", 5)
+YANKAO_PROGRAMME_GAP_RED = env_int("YANKAO_PROGRAMME_GAP_RED", 10)
+YANKAO_PROGRAMME_EXECUTION_YELLOW = env_int("YANKAO_PROGRAMME_EXECUTION_YELLOW", 80)
+YANKAO_PROGRAMME_EXECUTION_RED = env_int("YANKAO_PROGRAMME_EXECUTION_RED", 60)
+YANKAO_PROGRAMME_MILESTONE_RED_DAYS = env_int("YANKAO_PROGRAMME_MILESTONE_RED_DAYS", 20)
+# Agencies are reminded of a missing report this many working days before it is due.
+YANKAO_PROGRAMME_REMINDER_DAYS = env_int("YANKAO_PROGRAMME_REMINDER_DAYS", 3)
+
+
+def _check_programme_settings() -> None:
+    day_range = range(1, 29)
+    for name in ("YANKAO_PROGRAMME_REPORT_DAY", "YANKAO_PROGRAMME_WORKS_REPORT_DAY"):
+        if globals()[name] not in day_range:
+            raise ImproperlyConfigured(f"{name} must be a day of the month from 1 to 28.")
+    if not 0 < YANKAO_PROGRAMME_GAP_YELLOW < YANKAO_PROGRAMME_GAP_RED <= 100:
+        raise ImproperlyConfigured(
+            "YANKAO_PROGRAMME_GAP_YELLOW and _GAP_RED must satisfy 0 < yellow < red <= 100."
+        )
+    if not 0 <= YANKAO_PROGRAMME_EXECUTION_RED < YANKAO_PROGRAMME_EXECUTION_YELLOW <= 100:
+        raise ImproperlyConfigured(
+            "YANKAO_PROGRAMME_EXECUTION_RED and _EXECUTION_YELLOW must satisfy "
+            "0 <= red < yellow <= 100."
+        )
+    if YANKAO_PROGRAMME_MILESTONE_RED_DAYS < 1 or YANKAO_PROGRAMME_REMINDER_DAYS < 0:
+        raise ImproperlyConfigured(
+            "YANKAO_PROGRAMME_MILESTONE_RED_DAYS must be at least 1 and "
+            "YANKAO_PROGRAMME_REMINDER_DAYS at least 0."
+        )
+
+
+_check_programme_settings()
