@@ -88,6 +88,7 @@ def legal_bench_seed(*, count: int, today: date, seed: int = 1) -> int:
                 code_digest=digest,
                 consent_at=at,
                 booked_at=at,
+                confirmed_at=at,
             )
         )
     with transaction.atomic():
@@ -140,6 +141,7 @@ def legal_figures(*, user: object, today: date, runs: int = 5) -> list[LegalFigu
                 slot=free_slot,
                 name="測試",
                 phone=f"07-{next(counter):07d}",
+                email="bench@example.org",  # the confirmation code goes there
                 topic="civil",
                 question="基準測試",
                 consent=True,

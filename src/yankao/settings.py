@@ -315,6 +315,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the pinned plotly package, as static/plotly/plotly.min.js (no CDN).
+    "yankao.core.staticfiles.PackageFilesFinder",
+]
 # Stored files (attachments, photos): the data folder's files/ by default, a folder of
 # their own (file:///srv/yankao-files, a mounted volume) or an S3-compatible store
 # (s3://bucket/prefix?endpoint=…), see core/env.py.
@@ -424,3 +430,59 @@ YANKAO_LEGAL_BOOKING_DAYS_AHEAD = env_int("YANKAO_LEGAL_BOOKING_DAYS_AHEAD", 28)
 YANKAO_LEGAL_BOOKING_CLOSE_MINUTES = env_int("YANKAO_LEGAL_BOOKING_CLOSE_MINUTES", 60)
 # Reminders go out from this hour (Asia/Taipei) of the working day before.
 YANKAO_LEGAL_REMINDER_HOUR = env_int("YANKAO_LEGAL_REMINDER_HOUR", 9)
+# A citizen's booking holds its slot this many minutes while it waits for the code
+# sent to the phone or e-mail (docs/adr/0022) ...
+YANKAO_LEGAL_CONFIRM_MINUTES = env_int("YANKAO_LEGAL_CONFIRM_MINUTES", 20)
+# ... and is released after this many wrong codes.
+YANKAO_LEGAL_CONFIRM_ATTEMPTS = env_int("YANKAO_LEGAL_CONFIRM_ATTEMPTS", 5)
+# Open bookings (to come, confirmed or waiting) per phone number and per e-mail; 0: no limit.
+YANKAO_LEGAL_OPEN_PER_CONTACT = env_int("YANKAO_LEGAL_OPEN_PER_CONTACT", 2)
+# Open bookings made from one network address (IPv4, IPv6 /64) on the web or the app; 0: no limit.
+YANKAO_LEGAL_OPEN_PER_ADDRESS = env_int("YANKAO_LEGAL_OPEN_PER_ADDRESS", 3)
+if YANKAO_LEGAL_CONFIRM_MINUTES < 1 or YANKAO_LEGAL_CONFIRM_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "YANKAO_LEGAL_CONFIRM_MINUTES and YANKAO_LEGAL_CONFIRM_ATTEMPTS must be at least 1."
+    )
+
+# --- programme control (docs/adr/0026) ---------------------------------------------------
+# Monthly progress reports are due by this day of the following month (moved to the next
+# working day when it is a day off): the 6th for works projects, as the city requires of
+# tenders, the 10th for every other kind of programme.
+YANKAO_PROGRAMME_REPORT_DAY = env_int("YANKAO_PROGRAMME_REPORT_DAY", 10)
+YANKAO_PROGRAMME_WORKS_REPORT_DAY = env_int("YANKAO_PROGRAMME_WORKS_REPORT_DAY", 6)
+# The traffic light (control/lights.py, where the rule is written out). Yellow: behind
+# plan by at least GAP_YELLOW percentage points, budget execution below
+# EXECUTION_YELLOW %, or a milestone past its deadline. Red: behind by GAP_RED points,
+# execution below EXECUTION_RED %, or a milestone MILESTONE_RED_DAYS working days late.
+# A month that is not green needs a reason for the lag and a remedy in its report.
+YANKAO_PROGRAMME_GAP_YELLOW = env_int("YANKAO_PROGRAMME_GAP_YELLOW", 5)
+YANKAO_PROGRAMME_GAP_RED = env_int("YANKAO_PROGRAMME_GAP_RED", 10)
+YANKAO_PROGRAMME_EXECUTION_YELLOW = env_int("YANKAO_PROGRAMME_EXECUTION_YELLOW", 80)
+YANKAO_PROGRAMME_EXECUTION_RED = env_int("YANKAO_PROGRAMME_EXECUTION_RED", 60)
+YANKAO_PROGRAMME_MILESTONE_RED_DAYS = env_int("YANKAO_PROGRAMME_MILESTONE_RED_DAYS", 20)
+# Agencies are reminded of a missing report this many working days before it is due.
+YANKAO_PROGRAMME_REMINDER_DAYS = env_int("YANKAO_PROGRAMME_REMINDER_DAYS", 3)
+
+
+def _check_programme_settings() -> None:
+    day_range = range(1, 29)
+    for name in ("YANKAO_PROGRAMME_REPORT_DAY", "YANKAO_PROGRAMME_WORKS_REPORT_DAY"):
+        if globals()[name] not in day_range:
+            raise ImproperlyConfigured(f"{name} must be a day of the month from 1 to 28.")
+    if not 0 < YANKAO_PROGRAMME_GAP_YELLOW < YANKAO_PROGRAMME_GAP_RED <= 100:
+        raise ImproperlyConfigured(
+            "YANKAO_PROGRAMME_GAP_YELLOW and _GAP_RED must satisfy 0 < yellow < red <= 100."
+        )
+    if not 0 <= YANKAO_PROGRAMME_EXECUTION_RED < YANKAO_PROGRAMME_EXECUTION_YELLOW <= 100:
+        raise ImproperlyConfigured(
+            "YANKAO_PROGRAMME_EXECUTION_RED and _EXECUTION_YELLOW must satisfy "
+            "0 <= red < yellow <= 100."
+        )
+    if YANKAO_PROGRAMME_MILESTONE_RED_DAYS < 1 or YANKAO_PROGRAMME_REMINDER_DAYS < 0:
+        raise ImproperlyConfigured(
+            "YANKAO_PROGRAMME_MILESTONE_RED_DAYS must be at least 1 and "
+            "YANKAO_PROGRAMME_REMINDER_DAYS at least 0."
+        )
+
+
+_check_programme_settings()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tracking/", include("yankao.tracking.urls")),
     path("petitions/", include("yankao.petitions.urls")),
     path("dispatch/", include("yankao.dispatch.urls")),
+    path("control/", include("yankao.control.urls")),
     path("hotline/", include("yankao.hotline.urls")),
     path("mailbox/", include("yankao.petitions.mailbox_urls")),
     path("legal/", include("yankao.legal.urls")),

@@ -84,6 +84,7 @@ def test_the_seed_command_builds_the_city_and_its_staff(settings):
     call_command(
         "seed",
         "--directives", "5",
+        "--programmes", "2",
         "--petitions", "0",
         "--tickets", "3",
         "--legal-bookings", "3",

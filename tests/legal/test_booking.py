@@ -8,8 +8,15 @@ import pytest
 from tests.factories import taipei
 from tests.legal import factories
 from yankao.core import clock
+from yankao.core.codes import LEGAL_CONFIRMATION
 from yankao.legal.models import Booking, BookingStatus
-from yankao.legal.services import LegalError, SlotTaken, booking_cancel, booking_create
+from yankao.legal.services import (
+    LegalError,
+    SlotTaken,
+    booking_cancel,
+    booking_confirm,
+    booking_create,
+)
 from yankao.messaging.models import OutboxMessage
 from yankao.messaging.secrets import message_body
 
@@ -30,25 +37,44 @@ def _book(session, slot=0, at=None, **fields):
         return booking_create(session=session, slot=slot, **values)
 
 
-def test_a_booking_gets_a_number_and_a_code_the_database_does_not_keep(centre):
+def test_a_booking_gets_a_number_and_codes_the_database_does_not_keep(centre):
     session = factories.session(centre)
     booked = _book(session, slot=2)
-    booking = booked.booking
+    booking = factories.refresh(booked.booking)
     assert re.fullmatch(r"L1151102-\d{6}", booking.number)
     assert re.fullmatch(r"[A-Z2-9]{8}", booked.code)
+    assert re.fullmatch(r"\d{6}", booked.confirmation)
     assert booked.code not in booking.code_digest
+    assert booked.confirmation not in booking.confirm_digest
+    assert booking.confirm_digest == LEGAL_CONFIRMATION.digest(booked.confirmation)
     assert booking.starts == taipei(2026, 11, 10, 15, 0)
     assert booking.phone_digits == "0912345678"
 
 
-def test_the_citizen_gets_the_confirmation_with_the_code_by_the_outbox(centre):
+def test_the_citizen_gets_the_confirmation_code_and_the_private_code_by_the_outbox(centre):
     booked = _book(factories.session(centre))
-    message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booked.booking.pk}-confirmed")
+    key = f"legal-booking-{booked.booking.pk}-confirm-code"
+    message = OutboxMessage.objects.get(dedupe_key=key)
     assert message.to == ["mei@example.org"]
-    assert booked.code in message_body(message)
-    assert booked.code not in message.body  # stored with a mask in its place
-    assert booked.mailed
+    body = message_body(message)  # as sent; the outbox keeps the codes sealed
+    assert booked.confirmation in body and booked.code in body
+    assert booked.booking.number in body
+    assert booked.code not in message.body and booked.confirmation not in message.body
+
+
+def test_once_confirmed_the_citizen_is_told_without_the_code_again(centre):
+    booked = _book(factories.session(centre))
+    with clock.frozen(factories.NOW):
+        booking_confirm(booking=booked.booking, code=booked.confirmation)
+    message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booked.booking.pk}-confirmed")
     assert booked.booking.number in message.subject
+    assert booked.code not in message.body and booked.confirmation not in message.body
+
+
+def test_without_sms_a_citizen_must_give_an_e_mail_address_for_the_code(centre):
+    with pytest.raises(LegalError, match="電子郵件"):
+        _book(factories.session(centre), email="")
+    assert not Booking.objects.exists()
 
 
 def test_the_confirmation_quotes_only_the_citys_facts_of_the_booking(centre):
@@ -60,17 +86,21 @@ def test_the_confirmation_quotes_only_the_citys_facts_of_the_booking(centre):
     assert "spam.example" not in sent
 
 
-def test_an_address_gets_a_limited_number_of_booking_confirmations_an_hour(centre, settings):
+def test_an_address_gets_a_limited_number_of_desk_confirmations_an_hour(centre, staff, settings):
     settings.CONFIRMATIONS_PER_HOUR = 2
+    settings.YANKAO_LEGAL_OPEN_PER_CONTACT = 0
     session = factories.session(centre)
-    booked = [factories.booking(session, slot, email="mei@example.org") for slot in range(3)]
+    booked = [
+        factories.booking(session, slot, email="mei@example.org", by=staff.amy) for slot in range(3)
+    ]
     assert [b.mailed for b in booked] == [True, True, False]
     assert OutboxMessage.objects.count() == 2
     assert booked[2].booking.pk  # booked all the same
 
 
-def test_without_an_e_mail_address_nothing_is_queued(centre):
-    _book(factories.session(centre), email="")
+def test_the_desk_books_without_an_e_mail_address_and_nothing_is_queued(centre, staff):
+    booked = _book(factories.session(centre), email="", by=staff.amy)
+    assert booked.booking.status == BookingStatus.BOOKED and booked.confirmation == ""
     assert not OutboxMessage.objects.exists()
 
 
@@ -99,7 +129,7 @@ def test_a_cancelled_slot_is_free_again(centre):
     with clock.frozen(factories.NOW):
         booking_cancel(booking=first, by=None)
     again = _book(session, slot=0, phone="0933-111-222").booking
-    assert again.status == BookingStatus.BOOKED
+    assert again.status == BookingStatus.PENDING  # waiting for its code, holding the slot
 
 
 def test_one_booking_per_phone_a_month_by_default(centre):

@@ -9,6 +9,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+from django.core import mail as django_mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.browser
 NAME = "林美玲"
 PHONE = "0912-345-678"
 QUESTION = "公司積欠兩個月薪資後歇業，要如何申請墊償？"
+EMAIL = "mei.lin@example.org"
 
 
 def _accessible(page: Page) -> None:
@@ -73,15 +75,27 @@ def test_a_citizen_books_looks_up_and_cancels(page: Page, city: City, session, l
     page.get_by_label("勞資").check()
     page.get_by_label(re.compile("我同意")).focus()
     page.keyboard.press("Space")
+    page.get_by_role("textbox", name=re.compile("^您的電子郵件")).fill(EMAIL)
     with page.expect_navigation():
         page.get_by_role("button", name="預約這個時段").click()
 
-    expect(page.locator("h1")).to_have_text("您的諮詢已預約成功")
+    # The booking waits for the code sent to the e-mail address (ADR 0022).
+    expect(page.locator("h1")).to_have_text("請確認您的預約")
     number = page.locator(".booking-ticket .number").nth(0).inner_text().strip()
     code = page.locator(".booking-ticket .number").nth(1).inner_text().strip()
     assert re.fullmatch(r"L\d{7}-\d{6}", number) and re.fullmatch(r"[A-Z2-9]{8}", code)
     booking = Booking.objects.get(number=number)
     assert (booking.slot, booking.topic, booking.citizen_name) == (1, "labour", NAME)
+    _accessible(page)
+    # The code as the citizen reads it: the e-mail was sent (the outbox keeps it sealed).
+    [mail] = [m for m in django_mail.outbox if number in m.subject]
+    sent = re.search(r"確認碼：(\d{6})", mail.body)
+    assert sent is not None
+    page.get_by_role("textbox", name=re.compile("^確認碼")).fill(sent[1])
+    with page.expect_navigation():
+        page.get_by_role("button", name="確認預約").click()
+    expect(page.locator("h1")).to_have_text("您的諮詢已預約成功")
+    assert Booking.objects.get(number=number).status == BookingStatus.BOOKED
     _accessible(page)
 
     with page.expect_navigation():

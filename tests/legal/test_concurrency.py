@@ -38,6 +38,7 @@ def test_concurrent_bookings_of_one_slot_leave_exactly_one(settings):
                     slot=2,
                     name=f"市民{n}",
                     phone=f"0912-000-{n:03d}",
+                    email=f"citizen{n}@example.org",
                     topic="civil",
                     question="同時預約",
                     consent=True,

@@ -9,7 +9,7 @@ from tests.factories import taipei
 from yankao.calendar.services import is_working_day
 from yankao.demo.staff import staff_create
 from yankao.legal.demo import legal_seed
-from yankao.legal.models import Booking, BookingStatus, Session
+from yankao.legal.models import Booking, BookingStatus, ReleaseReason, Session
 
 pytestmark = pytest.mark.django_db
 NOW = taipei(2026, 11, 26, 10)
@@ -48,3 +48,16 @@ def test_the_same_seed_gives_the_same_bookings():
     legal_seed(bookings=40, seed=9, now=NOW)
     again = list(Booking.objects.order_by("pk").values_list("citizen_name", "slot", "status"))
     assert first == again
+
+
+def test_the_demo_shows_bookings_waiting_for_their_code_and_ones_never_confirmed():
+    staff_create(demo_passwords=False)
+    legal_seed(bookings=300, seed=5, now=NOW)
+    waiting = Booking.objects.filter(status=BookingStatus.PENDING)
+    assert waiting.exists()
+    assert all(booking.is_waiting(NOW) for booking in waiting)  # they hold their slot now
+    released = Booking.objects.filter(release_reason=ReleaseReason.EXPIRED)
+    assert released.exists() and not released.exclude(status=BookingStatus.CANCELLED).exists()
+    confirmed_on_the_web = Booking.objects.filter(channel="web", status="booked")
+    assert confirmed_on_the_web.exists()
+    assert not confirmed_on_the_web.filter(confirmed_at__isnull=True).exists()

@@ -2,6 +2,7 @@
 Bad input gets a clear message in zh-Hant, never a 500."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +13,8 @@ from tests.factories import taipei
 from tests.legal import factories
 from yankao.core import clock
 from yankao.legal.models import Booking, BookingStatus, Session
+from yankao.messaging.models import OutboxMessage
+from yankao.messaging.secrets import message_body
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +65,141 @@ def test_a_citizen_books_a_slot_and_sees_the_number_and_code_once(client, sessio
     assert booking.number in page
     assert re.search(r'class="number">[A-Z2-9]{8}<', page)
     assert booking.slot == 1 and booking.channel == "web" and booking.booked_by is None
+    # It waits for the code sent to the e-mail address, which the page names masked.
+    assert booking.status == BookingStatus.PENDING
+    assert "請確認您的預約" in page and "m○○○@example.org" in page
+    assert "09:20" in page
 
 
-def test_beyond_the_hours_confirmations_the_page_says_no_e_mail_is_sent(client, session, settings):
-    settings.CONFIRMATIONS_PER_HOUR = 1
-    factories.booking(session, 0, email="mei@example.org")
-    response = client.post(reverse("legal:book", args=[session.pk]), _form())
-    page = response.content.decode()
+def _sent_code(booking: Booking) -> str:
+    """The confirmation code as the citizen reads it in the e-mail."""
+    message = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booking.pk}-confirm-code")
+    found = re.search(r"確認碼：(\d{6})", message_body(message))
+    assert found, message.body
+    return found[1]
+
+
+def _private_code(page: str) -> str:
+    return re.findall(r'class="number">([A-Z2-9]{8})<', page)[0]
+
+
+def test_the_page_never_shows_the_confirmation_code(client, session):
+    page = client.post(reverse("legal:book", args=[session.pk]), _form()).content.decode()
+    assert _sent_code(Booking.objects.get()) not in page
+
+
+def test_the_citizen_confirms_with_the_code_sent_by_e_mail(client, session):
+    page = client.post(reverse("legal:book", args=[session.pk]), _form()).content.decode()
+    booking = Booking.objects.get()
+    data = {"number": booking.number, "code": _private_code(page)}
+    response = client.post(reverse("legal:confirm"), {**data, "confirmation": _sent_code(booking)})
+    assert response.status_code == 200
+    assert "您的諮詢已預約成功" in response.content.decode()
+    assert factories.refresh(booking).status == BookingStatus.BOOKED
+
+
+def test_a_wrong_confirmation_code_is_explained_and_counted(client, session):
+    page = client.post(reverse("legal:book", args=[session.pk]), _form()).content.decode()
+    booking = Booking.objects.get()
+    wrong = "000000" if _sent_code(booking) != "000000" else "111111"
+    data = {"number": booking.number, "code": _private_code(page), "confirmation": wrong}
+    response = client.post(reverse("legal:confirm"), data)
+    assert response.status_code == 400
+    assert "這不是我們寄出的確認碼" in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    booking = factories.refresh(booking)
+    assert (booking.status, booking.confirm_attempts) == (BookingStatus.PENDING, 1)
+
+
+def test_without_the_private_code_no_confirmation_code_can_be_tried(client, session):
+    client.post(reverse("legal:book", args=[session.pk]), _form())
+    booking = Booking.objects.get()
+    data = {"number": booking.number, "code": "AAAAAAAA", "confirmation": _sent_code(booking)}
+    response = client.post(reverse("legal:confirm"), data)
+    assert response.status_code == 400
+    booking = factories.refresh(booking)
+    assert (booking.status, booking.confirm_attempts) == (BookingStatus.PENDING, 0)
+
+
+@pytest.mark.parametrize("confirmation", ["", "\x00", "9" * 30])
+def test_a_bad_confirmation_field_is_answered_never_a_500(client, session, confirmation):
+    page = client.post(reverse("legal:book", args=[session.pk]), _form()).content.decode()
+    booking = Booking.objects.get()
+    data = {"number": booking.number, "code": _private_code(page), "confirmation": confirmation}
+    response = client.post(reverse("legal:confirm"), data)
+    assert response.status_code == 400
+    assert factories.refresh(booking).confirm_attempts == 0
+
+
+def test_the_look_up_page_offers_to_confirm_a_waiting_booking(client, session):
+    booked = factories.booking(session, confirm=False)
+    page = client.post(
+        reverse("legal:look-up"), {"number": booked.booking.number, "code": booked.code}
+    ).content.decode()
+    assert reverse("legal:confirm") in page and "確認碼" in page
+    with clock.frozen(factories.NOW + timedelta(minutes=21)):
+        late = client.post(
+            reverse("legal:look-up"), {"number": booked.booking.number, "code": booked.code}
+        ).content.decode()
+    assert "未在時限內確認" in late and reverse("legal:confirm") not in late
+
+
+def test_a_code_typed_too_late_is_refused_with_a_message(client, session):
+    booked = factories.booking(session, confirm=False)
+    data = {"number": booked.booking.number, "code": booked.code}
+    with clock.frozen(factories.NOW + timedelta(minutes=21)):
+        response = client.post(
+            reverse("legal:confirm"), {**data, "confirmation": booked.confirmation}
+        )
+    assert response.status_code == 409
+    assert "未在時限內確認" in response.content.decode()
+    assert factories.refresh(booked.booking).status == BookingStatus.CANCELLED
+
+
+def test_without_an_sms_gateway_the_page_asks_for_the_e_mail_address(client, session):
+    page = client.get(reverse("legal:book", args=[session.pk])).content.decode()
+    assert "預約確認碼會寄到這裡" in page
+    response = client.post(reverse("legal:book", args=[session.pk]), _form(email=""))
+    assert response.status_code == 400
+    assert "請填寫您的電子郵件地址" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_with_an_sms_gateway_the_e_mail_address_stays_optional(client, session, settings):
+    settings.YANKAO_SMS_GATEWAY = "tests.legal.test_reminders.fake_gateway"
+    response = client.post(reverse("legal:book", args=[session.pk]), _form(email=""))
     assert response.status_code == 201
-    assert re.search(r'class="number">[A-Z2-9]{8}<', page)
-    assert "本次不另寄送電子郵件" in page
+    assert "09xx-xxx-678" in response.content.decode()  # where the code went, masked
+    assert Booking.objects.get().confirm_via == "sms"
+
+
+def test_one_address_booking_slot_after_slot_is_stopped_at_the_limit(client, centre, settings):
+    settings.YANKAO_LEGAL_BOOKINGS_PER_MONTH = 0
+    days = [factories.TUESDAY + timedelta(days=n) for n in range(4)]
+    sessions = [factories.session(centre, day=day) for day in days]
+    answers = []
+    for n, target in enumerate(sessions):
+        phone, email = f"0912-{n:03d}-{n * 37 % 1000:03d}", f"someone{n}@example.net"
+        form = _form(slot="0", phone=phone, email=email)
+        answers.append(client.post(reverse("legal:book", args=[target.pk]), form))
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]
+    assert "網路連線" in answers[3].content.decode()
+    assert Booking.objects.count() == 3
+    other = client.post(
+        reverse("legal:book", args=[sessions[3].pk]),
+        _form(slot="0", phone="0955-000-111", email="x@example.net"),
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert other.status_code == 201
+
+
+def test_beyond_the_hours_codes_to_an_address_the_page_books_nothing(client, session, settings):
+    settings.CONFIRMATIONS_PER_HOUR = 1
+    factories.booking(session, 0, email="mei@example.org", confirm=False)
+    response = client.post(reverse("legal:book", args=[session.pk]), _form())
+    assert response.status_code == 429
+    assert "一小時內收到的確認碼已達上限" in response.content.decode()
+    assert Booking.objects.count() == 1  # a booking whose code cannot go could not be confirmed
 
 
 def test_a_slot_taken_meanwhile_gets_a_clear_message(client, session):
@@ -90,6 +218,7 @@ def test_a_slot_taken_meanwhile_gets_a_clear_message(client, session):
         ({"topic": "tax"}, "請從列出的類別中選擇一項。"),
         ({"slot": "99"}, "這個時段已經沒有空位，請改選其他時段。"),
         ({"email": "not-an-address"}, "請輸入有效的電子郵件地址"),
+        ({"email": ""}, "請填寫您的電子郵件地址：預約確認碼會寄到這裡。"),
     ],
 )
 def test_bad_input_is_answered_in_zh_hant_and_books_nothing(client, session, changes, message):

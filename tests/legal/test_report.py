@@ -14,7 +14,12 @@ from tests.legal import factories
 from yankao.core import clock
 from yankao.legal.models import Booking, Session
 from yankao.legal.report import Grouping, monthly_counts
-from yankao.legal.services import booking_cancel, booking_outcome_set, session_cancel
+from yankao.legal.services import (
+    booking_cancel,
+    booking_outcome_set,
+    bookings_release_lapsed,
+    session_cancel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +47,13 @@ def month(venues, staff, settings):
                 status = "no_show" if roll > 0.8 else "attended"
                 with clock.frozen(taipei(2026, 10, 30)):
                     booking_outcome_set(booking=booked.booking, status=status, by=staff.amy)
+    # Web bookings never confirmed: one released when its hold ran out, one still waiting.
+    free = [(s, i) for s in sessions[:-1] for i in range(4) if not s.bookings.filter(slot=i)]
+    for (session, slot), at in zip(
+        free, (taipei(2026, 10, 1), taipei(2026, 10, 12, 9)), strict=False
+    ):
+        factories.booking(session, slot, confirm=False, at=at)
+    bookings_release_lapsed(now=taipei(2026, 10, 12, 9, 5))
     with clock.frozen(taipei(2026, 10, 1)):
         session_cancel(session=sessions[-1], by=staff.amy, reason="律師請假")
     november = factories.session(venues["qishan"], day=date(2026, 11, 3))
@@ -54,6 +66,8 @@ def _recount(key_of):
     rows = Counter()
     for booking in Booking.objects.select_related("session__venue"):
         if not date(2026, 10, 1) <= booking.session.date <= date(2026, 10, 31):
+            continue
+        if booking.confirmed_at is None:  # never held a time for a citizen
             continue
         key = key_of(booking)
         rows[(key, "bookings")] += 1

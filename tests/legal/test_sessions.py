@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_cancelling_a_session_cancels_its_bookings_and_tells_the_citizens(centre, staff):
     session = factories.session(centre)
-    with_mail = factories.booking(session, 0).booking
-    without_mail = factories.booking(session, 1, email="").booking
+    with_mail = factories.booking(session, 0, email="citizen@example.org").booking
+    without_mail = factories.booking(session, 1, email="", by=staff.amy).booking
     with clock.frozen(factories.NOW):
         count = session_cancel(session=session, by=staff.amy, reason="律師臨時請假")
     assert count == 2
@@ -62,3 +62,14 @@ def test_a_typhoon_day_declared_off_cancels_its_sessions_and_tells_the_citizens(
     assert factories.refresh(booking).status == BookingStatus.CANCELLED
     told = OutboxMessage.objects.get(dedupe_key=f"legal-booking-{booking.pk}-session-cancelled")
     assert "颱風停止上班" in told.body
+
+
+def test_cancelling_a_session_frees_waiting_bookings_without_writing_to_unproven_contacts(
+    centre, staff
+):
+    session = factories.session(centre)
+    waiting = factories.booking(session, 0, confirm=False, email="unproven@example.org")
+    with clock.frozen(factories.NOW):
+        assert session_cancel(session=session, by=staff.amy, reason="律師臨時請假") == 1
+    assert factories.refresh(waiting.booking).status == BookingStatus.CANCELLED
+    assert not OutboxMessage.objects.filter(dedupe_key__endswith="-session-cancelled").exists()

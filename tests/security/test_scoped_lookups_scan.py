@@ -29,6 +29,8 @@ REFERENCE_MODELS = {
     "TicketClass",  # dispatch ticket classes
     "Venue",  # public legal-aid venues
     "Lawyer",  # the volunteer lawyers list, behind the desk's own capability check
+    "Pillar",  # the mayor's policy pillars (city data)
+    "Pledge",  # the mayor's pledges (city data)
 }
 
 # (module, function, model) → why the look-up is safe without the user's scope.

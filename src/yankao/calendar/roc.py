@@ -20,6 +20,8 @@ __all__ = [
     "format_roc_datetime",
     "format_roc_long",
     "format_roc_long_datetime",
+    "format_roc_month",
+    "format_roc_month_short",
     "format_roc_short",
     "format_roc_short_datetime",
     "parse_date",
@@ -43,6 +45,18 @@ def format_roc_short(value: date | datetime) -> str:
     """115/11/26, month and day zero-padded."""
     day = _as_date(value)
     return f"{roc_year(day)}/{day.month:02d}/{day.day:02d}"
+
+
+def format_roc_month(value: date | datetime) -> str:
+    """民國 115 年 10 月: a month (any day of it), as reports name the month they cover."""
+    day = _as_date(value)
+    return f"民國 {roc_year(day)} 年 {day.month} 月"
+
+
+def format_roc_month_short(value: date | datetime) -> str:
+    """115/10, the month zero-padded."""
+    day = _as_date(value)
+    return f"{roc_year(day)}/{day.month:02d}"
 
 
 def format_roc_long_datetime(moment: datetime) -> str:

@@ -8,7 +8,8 @@ class ControlConfig(AppConfig):
     verbose_name = _("Control and evaluation")
 
     def ready(self) -> None:
-        from yankao.control.kinds import DIRECTIVE
+        from yankao.control.kinds import DIRECTIVE, MILESTONE
         from yankao.tracking.kinds import register
 
         register(DIRECTIVE)
+        register(MILESTONE)

@@ -1,5 +1,6 @@
 """Private codes given to citizens: the petition tracking page's verification code
-and the legal booking's code that shows or cancels a booking.
+and the legal booking's code that shows or cancels a booking; and the one-time
+confirmation code sent to a citizen's phone or e-mail to prove it is theirs.
 
 A code is 8 characters of an alphabet without look-alikes (40 bits) and unlocks
 one record's status, never personal data. It is stored only as a keyed
@@ -64,7 +65,17 @@ class CodeKind:
 
 PETITION_VERIFICATION = CodeKind(salt="yankao.petitions.verification-code")
 LEGAL_BOOKING = CodeKind(salt="yankao.legal.booking-code")
+# Six digits typed back from an SMS or an e-mail; a booking allows a few tries (ADR 0022).
+LEGAL_CONFIRMATION = CodeKind(salt="yankao.legal.confirmation-code")
+
+CONFIRMATION_LENGTH = 6
 
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_confirmation_code() -> str:
+    """Digits only, easy to type on a phone: a million values, so whoever checks it
+    must limit the tries (one in 200,000 with five)."""
+    return f"{secrets.randbelow(10**CONFIRMATION_LENGTH):0{CONFIRMATION_LENGTH}d}"

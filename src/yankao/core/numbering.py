@@ -9,6 +9,7 @@ padded to `WIDTH` digits so that numbers of a year sort as they were given:
     dispatch ticket    派115-000123      (ROC year)
     legal booking      L1151126-000042  (ROC date)
     mayor's directive  指115-000001      (ROC year)
+    tracked programme  計115-000001      (ROC year)
 
 Underneath are named counters (`next_value`, `insert_numbered`), one per kind
 and ROC year (`petition-115`), that never give one value twice, however many
@@ -173,3 +174,4 @@ PETITION_NUMBERS = NumberKind(counter="petition", dated=True)
 TICKET_NUMBERS = NumberKind(counter="ticket", lead="派")
 BOOKING_NUMBERS = NumberKind(counter="legal", lead="L", dated=True)
 DIRECTIVE_NUMBERS = NumberKind(counter="directive", lead="指")
+PROGRAMME_NUMBERS = NumberKind(counter="programme", lead="計")

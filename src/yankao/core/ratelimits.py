@@ -9,10 +9,15 @@ the proxy (core.middleware.ProxiedClientMiddleware).
 Posts are counted one by one (settings.PUBLIC_RATE). Pictures cost in proportion to
 their pixels, so those the public pages decode are counted as well, by the pixel,
 against settings.PUBLIC_UPLOAD_MEGAPIXELS a minute (docs/adr/0019).
+
+`network_digest` turns the network one client is taken to hold (an IPv4 address, an
+IPv6 /64, which one household gets) into a keyed digest, for a business that must
+count what one address holds (legal bookings, ADR 0022) without storing the address.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -22,10 +27,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import _get_ip, is_ratelimited
 
 from yankao.core import clock
+from yankao.core.codes import codes_keys
 from yankao.core.uploads import PUBLIC, pixels_to_decode
 
 View = Callable[..., HttpResponse]
@@ -114,3 +121,35 @@ def public_upload_refused(
     minute, else None."""
     wait = public_pixels_wait(f"ip:{client_address(request)}", uploads)
     return None if wait is None else _refused(request, TOO_MANY_PIXELS, wait)
+
+
+IPV6_PREFIX = 64
+
+
+def network_of(address: str) -> str:
+    """The network a client is taken to hold, as `client_address` counts it: its IPv4
+    address, or the /64 of its IPv6 address (a household gets a whole /64, so counting
+    single IPv6 addresses would count nothing); an IPv4 address written as IPv6
+    (::ffff:…) is the IPv4 address. Text that is no address is returned as it is."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address.strip()
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False).network_address)
+    return str(parsed)
+
+
+def network_digest(address: str, *, purpose: str) -> str:
+    """A keyed digest of the address's network (`network_of`) for counting, never the
+    address itself: a copy of the database without the key does not tell who booked
+    from where. Keyed by the codes key, like citizens' codes, so rotating Django's
+    secret key does not reset the counts. Empty for no address."""
+    network = network_of(address)
+    if not network:
+        return ""
+    key = codes_keys()[0]
+    salt = f"yankao.networks.{purpose}"
+    return salted_hmac(salt, network, secret=key, algorithm="sha256").hexdigest()

@@ -1,7 +1,13 @@
 """Free legal consultations on the JSON API: the venues and the sessions with free
 slots (public, no token), booking a slot for a citizen (staff and system accounts
-such as the city's app; with an optional Idempotency-Key) and cancelling one.
-Errors are RFC 9457 problem documents with messages in the request's language."""
+such as the city's app; with an optional Idempotency-Key), confirming a booking
+with the code sent to the citizen, and cancelling one. Errors are RFC 9457 problem
+documents with messages in the request's language.
+
+The city's app books on the citizen's rules (ADR 0022): the booking waits for the
+confirmation code sent to the citizen's phone or e-mail, and the open bookings of
+one network address are limited, counting the address the app passes on for the
+citizen (`client_address`) or else the app's own."""
 
 from __future__ import annotations
 
@@ -12,16 +18,23 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import IPvAnyAddress
 
 from yankao.calendar.roc import format_roc_short
 from yankao.core.api import ApiProblem, Text
 from yankao.core.codes import LEGAL_BOOKING
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.core.numbering import BOOKING_NUMBERS
+from yankao.core.ratelimits import client_address
 from yankao.legal import policy, services
 from yankao.legal.forms import BookingForm
 from yankao.legal.models import Booking, BookingChannel, Session, Topic, Venue
-from yankao.legal.selectors import Slot, sessions_bookable, venues_open
+from yankao.legal.selectors import (
+    Slot,
+    booking_by_number_and_code,
+    sessions_bookable,
+    venues_open,
+)
 from yankao.tracking.api import api_user
 
 router = Router(tags=["legal consultations"])
@@ -69,6 +82,14 @@ class BookingIn(Schema):
     topic: Text = Field(..., description="One of: " + ", ".join(Topic.values) + ".")
     question: Text = Field(..., max_length=2000)
     consent: bool = Field(..., description="The citizen agreed to the use of their data.")
+    client_address: IPvAnyAddress | None = Field(
+        None,
+        description=(
+            "The citizen's network address as the city's app saw it; it counts toward the "
+            "limit of open bookings per address. Without it, the caller's own address counts. "
+            "Ignored for the desk."
+        ),
+    )
 
 
 class BookingOut(Schema):
@@ -79,6 +100,24 @@ class BookingOut(Schema):
     date_roc: str
     starts_at: datetime
     ends_at: datetime
+    status: str = Field(..., description="`pending` until confirmed with the code, or `booked`.")
+    hold_until: datetime | None = Field(
+        None, description="A pending booking holds its slot until then; unconfirmed, it lapses."
+    )
+    confirm_via: str | None = Field(
+        None, description="Where the confirmation code was sent: `sms` or `email`."
+    )
+
+
+class ConfirmIn(Schema):
+    code: Text = Field(..., max_length=40, description="The booking's private code.")
+    confirmation: Text = Field(
+        ..., max_length=20, description="The confirmation code sent to the citizen."
+    )
+
+
+class ConfirmedOut(Schema):
+    number: str
     status: str
 
 
@@ -145,11 +184,25 @@ def _invalid(form: BookingForm) -> ApiProblem:
     return ApiProblem(400, detail or str(FIELDS_INVALID), errors=errors)
 
 
-def _book(user: Any, payload: BookingIn) -> Outcome:
+def _refused(error: services.LegalError) -> ApiProblem:
+    """A booking refused: a slot just taken and a phone's or e-mail's limit are
+    conflicts (409); too many open bookings from one address, or too many codes to
+    one phone or e-mail address in an hour, is 429."""
+    if isinstance(error, services.LimitReached):
+        rate = error.per in ("address", "recipient")
+        return ApiProblem(429 if rate else 409, str(error))
+    if isinstance(error, services.SlotTaken):
+        return ApiProblem(409, str(error))
+    return ApiProblem(400, str(error))
+
+
+def _book(user: Any, payload: BookingIn, address: str) -> Outcome:
     session = Session.objects.select_related("venue").filter(pk=payload.session).first()
     if session is None:
         raise ApiProblem(404, str(NO_SESSION))
-    data = payload.model_dump()
+    # The city's app books for the citizen on the citizen's rules; the desk not.
+    as_citizen = not policy.may_run_desk(user)
+    data = payload.model_dump(exclude={"client_address"})
     form = BookingForm(
         {**data, "consent": "on" if payload.consent else ""},
         # Every slot of the session is a choice here; the service says why one is not free.
@@ -157,6 +210,7 @@ def _book(user: Any, payload: BookingIn) -> Outcome:
             Slot(index=i, starts=session.slot_start(i), ends=session.slot_end(i), free=True)
             for i in range(session.slot_count)
         ],
+        confirm_via=services.citizen_confirm_via() if as_citizen else "",
     )
     if not form.is_valid():
         raise _invalid(form)
@@ -172,13 +226,11 @@ def _book(user: Any, payload: BookingIn) -> Outcome:
             consent=payload.consent,
             channel=BookingChannel.API,
             by=user,
-            # The city's app books for the citizen on the citizen's rules; the desk not.
-            as_citizen=not policy.may_run_desk(user),
+            as_citizen=as_citizen,
+            client_address=address,
         )
-    except services.SlotTaken as error:
-        raise ApiProblem(409, str(error)) from error
     except services.LegalError as error:
-        raise ApiProblem(400, str(error)) from error
+        raise _refused(error) from error
     booking = booked.booking
     body = BookingOut(
         number=booking.number,
@@ -189,6 +241,8 @@ def _book(user: Any, payload: BookingIn) -> Outcome:
         starts_at=booking.starts,
         ends_at=booking.ends,
         status=booking.status,
+        hold_until=booking.hold_until,
+        confirm_via=booking.confirm_via or None,
     )
     return Outcome(status=201, body=body.model_dump(mode="json"), sealed=("code",))
 
@@ -199,9 +253,13 @@ def _book(user: Any, payload: BookingIn) -> Outcome:
     summary="Book a slot for a citizen",
     description=(
         "For the consultation desk and system accounts (the city's app). The same rules "
-        "as the web page: a free slot, not past, the monthly limit per phone number. A "
-        "slot just taken answers 409. Send an `Idempotency-Key` header to make a resend "
-        "safe: the same key with the same body answers the first response again."
+        "as the web page: a free slot, not past, the monthly limit per phone number, the "
+        "limits of open bookings per phone and e-mail (409) and, for the app, per network "
+        "address (429). A slot just taken answers 409. The app's bookings are `pending`: "
+        "they hold the slot until `hold_until` and need the code sent to the citizen "
+        "(POST .../confirm); the desk's are `booked` at once. Send an `Idempotency-Key` "
+        "header to make a resend safe: the same key with the same body answers the first "
+        "response again."
     ),
 )
 def create_booking(
@@ -211,7 +269,37 @@ def create_booking(
     if not policy.may_book(user):
         raise ApiProblem(403, str(MAY_NOT_BOOK))
     response["Cache-Control"] = "no-store"  # the private code is in the body
-    return respond_once(request, response, user=user, operation=lambda: _book(user, payload))
+    address = str(payload.client_address) if payload.client_address else client_address(request)
+    return respond_once(
+        request, response, user=user, operation=lambda: _book(user, payload, address)
+    )
+
+
+@router.post(
+    "/bookings/{number}/confirm",
+    response=ConfirmedOut,
+    summary="Confirm a pending booking with the citizen's code",
+    description=(
+        "The private code and the confirmation code sent to the citizen's phone or "
+        "e-mail. A wrong code answers 400 and counts; after a few, or once `hold_until` "
+        "has passed, the booking is released and the answer is 409. An unknown number "
+        "or a wrong private code answers 404."
+    ),
+)
+def confirm_booking(request: HttpRequest, number: Text, payload: ConfirmIn) -> dict[str, Any]:
+    user = api_user(request)
+    if not policy.may_book(user):
+        raise ApiProblem(403, str(MAY_NOT_BOOK))
+    booking = booking_by_number_and_code(number, payload.code)
+    if booking is None:
+        raise ApiProblem(404, str(NO_BOOKING))
+    try:
+        booking = services.booking_confirm(booking=booking, code=payload.confirmation)
+    except services.WrongCode as error:
+        raise ApiProblem(400, str(error)) from error
+    except services.LegalError as error:
+        raise ApiProblem(409, str(error)) from error
+    return {"number": booking.number, "status": booking.status}
 
 
 @router.post(

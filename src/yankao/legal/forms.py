@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from yankao.calendar.forms import ROCDateField
 from yankao.core.forms import ModelChoiceField, ModelMultipleChoiceField, PhoneField
 from yankao.core.forms import plain_text as _text
-from yankao.legal.models import Advice, BookingChannel, BookingStatus, Lawyer, Topic, Venue
+from yankao.legal.models import (
+    Advice,
+    BookingChannel,
+    BookingStatus,
+    ConfirmVia,
+    Lawyer,
+    Topic,
+    Venue,
+)
 from yankao.legal.selectors import Slot
 
 NAME_MAX = 50
@@ -24,6 +32,14 @@ CONSENT_TEXT = _(
     "consultation, under the Personal Data Protection Act. Only the service staff and the "
     "lawyer on duty see them."
 )
+
+
+SMS_HELP = _(
+    "We send a code to this number by SMS to confirm the booking, and call it if the "
+    "session changes."
+)
+EMAIL_HELP = _("We send the code that confirms the booking there, and a reminder the day before.")
+EMAIL_NEEDED = _("Enter your e-mail address: we send the code that confirms the booking there.")
 
 
 class SlotChoiceField(forms.TypedChoiceField):
@@ -81,13 +97,23 @@ class BookingForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slots: list[Slot], confirm_via: str = "", **kwargs: Any) -> None:
+        """`confirm_via` is where a citizen's confirmation code goes (ADR 0022): by
+        SMS the phone is told so; by e-mail the address becomes required."""
         super().__init__(*args, **kwargs)
         field = self.fields["slot"]
         assert isinstance(field, SlotChoiceField)
         field.choices = [
             (slot.index, f"{slot.starts:%H:%M}–{slot.ends:%H:%M}") for slot in slots if slot.free
         ]
+        if confirm_via == ConfirmVia.SMS:
+            self.fields["phone"].help_text = SMS_HELP
+        elif confirm_via == ConfirmVia.EMAIL:
+            email = self.fields["email"]
+            email.required = True
+            email.label = _("Your e-mail")
+            email.help_text = EMAIL_HELP
+            email.error_messages["required"] = EMAIL_NEEDED
 
     def is_robot(self) -> bool:
         return bool(self.data.get("website"))
@@ -175,6 +201,30 @@ class LookUpForm(forms.Form):
 class CancelForm(LookUpForm):
     number = forms.CharField(widget=forms.HiddenInput, max_length=20)
     code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation code typed back; the booking number and private code travel
+    with it hidden, so only who made the booking can spend its tries."""
+
+    number = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    confirmation = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=20,
+        help_text=_("The six digits we sent you."),
+        error_messages={"required": _("Enter the confirmation code we sent you.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": "8"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "confirm_%s")  # beside the look-up form on its page
+        super().__init__(*args, **kwargs)
+
+    def clean_confirmation(self) -> str:
+        return "".join(str(self.cleaned_data["confirmation"]).split())
 
 
 DATE_HINT = _("ROC or ISO date, e.g. 115/10/01 or 2026-10-01")

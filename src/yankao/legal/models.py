@@ -6,7 +6,11 @@ of every look at a citizen's unmasked personal data.
 A slot is not a row: a session has `slot_count` slots of `slot_minutes` from its
 start, and a booking names its slot by number. Two active bookings can never hold
 the same slot: a partial unique constraint on (session, slot) over the bookings
-that are not cancelled guards it in the database itself."""
+that are not cancelled (nor released for a walk-in) guards it in the database itself.
+
+A booking made by a citizen waits for its confirmation code (ADR 0022): it holds its
+slot only until `hold_until`, and a lapsed hold does not hold the slot even before a
+task or the next booking of the slot writes it down as released."""
 
 from __future__ import annotations
 
@@ -177,13 +181,35 @@ class Topic(models.TextChoices):
 
 
 class BookingStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
     BOOKED = "booked", _("Booked")
     ATTENDED = "attended", _("Attended")
     NO_SHOW = "no_show", _("Did not come")
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Confirmed bookings: they hold their slot (unless released for a walk-in).
 ACTIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+# Bookings still to come that count against the limits per contact and address
+# (a pending one only while its hold lasts: see open_q).
+OPEN_STATUSES = (BookingStatus.PENDING, BookingStatus.BOOKED)
+
+
+def holding_q(now: datetime, prefix: str = "") -> Q:
+    """The bookings that hold their slot at `now`: confirmed and not released, or
+    awaiting confirmation with their hold still running. `prefix` reaches them
+    through a relation ("bookings__")."""
+    confirmed = Q(**{f"{prefix}status__in": ACTIVE_STATUSES, f"{prefix}released_at__isnull": True})
+    waiting = Q(**{f"{prefix}status": BookingStatus.PENDING, f"{prefix}hold_until__gt": now})
+    return confirmed | waiting
+
+
+def open_q(now: datetime) -> Q:
+    """Bookings still to come that are booked, or awaiting confirmation with their
+    hold running: what the limits per phone, e-mail and address count."""
+    today = now.astimezone(TAIPEI).date()
+    waiting = Q(status=BookingStatus.PENDING, hold_until__gt=now)
+    return (Q(status=BookingStatus.BOOKED) | waiting) & Q(session__date__gte=today)
 
 
 class BookingChannel(models.TextChoices):
@@ -197,6 +223,23 @@ class CancelledBy(models.TextChoices):
     CITIZEN = "citizen", _("The citizen")
     STAFF = "staff", _("Staff")
     SESSION = "session", _("The session was cancelled")
+    UNCONFIRMED = "unconfirmed", _("Not confirmed")
+
+
+class ConfirmVia(models.TextChoices):
+    """Where a booking's confirmation code was sent."""
+
+    SMS = "sms", _("SMS to the phone")
+    EMAIL = "email", _("E-mail")
+
+
+class ReleaseReason(models.TextChoices):
+    """Why a booking stopped holding its slot without the citizen cancelling it."""
+
+    EXPIRED = "expired", _("Not confirmed in time")
+    ATTEMPTS = "attempts", _("Too many wrong confirmation codes")
+    DESK = "desk", _("Released by the desk: not confirmed")
+    NO_SHOW = "no_show", _("Released by the desk: the citizen did not come")
 
 
 class Advice(models.TextChoices):
@@ -214,7 +257,11 @@ class Advice(models.TextChoices):
 
 class Booking(models.Model):
     """One citizen's booking of one slot of a session. The private code that lets
-    the citizen see or cancel it is kept only as a keyed digest."""
+    the citizen see or cancel it is kept only as a keyed digest, and so is the
+    one-time confirmation code sent to the citizen's phone or e-mail.
+
+    Its history is in its own columns: booked, confirmed, cancelled (by whom),
+    released (when, by whom, why) and the outcome."""
 
     number = models.CharField(_("booking number"), max_length=20, unique=True)
     session = models.ForeignKey(
@@ -233,6 +280,11 @@ class Booking(models.Model):
     citizen_email = models.EmailField(_("e-mail"), blank=True)
     # The phone's digits alone, for the limit of bookings per person.
     phone_digits = models.CharField(max_length=30, db_index=True)
+    # The e-mail address in lower case without a "+tag", for the limit per address.
+    email_key = models.CharField(max_length=254, blank=True, db_index=True)
+    # A keyed digest of the network the booking came from (an IPv4 address or an
+    # IPv6 /64), for the limit per address; never the address itself.
+    address_digest = models.CharField(max_length=64, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hant")
     code_digest = models.CharField(max_length=64)
     consent_at = models.DateTimeField(_("consent given at"))
@@ -245,9 +297,30 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Confirmation: a citizen's booking is pending until the code sent to them is
+    # typed back; the desk's bookings are confirmed when made.
+    hold_until = models.DateTimeField(_("held unconfirmed until"), null=True, blank=True)
+    confirm_via = models.CharField(
+        _("confirmation code sent by"), max_length=8, choices=ConfirmVia.choices, blank=True
+    )
+    confirm_digest = models.CharField(max_length=64, blank=True)
+    confirm_attempts = models.PositiveSmallIntegerField(_("wrong confirmation codes"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    release_reason = models.CharField(
+        _("reason for the release"), max_length=10, choices=ReleaseReason.choices, blank=True
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.CharField(
-        _("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True
+        _("cancelled by"), max_length=12, choices=CancelledBy.choices, blank=True
     )
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     outcome_by = models.ForeignKey(
@@ -268,7 +341,7 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "slot"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & Q(released_at__isnull=True),
                 name="legal_booking_one_per_slot",
             ),
             models.CheckConstraint(
@@ -281,9 +354,23 @@ class Booking(models.Model):
                 condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
                 name="legal_booking_cancelled_has_moment",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(hold_until__isnull=False),
+                name="legal_booking_pending_has_hold",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["booked", "attended", "no_show"])
+                | Q(confirmed_at__isnull=False),
+                name="legal_booking_held_is_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | ~Q(release_reason=""),
+                name="legal_booking_release_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "reminded_at"], name="legal_booking_reminder"),
+            models.Index(fields=["status", "hold_until"], name="legal_booking_hold"),
         ]
 
     def __str__(self) -> str:
@@ -296,6 +383,23 @@ class Booking(models.Model):
     @property
     def ends(self) -> datetime:
         return self.session.slot_end(self.slot)
+
+    def is_waiting(self, now: datetime) -> bool:
+        """Awaiting its confirmation code, with the hold still running."""
+        return (
+            self.status == BookingStatus.PENDING
+            and self.hold_until is not None
+            and now < self.hold_until
+        )
+
+    def holds_slot(self, now: datetime) -> bool:
+        """As `holding_q` decides in the database."""
+        confirmed = self.status in ACTIVE_STATUSES and self.released_at is None
+        return confirmed or self.is_waiting(now)
+
+    def has_lapsed(self, now: datetime) -> bool:
+        """Awaiting confirmation, but the hold has run out: the slot is free."""
+        return self.status == BookingStatus.PENDING and not self.is_waiting(now)
 
 
 class WaitlistEntry(models.Model):

@@ -1,11 +1,13 @@
 """What citizens are told by e-mail, and only if they gave an address: the booking
 with its code, its cancellation, a cancelled session, a change of lawyer, and the
-reminder the working day before. Messages go through the outbox in the caller's
-transaction, in the language the citizen booked in.
+reminder the working day before; and the confirmation code of a booking made on
+the web or in the city's app, by SMS or e-mail (ADR 0022). Messages go through the
+outbox in the caller's transaction, in the language the citizen booked in.
 
-The booking's confirmation goes to whatever address was typed: it quotes only the
-city's facts of the booking, carries the code sealed, and goes to one address at
-most CONFIRMATIONS_PER_HOUR times an hour (docs/adr/0021)."""
+The booking's confirmation, and a confirmation code, go to whatever address or phone
+number was typed: they quote only the city's facts of the booking, carry the codes
+sealed, and go to one address or number at most CONFIRMATIONS_PER_HOUR times an hour
+(docs/adr/0021)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from yankao.calendar.roc import format_roc_long
-from yankao.legal.models import Booking, WaitlistEntry
+from yankao.calendar.roc import format_roc_long, format_roc_short
+from yankao.core.taipei import to_taipei
+from yankao.legal.models import Booking, ConfirmVia, WaitlistEntry
 from yankao.messaging.models import Channel
 from yankao.messaging.services import absolute_url, outbox_enqueue, recipient_quota_take
 
 CONFIRMATION = "legal-booking"
+CONFIRMATION_CODE = "legal-confirmation-code"
 
 
 def _when(booking: Booking) -> dict[str, str]:
@@ -68,6 +72,83 @@ def booking_confirmed(booking: Booking, code: str) -> bool:
         subject = _("Legal consultation booked: %(number)s") % values
         _send(booking, subject, body, "confirmed", secret=code)
     return True
+
+
+def _hold_end(booking: Booking) -> str:
+    assert booking.hold_until is not None
+    return f"{to_taipei(booking.hold_until):%H:%M}"
+
+
+def confirmation_code(booking: Booking, *, confirmation: str, code: str) -> bool:
+    """The code that confirms a citizen's booking, where `confirm_via` says: a short
+    SMS to the phone, or an e-mail that also carries the private code; the codes are
+    sealed in the outbox. Whoever did not book is told to do nothing: the time is
+    released by itself. False, and nothing queued, when the number or address has had
+    its hour's confirmations."""
+    to = booking.phone_digits if booking.confirm_via == ConfirmVia.SMS else booking.citizen_email
+    if not recipient_quota_take(kind=f"{CONFIRMATION_CODE}-{booking.confirm_via}", address=to):
+        return False
+    with translation.override(booking.language):
+        values = {
+            **_when(booking),
+            "confirmation": confirmation,
+            "until": _hold_end(booking),
+            "short_date": format_roc_short(booking.session.date),
+            "link": absolute_url(reverse("legal:look-up")),
+        }
+        if booking.confirm_via == ConfirmVia.SMS:
+            text = (
+                _(
+                    "Legal consultation confirmation code %(confirmation)s. Type it by "
+                    "%(until)s to keep %(short_date)s %(start)s. Did not book? Ignore this."
+                )
+                % values
+            )
+            outbox_enqueue(
+                channel=Channel.SMS,
+                to=[booking.citizen_phone],
+                subject="",
+                body=text,
+                dedupe_key=f"legal-booking-{booking.pk}-confirm-code",
+                ref_type="legal.booking",
+                ref_id=str(booking.pk),
+                secret=confirmation,
+            )
+            return True
+        # Both codes in one block: the outbox seals one secret a message.
+        codes = _("Confirmation code: %(confirmation)s\nPrivate code: %(code)s") % {
+            "confirmation": confirmation,
+            "code": code,
+        }
+        body = _(
+            "%(codes)s\n\nType the confirmation code on the booking page by %(until)s to "
+            "confirm your free legal consultation: %(venue)s, %(date)s, %(start)s–%(end)s. "
+            "Without it, the time is released for others at %(until)s.\n\nBooking number "
+            "%(number)s. Keep the private code: with the booking number it lets you "
+            "confirm, see or cancel the booking at\n%(link)s\n\nIf you did not book, "
+            "ignore this message; nothing is booked in your name."
+        ) % {**values, "codes": codes}
+        subject = _("Confirm your legal consultation booking %(number)s") % values
+        _send(booking, subject, body, "confirm-code", secret=codes)
+    return True
+
+
+def booking_now_confirmed(booking: Booking) -> None:
+    """A citizen confirmed the booking with the code: the time is theirs. The private
+    code is not repeated (it is not kept anywhere to repeat)."""
+    with translation.override(booking.language):
+        values = {**_when(booking), "link": absolute_url(reverse("legal:look-up"))}
+        body = (
+            _(
+                "Your free legal consultation is confirmed: %(venue)s, %(date)s, "
+                "%(start)s–%(end)s. Booking number %(number)s.\n\nWith the booking number "
+                "and your private code you can see or cancel the booking at\n%(link)s\n\n"
+                "Please bring your documents about the matter and come a few minutes early."
+            )
+            % values
+        )
+        subject = _("Legal consultation confirmed: %(number)s") % values
+        _send(booking, subject, body, "confirmed")
 
 
 def booking_cancelled(booking: Booking) -> None:

@@ -2,14 +2,18 @@
 advice.
 
 Definitions (the period is a set of session days, first and last included):
-- bookings: every booking for a session in the period, whatever became of it;
+- bookings: every booking for a session in the period that was confirmed (by the
+  citizen's code, or made by the desk), whatever became of it; one never confirmed
+  (released unconfirmed, or still waiting for its code) held no time for a citizen
+  and is not counted (ADR 0022);
 - attended, did not come, cancelled, awaiting: bookings by their status now
   (awaiting = booked, outcome not yet recorded), so the four add up to bookings;
 - slots: the slots of the sessions held (not cancelled) in the period;
-- utilisation: (bookings − cancelled) / slots, in percent to one decimal. Topics,
-  channels and kinds of advice do not divide slots, so grouped by them only the total
-  row has slots and utilisation. Grouped by the kind of advice, bookings without one
-  (not held, or not noted) form their own row.
+- utilisation: (bookings − cancelled) / slots, in percent to one decimal; a slot
+  the desk freed when its citizen did not come, and gave to a walk-in, counts both
+  bookings. Topics, channels and kinds of advice do not divide slots, so grouped by
+  them only the total row has slots and utilisation. Grouped by the kind of advice,
+  bookings without one (not held, or not noted) form their own row.
 
 Groups partition the bookings, so the total row is the sum of the rows. Three queries
 (bookings by group, slots by venue, the venues' names), however many bookings.
@@ -116,7 +120,9 @@ def monthly_counts(
 ) -> Counts:
     grouping = Grouping(group_by)
     scope = agency_scope_q(user, "session__venue__agency")
-    bookings = Booking.objects.filter(scope, session__date__gte=first, session__date__lte=last)
+    bookings = Booking.objects.filter(
+        scope, session__date__gte=first, session__date__lte=last, confirmed_at__isnull=False
+    )
     held = Session.objects.filter(
         agency_scope_q(user, "venue__agency"),
         date__gte=first,

@@ -1,5 +1,10 @@
 """Reads of legal consultations that follow rules: what the public may book, the
-sessions a user's scope covers, a booking for its number and code."""
+sessions a user's scope covers, a booking for its number and code.
+
+A slot is taken by a booking that holds it (`models.holding_q`): a confirmed one
+not released, or one waiting for its confirmation code while its hold runs. A
+hold that has run out takes nothing, whether or not a task has written it down
+yet, so what the public sees never waits for the task."""
 
 from __future__ import annotations
 
@@ -15,13 +20,13 @@ from yankao.core.codes import LEGAL_BOOKING
 from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.core.taipei import to_taipei
 from yankao.legal.models import (
-    ACTIVE_STATUSES,
     Booking,
     BookingStatus,
     Session,
     SessionStatus,
     Venue,
     WaitlistEntry,
+    holding_q,
 )
 from yankao.legal.services import rule
 from yankao.organisation.scoping import agency_scope_q
@@ -44,9 +49,14 @@ def public_window(now: datetime | None = None) -> tuple[date, date]:
     return today, today + timedelta(days=rule("YANKAO_LEGAL_BOOKING_DAYS_AHEAD"))
 
 
-def with_taken(sessions: QuerySet[Session]) -> QuerySet[Session]:
+def with_taken(sessions: QuerySet[Session], now: datetime | None = None) -> QuerySet[Session]:
+    """Each session with `taken` (slots held at `now`) and `waiting` (of those, by
+    bookings still waiting for their confirmation code)."""
+    now = now or clock.now()
+    waiting = Q(bookings__status=BookingStatus.PENDING, bookings__hold_until__gt=now)
     return sessions.annotate(
-        taken=Count("bookings", filter=Q(bookings__status__in=ACTIVE_STATUSES))
+        taken=Count("bookings", filter=holding_q(now, prefix="bookings__")),
+        waiting=Count("bookings", filter=waiting),
     )
 
 
@@ -61,8 +71,10 @@ def sessions_bookable(venue: Venue | None = None, *, now: datetime | None = None
     ).select_related("venue")
     if venue is not None:
         sessions = sessions.filter(venue=venue)
-    rows = list(with_taken(sessions).order_by("date", "starts_at", "venue__sort_order", "desk"))
-    taken = _taken_slots([s.pk for s in rows])
+    rows = list(
+        with_taken(sessions, now).order_by("date", "starts_at", "venue__sort_order", "desk")
+    )
+    taken = _taken_slots([s.pk for s in rows], now)
     result = []
     for session in rows:
         slots = session_slots(session, taken.get(session.pk, set()), now=now, public=True)
@@ -74,11 +86,11 @@ def sessions_bookable(venue: Venue | None = None, *, now: datetime | None = None
     return result
 
 
-def _taken_slots(session_ids: list[int]) -> dict[int, set[int]]:
+def _taken_slots(session_ids: list[int], now: datetime) -> dict[int, set[int]]:
     taken: dict[int, set[int]] = {}
-    rows = Booking.objects.filter(
-        session_id__in=session_ids, status__in=ACTIVE_STATUSES
-    ).values_list("session_id", "slot")
+    rows = Booking.objects.filter(holding_q(now), session_id__in=session_ids).values_list(
+        "session_id", "slot"
+    )
     for session_id, slot in rows:
         taken.setdefault(session_id, set()).add(slot)
     return taken
@@ -95,7 +107,7 @@ def session_slots(
     booked (by the public until the closing minutes before it, by staff until it ends)."""
     now = now or clock.now()
     if taken is None:
-        taken = _taken_slots([session.pk]).get(session.pk, set())
+        taken = _taken_slots([session.pk], now).get(session.pk, set())
     close = timedelta(minutes=rule("YANKAO_LEGAL_BOOKING_CLOSE_MINUTES")) if public else None
     slots = []
     for index in range(session.slot_count):
@@ -128,7 +140,8 @@ def group_slots(
 ) -> tuple[list[Slot], dict[int, list[Session]]]:
     """The times of a group of sessions, each free when one desk has it free, and
     for each time the sessions (desks) that have it free, first desk first."""
-    taken = _taken_slots([s.pk for s in group])
+    now = now or clock.now()
+    taken = _taken_slots([s.pk for s in group], now)
     by_index: dict[int, list[Session]] = {}
     merged: dict[int, Slot] = {}
     for session in group:

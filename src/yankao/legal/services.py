@@ -1,8 +1,12 @@
 """Every write to legal consultations goes through one of these functions:
 keyword-only arguments, the actor passed in (None: the citizen on the public pages),
 one transaction each. Permission checks belong to the caller (policy.py, the views
-and the API); the rules of booking (free slot, time, limits) live here, so the
-pages, the staff desk and the API cannot disagree."""
+and the API); the rules of booking (free slot, time, limits, confirmation) live
+here, so the pages, the staff desk and the API cannot disagree.
+
+A citizen's booking (the web, the city's app) waits for the code sent to the
+citizen's phone or e-mail and holds its slot only for a short while (ADR 0022); the
+desk's bookings are confirmed when made."""
 
 from __future__ import annotations
 
@@ -13,30 +17,38 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from yankao.accounts.models import User
 from yankao.calendar.services import CalendarRangeError, is_working_day, next_working_day
 from yankao.core import clock
-from yankao.core.codes import LEGAL_BOOKING, new_code
+from yankao.core.codes import LEGAL_BOOKING, LEGAL_CONFIRMATION, new_code, new_confirmation_code
 from yankao.core.forms import phone_digits, phone_is_valid
+from yankao.core.locks import lock_names
 from yankao.core.numbering import BOOKING_NUMBERS
+from yankao.core.ratelimits import network_digest
 from yankao.core.taipei import to_taipei
 from yankao.legal import notifications
 from yankao.legal.models import (
     ACTIVE_STATUSES,
+    OPEN_STATUSES,
     Advice,
     Booking,
     BookingChannel,
     BookingStatus,
     CancelledBy,
+    ConfirmVia,
     Lawyer,
     PersonalDataAccess,
+    ReleaseReason,
     Session,
     SessionStatus,
     Topic,
     Venue,
     WaitlistEntry,
+    holding_q,
+    open_q,
     slot_count_for,
 )
 from yankao.organisation.models import Agency, District
@@ -52,6 +64,39 @@ class LegalError(Exception):
 
 class SlotTaken(LegalError):
     """Someone else holds the slot (or took it a moment ago)."""
+
+
+class LimitReached(LegalError):
+    """A phone number, an e-mail address or a network address holds as many
+    bookings as allowed. `per` says which: "month" (the monthly limit per phone),
+    "phone", "email" or "address"."""
+
+    def __init__(self, message: str, *, per: str) -> None:
+        super().__init__(message)
+        self.per = per
+
+
+class ConfirmationFailed(LegalError):
+    """A confirmation code was not accepted."""
+
+
+class WrongCode(ConfirmationFailed):
+    """The code is not the one sent; `attempts_left` more may be tried."""
+
+    def __init__(self, message: str, *, attempts_left: int) -> None:
+        super().__init__(message)
+        self.attempts_left = attempts_left
+
+
+class NotWaiting(ConfirmationFailed):
+    """The booking no longer waits for a code: confirmed already, released (its
+    hold ran out, too many wrong codes, the desk) or cancelled."""
+
+
+TOO_MANY_CODES = _(
+    "We have sent as many codes to this phone number or e-mail address as we may in an hour. "
+    "Please try again later, or book by calling 1999."
+)
 
 
 def rule(name: str) -> int:
@@ -226,10 +271,12 @@ def _locked_session(session: Session) -> Session:
     return Session.objects.select_for_update().select_related("venue").get(pk=session.pk)
 
 
-def _active_bookings(session: Session) -> list[Booking]:
+def _active_bookings(
+    session: Session, statuses: Sequence[str] = (BookingStatus.BOOKED,)
+) -> list[Booking]:
     return list(
         Booking.objects.select_for_update()
-        .filter(session=session, status=BookingStatus.BOOKED)
+        .filter(session=session, status__in=statuses)
         .select_related("session__venue")
     )
 
@@ -248,13 +295,15 @@ def session_cancel(*, session: Session, by: User | None, reason: str) -> int:
     session.cancel_reason = reason.strip()[:200]
     session.save(update_fields=["status", "cancel_reason"])
     now = clock.now()
-    bookings = _active_bookings(session)
+    bookings = _active_bookings(session, OPEN_STATUSES)
     for booking in bookings:
+        confirmed = booking.status == BookingStatus.BOOKED
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = now
         booking.cancelled_by = CancelledBy.SESSION
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-        notifications.session_cancelled(booking, session.cancel_reason)
+        if confirmed:  # an unconfirmed contact may not be the citizen's: no message
+            notifications.session_cancelled(booking, session.cancel_reason)
     return len(bookings)
 
 
@@ -297,13 +346,16 @@ def session_lawyer_set(*, session: Session, lawyer: Lawyer | None, by: User) -> 
 
 @dataclass(frozen=True)
 class Booked:
-    """A new booking and its private code, which exists only here: the database
-    keeps a keyed digest. `mailed`: whether the confirmation with the code goes to
-    the citizen by e-mail (not without an address, nor beyond the address's hourly
-    confirmations)."""
+    """A new booking, its private code and, when it waits for confirmation, the
+    confirmation code sent to the citizen. Both codes exist only here: the database
+    keeps keyed digests. The pages and the API show the private code, never the
+    confirmation code (it proves that the phone or e-mail is the citizen's).
+    `mailed`: whether the desk's confirmation with the code goes to the citizen by
+    e-mail (not without an address, nor beyond the address's hourly confirmations)."""
 
     booking: Booking
     code: str
+    confirmation: str = ""
     mailed: bool = False
 
 
@@ -313,26 +365,72 @@ def _month(day: date) -> tuple[date, date]:
     return first, after
 
 
-def _check_limit(digits: str, session: Session) -> None:
-    """At most YANKAO_LEGAL_BOOKINGS_PER_MONTH bookings (not cancelled) per phone
-    number for sessions in one calendar month; 0 turns the limit off."""
+def _check_limit(digits: str, session: Session, now: datetime) -> None:
+    """At most YANKAO_LEGAL_BOOKINGS_PER_MONTH bookings (not cancelled, nor waiting
+    past their hold) per phone number for sessions in one calendar month; 0 turns
+    the limit off."""
     limit = rule("YANKAO_LEGAL_BOOKINGS_PER_MONTH")
     if limit <= 0:
         return
     first, after = _month(session.date)
+    # A booking released for a walk-in (the citizen did not come) still counts.
+    taken = Q(status__in=ACTIVE_STATUSES) | Q(status=BookingStatus.PENDING, hold_until__gt=now)
     held = Booking.objects.filter(
-        phone_digits=digits,
-        status__in=ACTIVE_STATUSES,
-        session__date__gte=first,
-        session__date__lt=after,
+        taken, phone_digits=digits, session__date__gte=first, session__date__lt=after
     ).count()
     if held >= limit:
-        raise LegalError(
+        raise LimitReached(
             _(
                 "This phone number already has %(count)d booking(s) this month, the most "
                 "allowed. Cancel that booking first, or choose a day in another month."
             )
-            % {"count": held}
+            % {"count": held},
+            per="month",
+        )
+
+
+def email_key(email: str) -> str:
+    """An e-mail address as the limit per address compares it: lower case, without
+    the "+tag" many providers deliver to the same mailbox."""
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at:
+        return ""
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def _check_open(*, digits: str, email: str, address: str, now: datetime) -> None:
+    """At most YANKAO_LEGAL_OPEN_PER_CONTACT open bookings per phone number and per
+    e-mail address, and YANKAO_LEGAL_OPEN_PER_ADDRESS per network address (when the
+    booking came from one); 0 turns a limit off."""
+    per_contact = rule("YANKAO_LEGAL_OPEN_PER_CONTACT")
+    per_address = rule("YANKAO_LEGAL_OPEN_PER_ADDRESS")
+    held = Booking.objects.filter(open_q(now))
+    if per_contact > 0 and held.filter(phone_digits=digits).count() >= per_contact:
+        raise LimitReached(
+            _(
+                "This phone number already has %(count)d bookings to come, the most allowed. "
+                "Cancel one of them first."
+            )
+            % {"count": per_contact},
+            per="phone",
+        )
+    if per_contact > 0 and email and held.filter(email_key=email).count() >= per_contact:
+        raise LimitReached(
+            _(
+                "This e-mail address already has %(count)d bookings to come, the most allowed. "
+                "Cancel one of them first."
+            )
+            % {"count": per_contact},
+            per="email",
+        )
+    if per_address > 0 and address and held.filter(address_digest=address).count() >= per_address:
+        raise LimitReached(
+            _(
+                "Too many bookings to come have been made from your network connection "
+                "(%(count)d at most). Cancel one of them first, or book by calling 1999."
+            )
+            % {"count": per_address},
+            per="address",
         )
 
 
@@ -370,6 +468,39 @@ def _check_details(name: str, phone: str, topic: str, question: str, consent: bo
         raise LegalError(_("Describe your question in a few words."))
 
 
+def citizen_confirm_via() -> str:
+    """Where citizens' confirmation codes go: by SMS to the phone when the deployment
+    has a gateway (the phone is what the limits count), else by e-mail."""
+    return ConfirmVia.SMS if notifications.sms_available() else ConfirmVia.EMAIL
+
+
+def confirmation_channel(email: str) -> str:
+    """Where this citizen's confirmation code goes; by e-mail, the address is required."""
+    via = citizen_confirm_via()
+    if via == ConfirmVia.SMS or email.strip():
+        return via
+    raise LegalError(
+        _("Enter your e-mail address: we send the code that confirms the booking there.")
+    )
+
+
+def _expire(bookings: QuerySet[Booking]) -> int:
+    """Write down as released the bookings of `bookings` (waiting ones whose hold has
+    run out), at the moment their hold ended. One query."""
+    return bookings.update(
+        status=BookingStatus.CANCELLED,
+        cancelled_at=F("hold_until"),
+        cancelled_by=CancelledBy.UNCONFIRMED,
+        released_at=F("hold_until"),
+        release_reason=ReleaseReason.EXPIRED,
+        confirm_digest="",
+    )
+
+
+def _lapsed(now: datetime) -> QuerySet[Booking]:
+    return Booking.objects.filter(status=BookingStatus.PENDING, hold_until__lte=now)
+
+
 @transaction.atomic
 def booking_create(
     *,
@@ -385,15 +516,19 @@ def booking_create(
     language: str = "zh-hant",
     by: User | None = None,
     as_citizen: bool | None = None,
+    client_address: str = "",
 ) -> Booked:
     """Book one slot for a citizen: on the web (by=None) or by staff for a caller.
-    The citizen's rules (the booking window, closing before the slot) apply on the
-    web and to `as_citizen` callers such as the city's app; the desk may book a
-    walk-in until the slot ends.
+    The citizen's rules apply on the web and to `as_citizen` callers such as the
+    city's app: the booking window, closing before the slot, the limit per network
+    address (`client_address`, the citizen's), and confirmation: the booking waits
+    for the code sent to the phone or e-mail and holds its slot only until then.
+    The desk may book a walk-in until the slot ends, confirmed at once.
 
     The session row is locked, so bookings of one session queue; the partial
     unique constraint on (session, slot) is the guarantee even so: a second
-    booking of a held slot raises SlotTaken, never a second row."""
+    booking of a held slot raises SlotTaken, never a second row. A waiting booking
+    of the slot whose hold has run out is written down as released first."""
     if channel not in BookingChannel.values:
         raise LegalError(_("Unknown channel."))
     _check_details(name, phone, topic, question, consent)
@@ -401,15 +536,23 @@ def booking_create(
     session = _locked_session(session)
     citizen_rules = by is None if as_citizen is None else as_citizen
     _check_time(session, slot, as_citizen=citizen_rules, now=now)
-    if Booking.objects.filter(session=session, slot=slot, status__in=ACTIVE_STATUSES).exists():
+    via = confirmation_channel(email) if citizen_rules else ""
+    _expire(_lapsed(now).filter(session=session, slot=slot))
+    if Booking.objects.filter(holding_q(now), session=session, slot=slot).exists():
         raise SlotTaken(_("Someone has just booked this slot. Please choose another one."))
-    digits = phone_digits(phone)
-    _check_limit(digits, session)
+    digits, mailbox = phone_digits(phone), email_key(email)
+    address = network_digest(client_address, purpose="legal-booking") if citizen_rules else ""
+    # Bookings of other sessions count too: take turns per phone, e-mail and address.
+    lock_names(f"legal-phone:{digits}", f"legal-email:{mailbox}" if mailbox else "", address)
+    _check_limit(digits, session, now)
+    _check_open(digits=digits, email=mailbox, address=address, now=now)
     code = new_code()
+    confirmation = new_confirmation_code() if via else ""
     booking = Booking(
         number=BOOKING_NUMBERS.next(now),
         session=session,
         slot=slot,
+        status=BookingStatus.PENDING if via else BookingStatus.BOOKED,
         channel=channel,
         topic=topic,
         question=question.strip(),
@@ -417,11 +560,17 @@ def booking_create(
         citizen_phone=phone.strip(),
         citizen_email=email.strip(),
         phone_digits=digits,
+        email_key=mailbox,
+        address_digest=address,
         language=language,
         code_digest=LEGAL_BOOKING.digest(code),
         consent_at=now,
         booked_at=now,
         booked_by=by,
+        hold_until=now + timedelta(minutes=rule("YANKAO_LEGAL_CONFIRM_MINUTES")) if via else None,
+        confirm_via=via,
+        confirm_digest=LEGAL_CONFIRMATION.digest(confirmation) if via else "",
+        confirmed_at=None if via else now,
     )
     try:
         with transaction.atomic():
@@ -430,12 +579,164 @@ def booking_create(
         raise SlotTaken(
             _("Someone has just booked this slot. Please choose another one.")
         ) from error
+    if via:
+        if not notifications.confirmation_code(booking, confirmation=confirmation, code=code):
+            raise LimitReached(str(TOO_MANY_CODES), per="recipient")
+        return Booked(booking=booking, code=code, confirmation=confirmation)
     mailed = notifications.booking_confirmed(booking, code)
     return Booked(booking=booking, code=code, mailed=mailed)
 
 
 def _locked_booking(booking: Booking) -> Booking:
     return Booking.objects.select_for_update().select_related("session__venue").get(pk=booking.pk)
+
+
+def _release_waiting(booking: Booking, *, reason: str, at: datetime, by: User | None) -> None:
+    """A waiting booking stops holding its slot, with the moment, who and why."""
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = at
+    booking.cancelled_by = CancelledBy.UNCONFIRMED
+    booking.released_at = at
+    booking.released_by = by
+    booking.release_reason = reason
+    booking.confirm_digest = ""
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "released_at",
+            "released_by",
+            "release_reason",
+            "confirm_digest",
+        ]
+    )
+
+
+def _not_waiting(booking: Booking) -> NotWaiting:
+    if booking.status in ACTIVE_STATUSES:
+        return NotWaiting(_("This booking is already confirmed."))
+    if booking.release_reason == ReleaseReason.ATTEMPTS:
+        return NotWaiting(
+            _(
+                "Too many wrong codes were typed for this booking, so its time was released. "
+                "Please book again."
+            )
+        )
+    if booking.released_at is not None:
+        return NotWaiting(
+            _(
+                "This booking was not confirmed in time, so its time was released. "
+                "Please book again."
+            )
+        )
+    return NotWaiting(_("This booking is cancelled."))
+
+
+def _confirm(booking: Booking, code: str, now: datetime) -> tuple[Booking, LegalError | None]:
+    booking = _locked_booking(booking)
+    if booking.has_lapsed(now):
+        assert booking.hold_until is not None
+        _release_waiting(booking, reason=ReleaseReason.EXPIRED, at=booking.hold_until, by=None)
+    if booking.status != BookingStatus.PENDING:
+        return booking, _not_waiting(booking)
+    # Spaces are how a code is read out or grouped ("492 745"); they do not count.
+    if LEGAL_CONFIRMATION.matches("".join(code.split()), booking.confirm_digest):
+        booking.status = BookingStatus.BOOKED
+        booking.confirmed_at = now
+        booking.confirm_digest = ""  # one use only
+        booking.save(update_fields=["status", "confirmed_at", "confirm_digest"])
+        notifications.booking_now_confirmed(booking)
+        return booking, None
+    booking.confirm_attempts += 1
+    booking.save(update_fields=["confirm_attempts"])
+    left = rule("YANKAO_LEGAL_CONFIRM_ATTEMPTS") - booking.confirm_attempts
+    if left > 0:
+        message = _(
+            "That is not the confirmation code we sent. Check it and try again "
+            "(%(left)d more tries)."
+        ) % {"left": left}
+        return booking, WrongCode(message, attempts_left=left)
+    _release_waiting(booking, reason=ReleaseReason.ATTEMPTS, at=now, by=None)
+    return booking, _not_waiting(booking)
+
+
+def booking_confirm(*, booking: Booking, code: str) -> Booking:
+    """Confirm a waiting booking with the code sent to the citizen: it then holds its
+    slot until the consultation. A wrong code counts; after
+    YANKAO_LEGAL_CONFIRM_ATTEMPTS of them the booking is released, as it is when its
+    hold has run out. The count and the release are committed before the error is
+    raised, so call this outside any transaction of your own (a rollback there would
+    give the guesser the tries back)."""
+    with transaction.atomic():
+        booking, failure = _confirm(booking, code, clock.now())
+    if failure is not None:
+        raise failure
+    return booking
+
+
+@transaction.atomic
+def booking_release(*, booking: Booking, by: User) -> Booking:
+    """The desk frees a slot: of a booking still waiting for its code (it is
+    released, whether its hold runs or has run out), or of a confirmed booking whose
+    time has come without the citizen (recorded as did not come, and the slot is
+    free for a walk-in until it ends). The booking keeps when, who and why."""
+    booking = _locked_booking(booking)
+    now = clock.now()
+    if booking.status == BookingStatus.PENDING:
+        _release_waiting(booking, reason=ReleaseReason.DESK, at=now, by=by)
+        if now < booking.starts:
+            waitlist_tell(venue=booking.session.venue, day=booking.session.date, now=now)
+        return booking
+    releasable = (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
+    if booking.status not in releasable or booking.released_at is not None:
+        raise LegalError(
+            _(
+                "Only a booking awaiting confirmation, or a confirmed one whose citizen has "
+                "not come, can be released."
+            )
+        )
+    if now < booking.starts:
+        raise LegalError(
+            _(
+                "A confirmed booking can be released only once its time has come without the "
+                "citizen. Before that, cancel it."
+            )
+        )
+    if now >= booking.ends:
+        raise LegalError(_("This slot has passed; there is nothing to release."))
+    booking.status = BookingStatus.NO_SHOW
+    booking.advice = ""
+    booking.outcome_at = booking.released_at = now
+    booking.outcome_by = booking.released_by = by
+    booking.release_reason = ReleaseReason.NO_SHOW
+    booking.save(
+        update_fields=[
+            "status",
+            "advice",
+            "outcome_at",
+            "outcome_by",
+            "released_at",
+            "released_by",
+            "release_reason",
+        ]
+    )
+    return booking
+
+
+@transaction.atomic
+def bookings_release_lapsed(*, now: datetime | None = None) -> int:
+    """Write down as released every waiting booking whose hold has run out, and tell
+    those waiting for the days a time came free on. The pages do not wait for this
+    (a lapsed hold holds nothing); it keeps the records and the waiting list right.
+    Returns how many were released."""
+    now = now or clock.now()
+    lapsed = list(_lapsed(now).select_for_update(of=("self",)).select_related("session__venue"))
+    _expire(Booking.objects.filter(pk__in=[booking.pk for booking in lapsed]))
+    days = {(b.session.venue, b.session.date) for b in lapsed if now < b.starts}
+    for venue, day in days:
+        waitlist_tell(venue=venue, day=day, now=now)
+    return len(lapsed)
 
 
 def cancel_deadline(booking: Booking) -> datetime:
@@ -446,11 +747,12 @@ def cancel_deadline(booking: Booking) -> datetime:
 @transaction.atomic
 def booking_cancel(*, booking: Booking, by: User | None) -> Booking:
     """Cancel a booking: by the citizen (by=None) up to the cut-off before the slot,
-    by staff until the outcome is recorded. The slot is free again at once."""
+    by staff until the outcome is recorded; a booking still waiting for its code
+    too. The slot is free again at once."""
     booking = _locked_booking(booking)
     if booking.status == BookingStatus.CANCELLED:
         raise LegalError(_("This booking is already cancelled."))
-    if booking.status != BookingStatus.BOOKED:
+    if booking.status not in OPEN_STATUSES:
         raise LegalError(_("The consultation has taken place; it cannot be cancelled now."))
     now = clock.now()
     if by is None and now > cancel_deadline(booking):
@@ -461,11 +763,14 @@ def booking_cancel(*, booking: Booking, by: User | None) -> Booking:
             )
             % {"hours": rule("YANKAO_LEGAL_CANCEL_HOURS")}
         )
+    confirmed = booking.status == BookingStatus.BOOKED
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     booking.cancelled_by = CancelledBy.CITIZEN if by is None else CancelledBy.STAFF
-    booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-    notifications.booking_cancelled(booking)
+    booking.confirm_digest = ""
+    booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "confirm_digest"])
+    if confirmed:  # an unconfirmed contact may not be the citizen's: no message
+        notifications.booking_cancelled(booking)
     if now < booking.starts:
         waitlist_tell(venue=booking.session.venue, day=booking.session.date, now=now)
     return booking
@@ -484,6 +789,10 @@ def booking_outcome_set(*, booking: Booking, status: str, by: User, advice: str 
         raise LegalError(_("Choose attended or did not come."))
     if booking.status == BookingStatus.CANCELLED:
         raise LegalError(_("This booking is cancelled."))
+    if booking.status == BookingStatus.PENDING:
+        raise LegalError(
+            _("This booking was never confirmed. Release it, and book the citizen at the desk.")
+        )
     now = clock.now()
     if now < booking.starts:
         raise LegalError(_("The consultation has not started yet."))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.venues, name="venues"),
     path("booking/", views.look_up, name="look-up"),
     path("booking/cancel/", views.cancel, name="cancel"),
+    path("booking/confirm/", views.confirm, name="confirm"),
     path("session/<id:pk>/", views.book, name="book"),
     path("desk/", views.desk, name="desk"),
     path("desk/rota/", views.rota, name="rota"),
@@ -28,6 +29,11 @@ urlpatterns = [
         "desk/session/<id:pk>/booking/<id:booking_pk>/cancel/",
         views.booking_cancel,
         name="booking-cancel",
+    ),
+    path(
+        "desk/session/<id:pk>/booking/<id:booking_pk>/release/",
+        views.booking_release,
+        name="booking-release",
     ),
     # Last: a venue's key is any slug.
     path("<slug:key>/", views.venue_days, name="venue"),

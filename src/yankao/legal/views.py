@@ -1,7 +1,7 @@
 """The citizen's booking pages (no sign-in) under /legal/, and the consultation desk
 under /legal/desk/. Each view checks permission, validates input, calls one service,
 and renders or redirects. The private code is shown once and travels only in POST
-bodies, never in URLs."""
+bodies, never in URLs; so does the confirmation code the citizen types back."""
 
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ from yankao.accounts.models import User
 from yankao.calendar.templatetags.roc import roc_date
 from yankao.core import clock, masking
 from yankao.core.forms import PersonalDataForm
-from yankao.core.ratelimits import public_rate_limited
+from yankao.core.ratelimits import client_address, public_rate_limited
 from yankao.core.taipei import to_taipei
 from yankao.legal import policy, services
 from yankao.legal.forms import (
     BookingForm,
     CancelForm,
+    ConfirmForm,
     DeskForm,
     LawyerAddForm,
     LawyerForm,
@@ -43,6 +44,7 @@ from yankao.legal.models import (
     Booking,
     BookingChannel,
     BookingStatus,
+    ConfirmVia,
     Lawyer,
     Session,
     Venue,
@@ -64,6 +66,9 @@ from yankao.legal.selectors import (
     waitlist_of,
     with_taken,
 )
+
+# Limits of how often, answered 429; the others (a phone's, an e-mail's open bookings) 409.
+RATE_LIMITS = ("address", "recipient")
 
 
 def _language() -> str:
@@ -149,10 +154,12 @@ def _booking_page(
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 3: a free time and the citizen's details. The sessions held at the same
     time by several lawyers offer their times together; the first desk free at the
-    chosen time takes the booking."""
+    chosen time takes the booking. It then waits for the confirmation code."""
     session = session_public(pk)
     slots, desks = group_slots(session_group(session))
-    form = BookingForm(request.POST or None, slots=slots)
+    form = BookingForm(
+        request.POST or None, slots=slots, confirm_via=services.citizen_confirm_via()
+    )
     if request.method != "POST":
         return _booking_page(request, session, form)
     if form.is_robot():
@@ -177,6 +184,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                 channel=BookingChannel.WEB,
                 language=_language(),
                 by=None,
+                client_address=client_address(request),
             )
         except services.SlotTaken as taken:
             error = taken  # another desk may still have the time
@@ -184,33 +192,115 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             error = refused
             break
         else:
-            return _booked(request, booked)
-    form = BookingForm(request.POST, slots=group_slots(session_group(session))[0])
+            return _waiting(request, booked.booking, booked.code, status=201)
+    slots = group_slots(session_group(session))[0]
+    form = BookingForm(request.POST, slots=slots, confirm_via=services.citizen_confirm_via())
     form.is_valid()
     form.add_error("slot" if isinstance(error, services.SlotTaken) else None, str(error))
-    return _booking_page(request, session, form, status=409)
+    return _booking_page(request, session, form, status=_refusal_status(error))
 
 
-def _booked(request: HttpRequest, booked: services.Booked, **extra: Any) -> HttpResponse:
+def _refusal_status(error: services.LegalError) -> int:
+    """429 when one network address holds too many bookings, or a phone or e-mail
+    address has had its hour's codes; else 409."""
+    limited = isinstance(error, services.LimitReached) and error.per in RATE_LIMITS
+    return 429 if limited else 409
+
+
+def _destination(booking: Booking) -> str:
+    """Where the code went, masked as on every page."""
+    if booking.confirm_via == ConfirmVia.SMS:
+        return masking.mask_phone(booking.citizen_phone)
+    return masking.mask_email(booking.citizen_email)
+
+
+def _waiting(
+    request: HttpRequest,
+    booking: Booking,
+    code: str,
+    *,
+    form: ConfirmForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The booking waiting for its confirmation code: its time, its number and private
+    code, where the code went, and the field to type it in."""
+    context = {
+        "booking": booking,
+        "code": code,
+        "destination": _destination(booking),
+        "confirm_form": form or ConfirmForm(initial={"number": booking.number, "code": code}),
+    }
+    response = render(request, "legal/confirm.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_POST
+@public_rate_limited("legal-confirm")
+def confirm(request: HttpRequest) -> HttpResponse:
+    """The citizen types back the code sent to their phone or e-mail. Only the
+    booking's number with its private code lets a code be tried, so nobody else can
+    spend a booking's tries."""
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    booking, code = None, ""
+    if not (form.has_error("number") or form.has_error("code")):
+        number, code = form.cleaned_data["number"], form.cleaned_data["code"]
+        booking = booking_by_number_and_code(number, code)
+    if booking is None:
+        context: dict[str, Any] = {"form": LookUpForm(), "looked_up": True}
+        return render(request, "legal/look_up.html", context, status=400)
+    if form.has_error("confirmation"):
+        if booking.is_waiting(clock.now()):
+            return _waiting(request, booking, code, form=form, status=400)
+        context = {"form": LookUpForm(), "looked_up": True, **_booking_context(booking, code)}
+        return render(request, "legal/look_up.html", context, status=400)
+    try:
+        booking = services.booking_confirm(booking=booking, code=form.cleaned_data["confirmation"])
+    except services.WrongCode as wrong:
+        form.add_error("confirmation", str(wrong))
+        return _waiting(request, booking, code, form=form, status=400)
+    except services.LegalError as refused:
+        booking.refresh_from_db()
+        context = {"form": LookUpForm(), "looked_up": True, "confirm_error": str(refused)}
+        context.update(_booking_context(booking, code))
+        return render(request, "legal/look_up.html", context, status=409)
+    # Confirmed by its code, the booking is told to its e-mail address, if it has one.
+    confirmed = services.Booked(booking=booking, code=code, mailed=bool(booking.citizen_email))
+    return _booked(request, confirmed, status=200)
+
+
+def _booked(
+    request: HttpRequest, booked: services.Booked, *, status: int = 201, **extra: Any
+) -> HttpResponse:
     context = {"booking": booked.booking, "code": booked.code, "mailed": booked.mailed, **extra}
-    response = render(request, "legal/booked.html", context, status=201)
+    response = render(request, "legal/booked.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
 
 def _booking_context(booking: Booking, code: str) -> dict[str, Any]:
     now = clock.now()
-    may_cancel = booking.status == BookingStatus.BOOKED and now <= services.cancel_deadline(booking)
+    waiting = booking.is_waiting(now)
+    open_booking = booking.status == BookingStatus.BOOKED or waiting
+    may_cancel = open_booking and now <= services.cancel_deadline(booking)
     return {
         "booking": booking,
+        "waiting": waiting,
+        "lapsed": booking.has_lapsed(now),
+        "destination": _destination(booking) if waiting else "",
         # Its own ids: the look-up form on the same page has fields of the same names.
+        "confirm_form": ConfirmForm(initial={"number": booking.number, "code": code})
+        if waiting
+        else None,
         "cancel_form": CancelForm(
             initial={"number": booking.number, "code": code}, auto_id="cancel_%s"
         )
         if may_cancel
         else None,
         "cancel_deadline": services.cancel_deadline(booking),
-        "late_to_cancel": booking.status == BookingStatus.BOOKED and not may_cancel,
+        "late_to_cancel": open_booking and not may_cancel,
     }
 
 
@@ -320,12 +410,12 @@ def _sheet(
     show = _unmasked if unmasked else _masked
     rows = [(booking, show(booking)) for booking in bookings]
     waiting = [(entry, show(entry)) for entry in waitlist_of(session)]
-    active = [b for b in bookings if b.status != BookingStatus.CANCELLED]
+    now = clock.now()
     context = {
         "session": session,
         "rows": rows,
         "waiting": waiting,
-        "taken": len(active),
+        "taken": sum(booking.holds_slot(now) for booking in bookings),
         "unmasked": unmasked,
         "may_unmask": policy.may_see_personal_data(user, session) and not unmasked,
         "personal_form": forms.get("personal") or PersonalDataForm(),
@@ -333,7 +423,7 @@ def _sheet(
         "lawyer_form": forms.get("lawyer") or LawyerForm(initial={"lawyer": session.lawyer_id}),
         "outcome_form": OutcomeForm(),
         "may_book": policy.may_book(user) and not session.is_cancelled,
-        "now": clock.now(),
+        "now": now,
     }
     response = render(request, "legal/sheet.html", context, status=status)
     if unmasked:
@@ -449,6 +539,25 @@ def booking_cancel(request: HttpRequest, pk: int, booking_pk: int) -> HttpRespon
         messages.error(request, str(error))
     else:
         done = _("Booking %(number)s is cancelled.") % {"number": booking.number}
+        messages.success(request, done)
+    return redirect("legal:sheet", pk=session.pk)
+
+
+@login_required
+@require_POST
+def booking_release(request: HttpRequest, pk: int, booking_pk: int) -> HttpResponse:
+    """Free the slot of a booking still waiting for its code, or of a confirmed one
+    whose citizen has not come (then recorded as did not come); the booking keeps
+    who released it and when."""
+    user = _desk_user(request)
+    session = session_for_user(user, pk)
+    booking = booking_for_user(user, session, booking_pk)
+    try:
+        services.booking_release(booking=booking, by=user)
+    except services.LegalError as error:
+        messages.error(request, str(error))
+    else:
+        done = _("The time of booking %(number)s is free again.") % {"number": booking.number}
         messages.success(request, done)
     return redirect("legal:sheet", pk=session.pk)
 

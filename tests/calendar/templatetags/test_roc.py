@@ -23,6 +23,9 @@ def render(source: str, language: str, **context: Any) -> str:
     [
         ("{{ v|roc_date }}", DAY, "民國 115 年 11 月 26 日", "2026-11-26"),
         ("{{ v|roc_short }}", DAY, "115/11/26", "2026-11-26"),
+        ("{{ v|roc_month }}", DAY, "民國 115 年 11 月", "2026-11"),
+        ('{{ v|roc_month:"short" }}', DAY, "115/11", "2026-11"),
+        ('{{ v|roc_month:"short" }}', MOMENT, "115/11", "2026-11"),
         ("{{ v|roc_date }}", MOMENT, "民國 115 年 11 月 26 日", "2026-11-26"),
         ("{{ v|roc_short }}", MOMENT, "115/11/26", "2026-11-26"),
         ("{{ v|roc_datetime }}", MOMENT, "115/11/26 14:30", "2026-11-26 14:30"),

@@ -4,6 +4,8 @@
     {{ item.due_at|roc_datetime:"long" }}   民國 115 年 11 月 26 日 14:30
     {{ day|roc_date }}                      民國 115 年 11 月 26 日  (English: 2026-11-26)
     {{ day|roc_short }}                     115/11/26  (English: 2026-11-26)
+    {{ month|roc_month }}                   民國 115 年 11 月  (English: 2026-11)
+    {{ month|roc_month:"short" }}           115/11  (English: 2026-11)
 
 They take a date or a datetime (shown in Asia/Taipei); None and "" give "".
 """
@@ -49,6 +51,18 @@ def roc_date(value: Any) -> str:
 def roc_short(value: Any) -> str:
     """115/11/26; ISO in English."""
     return _render(value, roc.format_roc_short)
+
+
+@register.filter
+def roc_month(value: Any, style: str = "long") -> str:
+    """民國 115 年 11 月 (style "short": 115/11) for a month given by any of its days;
+    2026-11 in English."""
+    if value is None or value == "" or not isinstance(value, date):
+        return "" if value in (None, "") else str(value)
+    day = _as_date(value)
+    if _english() or day.year <= roc.ROC_OFFSET:
+        return f"{day:%Y-%m}"
+    return roc.format_roc_month_short(day) if style == "short" else roc.format_roc_month(day)
 
 
 @register.filter

@@ -10,6 +10,8 @@ from yankao.demo.bulk import bulk_items_seed
 from yankao.demo.bulk_petitions import bulk_petitions_seed
 from yankao.demo.directives import directives_seed
 from yankao.demo.petitions import petitions_seed
+from yankao.demo.programmes import TEMPLATES as PROGRAMME_TEMPLATES
+from yankao.demo.programmes import programmes_seed
 from yankao.demo.staff import agency_staff_create, staff_create
 from yankao.organisation.services import city_load
 from yankao.petitions.services import petition_reference_load
@@ -24,6 +26,13 @@ class Command(BaseCommand):
             type=int,
             default=400,
             help="Mayor's directives replayed with full history (default 400).",
+        )
+        parser.add_argument(
+            "--programmes",
+            type=int,
+            default=None,
+            help="Tracked programmes of every kind with two years of monthly progress "
+            "(default: the demo's 33; the commission's registries hold about 826).",
         )
         parser.add_argument(
             "--items",
@@ -105,6 +114,13 @@ class Command(BaseCommand):
                     count=options["directives"], seed=options["seed"], progress=bar.update
                 )
             self.stdout.write(f"Directives: {made}.")
+        programmes = options["programmes"]
+        if programmes is None:
+            programmes = len(PROGRAMME_TEMPLATES)
+        if programmes:
+            with tqdm(total=programmes, desc="programmes", unit="item") as bar:
+                made = programmes_seed(count=programmes, seed=options["seed"], progress=bar.update)
+            self.stdout.write(f"Programmes: {made}.")
         if options["petitions"]:
             with tqdm(total=options["petitions"], desc="petitions", unit="item") as bar:
                 made = petitions_seed(
