@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+PROD_STAMP := $(VENV)/.installed-prod-check
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test check lint typecheck test-postgres test-redis test-browser test-hostile system-packages bench messages clean
+.PHONY: demo test check lint typecheck test-postgres test-redis test-browser test-hostile system-packages bench prod-check messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
+
+$(PROD_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(TEST_STAMP) $(STAMP)
 
 # Translations are compiled from the .po sources at build time (no GNU gettext needed).
 messages: $(STAMP) $(TEST_STAMP)
@@ -62,6 +67,14 @@ test-hostile: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python -m yankao.core.compile_messages
 	$(BIN)/python bench/run.py
+
+# The production shape (gunicorn, the worker, nginx, PostgreSQL, Redis) under a surge of
+# 100 clients, with a PostgreSQL restart and a worker kill; figures in var/prod-check/.
+# It restarts this machine's PostgreSQL (as root): not part of `make test` or CI.
+prod-check: $(PROD_STAMP)
+	bash scripts/install-system-packages.sh
+	$(BIN)/python -m yankao.core.compile_messages
+	$(BIN)/python bench/prod_check.py
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info

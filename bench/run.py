@@ -254,18 +254,33 @@ def _unchunked(content: bytes) -> bytes:
 
 
 class Gunicorn:
-    """`gunicorn yankao.wsgi` with 2 sync workers on 127.0.0.1, DEBUG off."""
+    """`gunicorn yankao.wsgi` with 2 sync workers on 127.0.0.1, DEBUG off. With a
+    `config` (deploy/gunicorn.conf.py) the production settings apply, bound here."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        config: Path | None = None,
+        log: Path | None = None,
+    ) -> None:
         self.port = free_port()
         binary = Path(sys.executable).with_name("gunicorn")
         if not binary.exists():
-            raise SystemExit("gunicorn is missing: pip install -e '.[test]'.")
-        env = {**os.environ, "YANKAO_DEBUG": "0"}
+            raise SystemExit("gunicorn is missing: pip install -e '.[prod]'.")
+        env = {**(os.environ if env is None else env), "YANKAO_DEBUG": "0"}
         command = [str(binary), "yankao.wsgi:application", "--workers", "2"]
         command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--log-level", "warning", "--timeout", "60"]
-        self.process = subprocess.Popen(command, env=env, cwd=ROOT)
+        if config is None:
+            command += ["--log-level", "warning", "--timeout", "60"]
+        else:
+            command += ["--config", str(config)]
+        output = None if log is None else log.open("ab")
+        self.process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT if log else None
+        )
+        if output is not None:
+            output.close()  # the child has its own copy
         deadline = time.monotonic() + 60
         while True:
             try:

@@ -14,7 +14,17 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
-from yankao.core.env import env_bool, env_int, env_list, env_str, tile_origins
+from yankao.core.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    file_folder,
+    file_storage,
+    proxy_entries,
+    tile_origins,
+)
+from yankao.core.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("YANKAO_DATA_DIR", "var")).resolve()
@@ -57,6 +67,9 @@ if CODES_KEY_FALLBACKS and not CODES_KEY:
     )
 ALLOWED_HOSTS = env_list("YANKAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO else [])
 CSRF_TRUSTED_ORIGINS = env_list("YANKAO_CSRF_TRUSTED_ORIGINS", [])
+# Peers whose X-Real-IP header names the client (the proxy in front): addresses or
+# networks, and "unix" for a proxy on this machine's socket. Empty: nobody's.
+TRUSTED_PROXIES = proxy_entries(env_list("YANKAO_TRUSTED_PROXIES", []))
 
 INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",
@@ -93,6 +106,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (rate limits, lockouts, logs) sees the client's address.
+    "yankao.core.middleware.ProxiedClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -237,6 +252,9 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+    # Sessions are read from Redis and written through to the database, so a Redis
+    # restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL:
     raise ImproperlyConfigured("YANKAO_CACHE_URL must be a redis:// URL or empty.")
 else:
@@ -303,9 +321,13 @@ STATICFILES_FINDERS = [
     # plotly.js from the pinned plotly package, as static/plotly/plotly.min.js (no CDN).
     "yankao.core.staticfiles.PackageFilesFinder",
 ]
-MEDIA_ROOT = DATA_DIR / "files"
+# Stored files (attachments, photos): the data folder's files/ by default, a folder of
+# their own (file:///srv/yankao-files, a mounted volume) or an S3-compatible store
+# (s3://bucket/prefix?endpoint=…), see core/env.py.
+FILES_URL = env_str("YANKAO_FILES_URL", "")
+MEDIA_ROOT = Path(file_folder(FILES_URL) or DATA_DIR / "files")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(FILES_URL),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -367,18 +389,25 @@ YANKAO_MESSAGE_ID_DOMAIN = env_str("YANKAO_MESSAGE_ID_DOMAIN", "")
 # petition's number and code, a legal booking): forms let anyone type any address.
 CONFIRMATIONS_PER_HOUR = env_int("YANKAO_CONFIRMATIONS_PER_HOUR", 5)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("YANKAO_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        # huey's consumer prints through its own handler; do not print twice.
-        "huey": {"propagate": False},
-    },
-}
+# Plain lines by default; one JSON object a line in production (YANKAO_LOG_FORMAT=json),
+# with security events marked and, with YANKAO_SECURITY_LOG, kept in a file of their own.
+LOGGING = logging_config(
+    style=env_str("YANKAO_LOG_FORMAT", "plain"),
+    level=env_str("YANKAO_LOG_LEVEL", "INFO"),
+    security_file=env_str("YANKAO_SECURITY_LOG", ""),
+)
+
+# --- metrics (Prometheus) ------------------------------------------------------------------
+# Off by default. On, every request is counted and timed (django-prometheus) and
+# /metrics answers a scraper on this machine, or anywhere with YANKAO_METRICS_TOKEN.
+# Under several worker processes set PROMETHEUS_MULTIPROC_DIR (docs/deployment.md).
+METRICS = env_bool("YANKAO_METRICS", False)
+METRICS_TOKEN = env_str("YANKAO_METRICS_TOKEN", "")
+if METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    # Before the outage middleware, which must stay last (it answers first).
+    MIDDLEWARE.insert(-1, "django_prometheus.middleware.PrometheusAfterMiddleware")
 
 # The address staff use to reach the platform, for links in e-mail.
 YANKAO_BASE_URL = env_str("YANKAO_BASE_URL", "http://127.0.0.1:8000")

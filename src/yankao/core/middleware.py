@@ -1,9 +1,10 @@
-"""Middleware of our own: django-csp's, with the policy built once, and the 503
-page when the database cannot be reached."""
+"""Middleware of our own: django-csp's, with the policy built once, the 503 page
+when the database cannot be reached, and the client's address behind a proxy."""
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # What a view sets on its response to change its policy (django-csp's decorators).
 _PER_VIEW = ("_csp_config", "_csp_update", "_csp_replace")
@@ -111,3 +113,49 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable for %s", request.path, exc_info=exception)
         return database_unavailable_page(request)
+
+
+# --- the client's address behind a proxy ----------------------------------------------------------
+
+
+@functools.cache
+def _trusted_proxies(entries: tuple[str, ...]) -> tuple[bool, tuple[IPNetwork, ...]]:
+    """(whether a unix socket's peer is trusted, the trusted networks)."""
+    networks = tuple(
+        ipaddress.ip_network(entry, strict=False) for entry in entries if entry != "unix"
+    )
+    return "unix" in entries, networks
+
+
+def _trusted_peer(address: str) -> bool:
+    unix, networks = _trusted_proxies(tuple(settings.TRUSTED_PROXIES))
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return unix  # a unix socket's peer has no address
+    return any(peer in network for network in networks)
+
+
+class ProxiedClientMiddleware:
+    """Behind nginx every request comes from the proxy: the client's own address,
+    which rate limits, lockouts and the logs count by, is the `X-Real-IP` the proxy
+    sets (deploy/nginx/). It is believed only from a peer in TRUSTED_PROXIES; from
+    anywhere else the header is ignored, so a client cannot pass for another."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        claimed = request.META.get("HTTP_X_REAL_IP", "").strip()
+        if (
+            claimed
+            and settings.TRUSTED_PROXIES
+            and _trusted_peer(request.META.get("REMOTE_ADDR", ""))
+        ):
+            try:
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(claimed))
+            except ValueError:
+                logger.warning(
+                    "The proxy sent an X-Real-IP that is not an address: %r", claimed[:60]
+                )
+        return self.get_response(request)

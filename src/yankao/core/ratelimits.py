@@ -3,7 +3,8 @@ codes on the tracking page, flooding the mailbox with confirmation e-mails, maki
 the server decode pictures).
 
 Counts live in the default cache: Redis in production, so every worker shares them.
-Behind a reverse proxy, set RATELIMIT_IP_META_KEY so the client's address is read.
+Behind a reverse proxy the address is the client's own once YANKAO_TRUSTED_PROXIES names
+the proxy (core.middleware.ProxiedClientMiddleware).
 
 Posts are counted one by one (settings.PUBLIC_RATE). Pictures cost in proportion to
 their pixels, so those the public pages decode are counted as well, by the pixel,

@@ -8,9 +8,8 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -410,30 +409,39 @@ STRAY_FILE_AGE = timedelta(days=1)
 
 
 def attachment_files_stray_purge(*, now: datetime | None = None) -> int:
-    """Delete files under MEDIA_ROOT/petitions that no attachment row names and that
-    are older than a day: left behind when a transaction rolled back after its files
-    were written, or when a process died between the two. Returns how many."""
+    """Delete stored files under petitions/ that no attachment row names and that are
+    older than a day: left behind when a transaction rolled back after its files were
+    written, or when a process died between the two. Through the storage, so a folder
+    and an S3-compatible store are swept alike. Returns how many."""
     limit = (now or clock.now()) - STRAY_FILE_AGE
-    root = Path(settings.MEDIA_ROOT) / "petitions"
-    if not root.is_dir():
-        return 0
     removed = 0
-    for folder in sorted(path for path in root.iterdir() if path.is_dir()):
-        on_disk = {
-            f"petitions/{folder.name}/{path.name}": path
-            for path in folder.iterdir()
-            if path.is_file() and datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < limit
-        }
-        if not on_disk:
+    folders, _files = _listed(ATTACHMENT_FOLDER)
+    for folder in sorted(folders):
+        _dirs, names = _listed(f"{ATTACHMENT_FOLDER}/{folder}")
+        old = [
+            f"{ATTACHMENT_FOLDER}/{folder}/{name}"
+            for name in names
+            if default_storage.get_modified_time(f"{ATTACHMENT_FOLDER}/{folder}/{name}") < limit
+        ]
+        if not old:
             continue
-        known = set(
-            PetitionAttachment.objects.filter(file__in=list(on_disk)).values_list("file", flat=True)
-        )
-        for name, path in on_disk.items():
+        known = set(PetitionAttachment.objects.filter(file__in=old).values_list("file", flat=True))
+        for name in old:
             if name not in known:
-                path.unlink(missing_ok=True)
+                default_storage.delete(name)
                 removed += 1
     return removed
+
+
+ATTACHMENT_FOLDER = "petitions"
+
+
+def _listed(path: str) -> tuple[list[str], list[str]]:
+    """Folders and files under `path` on the storage; none when it does not exist."""
+    try:
+        return default_storage.listdir(path)
+    except FileNotFoundError:
+        return [], []
 
 
 # --- satisfaction ----------------------------------------------------------------------------
