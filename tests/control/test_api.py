@@ -270,3 +270,29 @@ def test_the_openapi_document_describes_the_programmes(client, staff):
     assert {"post", "get"} <= set(paths["/api/v1/programmes"])
     assert "put" in paths["/api/v1/programmes/{programme_id}/progress/{month}"]
     assert "post" in paths["/api/v1/programmes/{programme_id}/milestones/{milestone_id}/complete"]
+
+
+def _response_schema(document: dict, path: str, method: str, status: str = "200") -> dict:
+    body = document["paths"][path][method]["responses"][status]["content"]["application/json"]
+    return _resolved(document, body["schema"])
+
+
+def _resolved(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def test_the_programmes_schemas_keep_their_own_names_beside_other_businesses(client, staff):
+    # ninja files schemas by class name: a second class of the same name silently
+    # replaced the first, so one business's answers were described by another's.
+    document = client.get("/api/v1/openapi.json", **bearer(staff.hank)).json()
+    progress = _response_schema(document, "/api/v1/programmes/{programme_id}/progress", "get")
+    report = _resolved(document, progress["properties"]["items"]["items"])
+    assert "planned_percent" in report["properties"]
+    ticket = _response_schema(document, "/api/v1/tickets/{ticket_id}", "get")
+    reports = _resolved(document, ticket["properties"]["reports"]["items"])
+    assert {"at", "by", "status_text", "done"} <= set(reports["properties"])
+    detail = _response_schema(document, "/api/v1/programmes/{programme_id}", "get")
+    point = _resolved(document, detail["properties"]["planned_curve"]["items"])
+    assert point["properties"]["percent"]["type"] == "string"  # as written

@@ -72,9 +72,14 @@ class BudgetLineIO(Schema):
     amount: int = Field(..., description="Whole NT dollars.")
 
 
-class CurvePointIO(Schema):
+class CurvePointIn(Schema):
     month: str = Field(..., description="YYYY-MM.", examples=["2026-10"])
     percent: Decimal = Field(..., description="Cumulative planned progress by the month's end.")
+
+
+class CurvePointOut(CurvePointIn):
+    """A point as answered: its own name, since a Decimal reads as number or string
+    but is written as a string, so the two schemas differ."""
 
 
 class MilestonePlanIn(Schema):
@@ -99,7 +104,7 @@ class ProgrammeIn(Schema):
     summary: Text = Field("", max_length=4000)
     external_code: Text = Field("", max_length=40)
     budget: list[BudgetLineIO] = Field(default_factory=list, max_length=100)
-    planned_curve: list[CurvePointIO] = Field(
+    planned_curve: list[CurvePointIn] = Field(
         default_factory=list,
         max_length=600,
         description="One value for every month from the start to the end, reaching 100.",
@@ -181,12 +186,12 @@ class MilestoneOut(Schema):
 class ProgrammeDetailOut(ProgrammeOut):
     summary: str
     budget: list[BudgetLineIO]
-    planned_curve: list[CurvePointIO]
+    planned_curve: list[CurvePointOut]
     milestones: list[MilestoneOut]
     may_report: bool
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     month: str
     planned_percent: Decimal = Field(..., description="The curve's value when reported.")
     actual_percent: Decimal
@@ -215,7 +220,7 @@ class ProgrammePage(Schema):
 
 
 class ReportPage(Schema):
-    items: list[ReportOut]
+    items: list[ProgressReportOut]
     next_cursor: str | None = Field(None, description=CURSOR_DESCRIPTION)
 
 
@@ -381,7 +386,7 @@ def _month(text: str, field: str = "month") -> date:
         raise _field_problem(field, BAD_MONTH) from None
 
 
-def _curve(points: list[CurvePointIO]) -> list[services.CurvePoint]:
+def _curve(points: list[CurvePointIn]) -> list[services.CurvePoint]:
     return [
         services.CurvePoint(month=_month(p.month, "planned_curve"), percent=p.percent)
         for p in points
@@ -532,12 +537,12 @@ def _submit(user: User, programme: Programme, payload: ProgressIn) -> Outcome:
         )
     except services.ControlError as error:
         raise _problem(error) from error
-    return Outcome(status=201, body=ReportOut(**report_out(report)).model_dump(mode="json"))
+    return Outcome(status=201, body=ProgressReportOut(**report_out(report)).model_dump(mode="json"))
 
 
 @router.post(
     "/{id:programme_id}/progress",
-    response={201: ReportOut},
+    response={201: ProgressReportOut},
     summary="Report a month",
     description=(
         "For the responsible agency. One report per month that has ended; a month that "
@@ -560,7 +565,7 @@ def submit_progress(
 
 @router.put(
     "/{id:programme_id}/progress/{month}",
-    response={200: ReportOut},
+    response={200: ProgressReportOut},
     summary="Revise a month's report",
     description=(
         "Until the commission locks the month. `revision` is the revision you read; "
