@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NOT_SET
@@ -72,7 +73,7 @@ def caller(request, tokens, agency_a) -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(
+@hypothesis_settings(
     max_examples=EXAMPLES,
     derandomize=True,
     database=None,

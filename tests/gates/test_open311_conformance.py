@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.urls import URLPattern, get_resolver
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -109,7 +110,7 @@ def key(request, agency_a, settings) -> str | None:
 
 
 @schema.parametrize()
-@settings(
+@hypothesis_settings(
     max_examples=EXAMPLES,
     derandomize=True,
     database=None,

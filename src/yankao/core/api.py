@@ -1,6 +1,7 @@
 """The plumbing every endpoint of the JSON API (/api/v1) shares: errors as RFC 9457
-problem documents (also for unknown paths and wrong methods), the text type that
-refuses NUL characters, and keyset pagination with opaque cursors.
+problem documents (also for unknown paths and wrong methods) and their place in
+the OpenAPI document, the text type that refuses NUL characters, and keyset
+pagination with opaque cursors.
 
 Problem documents have one shape:
     {"type": "about:blank", "title": "...", "status": 400, "detail": "...", "errors": [...]}
