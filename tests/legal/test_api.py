@@ -64,6 +64,12 @@ def test_sessions_with_free_slots_are_public(client, centre, session):
     assert client.get(f"{BASE}/venues").json()[0]["key"] == "service-centre"
 
 
+def test_session_times_carry_their_offset(client, centre, session):
+    # RFC 3339 (the `time` format the document states) requires an offset.
+    [listed] = client.get(f"{BASE}/sessions", {"venue": centre.key}).json()
+    assert (listed["starts_at"], listed["ends_at"]) == ("14:00:00+08:00", "16:00:00+08:00")
+
+
 def test_an_unknown_venue_is_a_problem_document(client, venues):
     response = client.get(f"{BASE}/sessions", {"venue": "nowhere"})
     assert response.status_code == 404

@@ -269,3 +269,14 @@ def test_words_common_overall_but_not_lately_are_read_back_not_through_the_gin_i
     assert ways == {"gin"} and pothole == [7]
     minor, ways = run("噪音", source="minor")
     assert ways == {"gin"} and sorted(minor) == [1, 2]
+
+
+def test_a_word_longer_than_an_index_entry_is_indexed_by_its_start(db):
+    # PostgreSQL refuses a lexeme over 2,047 bytes ("word is too long"): one run of
+    # 4,000 digits or letters in a petition, a ticket or an Open311 request failed
+    # the whole registration on PostgreSQL.
+    put(1, "長串數字", "0" * 4000 + " 之後的文字")
+    put(2, "長英文字", "x" * 3000)
+    assert found("0" * 200) == [1]
+    assert found("x" * 4000) == [2]
+    assert found("之後") == [1]

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from yankao.search.text import Phrase, normalise, query_phrases, tokens
+from yankao.search.text import MAX_TOKEN_CHARS, Phrase, normalise, query_phrases, tokens
 
 
 def test_two_character_words_are_one_token():
@@ -81,3 +81,9 @@ def test_a_huge_query_is_bounded():
 )
 def test_normalising_agrees_with_nfkc_whatever_takes_the_short_cut(text):
     assert normalise(text) == unicodedata.normalize("NFKC", text).lower()
+
+
+def test_a_long_run_of_letters_or_digits_is_cut_to_one_bounded_token():
+    assert tokens("9" * 5000 + " 路燈") == ["9" * MAX_TOKEN_CHARS, "路燈", "燈"]
+    [phrase] = query_phrases("a" * 150)
+    assert phrase.tokens == ("a" * MAX_TOKEN_CHARS,)

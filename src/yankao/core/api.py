@@ -1,6 +1,7 @@
 """The plumbing every endpoint of the JSON API (/api/v1) shares: errors as RFC 9457
-problem documents (also for unknown paths and wrong methods), the text type that
-refuses NUL characters, and keyset pagination with opaque cursors.
+problem documents (also for unknown paths and wrong methods) and their place in
+the OpenAPI document, the text type that refuses NUL characters, and keyset
+pagination with opaque cursors.
 
 Problem documents have one shape:
     {"type": "about:blank", "title": "...", "status": 400, "detail": "...", "errors": [...]}
@@ -26,11 +27,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from enum import Enum
 from functools import wraps
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
-from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.db.models import F, Field, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
@@ -40,8 +47,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.responses import codes_4xx
-from pydantic import AfterValidator
+from pydantic import AfterValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from yankao.core.forms import phone_is_valid, phone_normalised
@@ -158,6 +166,130 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         return response
 
 
+# --- the problems in the OpenAPI document ------------------------------------------------------
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem document, in the request's language.",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "description": "Always `about:blank`: the status says it."},
+        "title": {"type": "string", "description": "The status's English name."},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string", "description": "What was wrong, for a person to read."},
+        "errors": {
+            "type": "array",
+            "description": "The fields at fault, when there are some.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": 'Where: `["body", "subject"]`, `["query", "limit"]`.',
+                    },
+                    "message": {"type": "string"},
+                },
+                "required": ["location", "message"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+# Why each status is answered; which operations answer it follows from their shape
+# (see `_problem_statuses`), so a new endpoint is documented without a line of its own.
+PROBLEM_REASONS = {
+    400: "The input is not valid (a field, a cursor, a period): see `detail` and `errors`.",
+    401: "No valid API token (`Authorization: Bearer …`) or signed-in session.",
+    403: "Your role, or your agency, may not do this.",
+    404: "There is no such object that you may see.",
+    409: "The object changed meanwhile (a stale `version`), or its state does not allow this.",
+    413: "The request body is too large.",
+    422: (
+        "Text no field can store (a lone surrogate), or an `Idempotency-Key` sent before "
+        "with another request."
+    ),
+    503: "The database cannot be reached at the moment; try again after `Retry-After` seconds.",
+}
+_PROBLEM_HEADERS = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Bearer`."}},
+    503: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+}
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_WRITES = ("post", "put", "patch", "delete")
+
+
+def problem_responses(*statuses: int) -> dict[str, Any]:
+    """Extra problem answers an operation gives beyond what its shape implies, for
+    its `openapi_extra` (e.g. a 404 for a look-up by a query parameter)."""
+    return {"responses": {status: _problem_response(status) for status in statuses}}
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": PROBLEM_REASONS[status],
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": _PROBLEM_REF}},
+    }
+    if status in _PROBLEM_HEADERS:
+        answer["headers"] = _PROBLEM_HEADERS[status]
+    return answer
+
+
+def _problem_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    """The problems an operation of this shape can answer: every operation may find
+    the database gone (503); one with input may find it invalid (400) or unstorable
+    (422); one behind authentication may lack it (401) or the right (403); a path
+    naming an object may name none the caller may see (404); a body may be too large
+    (413) and a write may meet a change made meanwhile (409)."""
+    statuses = {503}
+    parameters = operation.get("parameters") or []
+    has_body = "requestBody" in operation
+    if parameters or has_body:
+        statuses |= {400, 422}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    if any(parameter.get("in") == "path" for parameter in parameters):
+        statuses.add(404)
+    if has_body:
+        statuses.add(413)
+    if method in _WRITES:
+        statuses.add(409)
+    return statuses
+
+
+class _DocumentedSchema(OpenAPISchema):
+    """The framework's OpenAPI document, refusing two schemas of one name: the
+    framework keeps the last one silently, and every operation answering the other
+    then documents a shape it does not answer (two `StatisticsOut` did just that)."""
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, schema in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != schema:
+                raise ImproperlyConfigured(
+                    f"Two different schemas of the API are named {name!r}; rename one."
+                )
+        super().add_schema_definitions(definitions)
+
+
+def _document_problems(document: dict[str, Any]) -> None:
+    document["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for methods in document["paths"].values():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_problem_statuses(method, operation)):
+                responses.setdefault(status, _problem_response(status))
+
+
+def choices_schema(choices: type[Enum], title: str) -> dict[str, Any]:
+    """The JSON schema of an enum of choices, inline and under a title of its own:
+    for `Annotated[Choices, WithJsonSchema(choices_schema(Choices, "TicketChannel"))]`.
+    Two businesses' enums of one class name (petitions and dispatch each have a
+    `Channel`) would otherwise be one schema, as `_DocumentedSchema` refuses."""
+    return {"title": title, "type": "string", "enum": [choice.value for choice in choices]}
+
+
 # --- unknown paths and wrong methods ------------------------------------------------------------
 
 UrlList = list[URLPattern | URLResolver]
@@ -168,6 +300,17 @@ class ProblemAPI(NinjaAPI):
     it does not know is a 404 for every method (a route after all the others), and a
     known path asked with a method it does not take is a 405 with `Allow`, where the
     framework would answer Django's plain pages."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The document, with every problem each operation can answer (see
+        `_problem_statuses`) in `application/problem+json`."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        document = _DocumentedSchema(self, path_prefix)
+        _document_problems(document)
+        return document
 
     @property
     def urls(self) -> tuple[UrlList, str, str]:
@@ -243,6 +386,13 @@ def _phone(text: str) -> str:
 Text = Annotated[str, AfterValidator(_without_nul)]
 # A phone number, optional ("" when not given), cleaned as the forms clean it.
 Phone = Annotated[str, AfterValidator(_phone)]
+# A time of day with its UTC offset (14:00:00+08:00), as RFC 3339 and so the `time`
+# format require. Written out here: Django's JSON encoder refuses an aware time.
+ZonedTime = Annotated[
+    time,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "format": "time"}),
+]
 # Search words, never stored: a NUL is dropped, as the search pages drop it; a
 # lone surrogate is refused as in Text (it cannot be sent to the database either).
 SearchText = Annotated[str, AfterValidator(_nul_stripped)]
@@ -467,9 +617,12 @@ __all__ = [
     "ProblemAPI",
     "SearchText",
     "Text",
+    "ZonedTime",
+    "choices_schema",
     "codes_4xx",
     "install_problem_handlers",
     "keyset_page",
     "problem_response",
+    "problem_responses",
     "sort_of",
 ]

@@ -7,17 +7,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import WithJsonSchema
 
 from yankao.accounts.models import User
 from yankao.calendar.roc import format_roc_short_datetime
 from yankao.core import clock, masking
-from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Phone, Text, keyset_page
+from yankao.core.api import (
+    CURSOR_DESCRIPTION,
+    ApiProblem,
+    Phone,
+    Text,
+    choices_schema,
+    keyset_page,
+)
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.dispatch import policy, selectors, services
 from yankao.dispatch.models import Channel, ReportBack, Ticket, TicketClass
@@ -43,6 +51,8 @@ UNKNOWN_DISTRICT = _("Unknown district key, e.g. fengshan.")
 
 # --- schemas ---------------------------------------------------------------------------------
 
+TicketChannel = Annotated[Channel, WithJsonSchema(choices_schema(Channel, "TicketChannel"))]
+
 
 class TicketIn(Schema):
     ticket_class: Text = Field(..., max_length=10, description="Class code, e.g. `105`.")
@@ -53,7 +63,7 @@ class TicketIn(Schema):
     longitude: Decimal | None = Field(None, description="WGS 84, e.g. 120.301400.")
     reporter_name: Text = Field("", max_length=60)
     reporter_phone: Phone = Field("", max_length=30)
-    channel: Channel = Field(Channel.STAFF, description="How the hazard was reported.")
+    channel: TicketChannel = Field(Channel.STAFF, description="How the hazard was reported.")
 
 
 class ReportIn(Schema):

@@ -247,7 +247,7 @@ class DayCount(Schema):
     calls: int
 
 
-class StatisticsOut(Schema):
+class CallStatisticsOut(Schema):
     start: date
     end: date
     total: int
@@ -260,7 +260,7 @@ class StatisticsOut(Schema):
     by_hour: list[int] = Field(..., description="24 counts, hour 0 to 23, Taipei time.")
 
 
-@router.get("/statistics", response=StatisticsOut, summary="Call statistics for a period")
+@router.get("/statistics", response=CallStatisticsOut, summary="Call statistics for a period")
 def call_statistics(request: HttpRequest, period: Query[Period]) -> dict[str, Any]:
     user = _reader(request)
     if period.end < period.start:

@@ -11,7 +11,7 @@ citizen (`client_address`) or else the app's own."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -21,11 +21,12 @@ from ninja.responses import Status as HttpStatus
 from pydantic import IPvAnyAddress
 
 from yankao.calendar.roc import format_roc_short
-from yankao.core.api import ApiProblem, Text
+from yankao.core.api import ApiProblem, Text, ZonedTime, problem_responses
 from yankao.core.codes import LEGAL_BOOKING
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.core.numbering import BOOKING_NUMBERS
 from yankao.core.ratelimits import client_address
+from yankao.core.taipei import wall_time
 from yankao.legal import policy, services
 from yankao.legal.forms import BookingForm
 from yankao.legal.models import Booking, BookingChannel, Session, Topic, Venue
@@ -64,8 +65,8 @@ class SessionOut(Schema):
     venue: str = Field(..., description="The venue's key.")
     date: date
     date_roc: str
-    starts_at: time
-    ends_at: time
+    starts_at: ZonedTime = Field(..., description="Asia/Taipei, with its offset: 14:00:00+08:00.")
+    ends_at: ZonedTime = Field(..., description="Asia/Taipei, with its offset: 16:00:00+08:00.")
     free_slots: list[SlotOut]
 
 
@@ -150,8 +151,8 @@ def _session_out(session: Session) -> dict[str, Any]:
         "venue": session.venue.key,
         "date": session.date,
         "date_roc": format_roc_short(session.date),
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
+        "starts_at": wall_time(session.date, session.starts_at),
+        "ends_at": wall_time(session.date, session.ends_at),
         "free_slots": [
             {"index": slot.index, "starts_at": slot.starts, "ends_at": slot.ends}
             for slot in session.free  # type: ignore[attr-defined]
@@ -164,6 +165,7 @@ def _session_out(session: Session) -> dict[str, Any]:
     response=list[SessionOut],
     auth=None,
     summary="Sessions with free slots in the booking window",
+    openapi_extra=problem_responses(404),  # an unknown venue
 )
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> list[dict[str, Any]]:
     venue = None
@@ -250,6 +252,7 @@ def _book(user: Any, payload: BookingIn, address: str) -> Outcome:
 @router.post(
     "/bookings",
     response={201: BookingOut},
+    openapi_extra=problem_responses(404),  # an unknown session
     summary="Book a slot for a citizen",
     description=(
         "For the consultation desk and system accounts (the city's app). The same rules "

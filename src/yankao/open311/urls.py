@@ -8,6 +8,7 @@ FMT = r"\.(?P<fmt>json|xml)$"
 
 urlpatterns = [
     path("", views.discovery, {"fmt": "json"}, name="root"),
+    path("openapi.json", views.openapi_document, name="openapi"),
     re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
     re_path(r"^services" + FMT, views.services, name="services"),
     re_path(r"^services/(?P<code>[^/]+)" + FMT, views.service_definition, name="service"),

@@ -11,16 +11,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from yankao.core.api import ApiProblem
 from yankao.core.idempotency import Outcome, idempotency_key, run_once
 from yankao.core.uploads import request_too_large, upload_handlers
-from yankao.open311 import auth, inputs
+from yankao.open311 import auth, inputs, openapi
 from yankao.open311.catalogue import (
     Attribute,
     RequestRefused,
@@ -76,6 +77,7 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     fmt, error.as_list(), ERRORS, status=error.status, headers=error.headers
                 )
 
+        inner.methods = methods  # type: ignore[attr-defined]  # read by the description's test
         return inner
 
     return wrap
@@ -113,6 +115,12 @@ def _caller(request: HttpRequest, *, required: bool) -> ApiClient | None:
 
 
 # --- discovery and services -------------------------------------------------------------------
+
+
+@require_safe
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI description of these endpoints (yankao.open311.openapi)."""
+    return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False})
 
 
 @endpoint("GET", "HEAD")

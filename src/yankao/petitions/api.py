@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django import forms
 from django.db.models import Q
@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Body, Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import WithJsonSchema
 
 from yankao.accounts.models import User
 from yankao.accounts.roles import Capability
 from yankao.calendar.parsing import ApiDay
 from yankao.calendar.roc import format_roc_short
 from yankao.core import clock, masking
-from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, keyset_page
+from yankao.core.api import CURSOR_DESCRIPTION, ApiProblem, Text, choices_schema, keyset_page
 from yankao.core.forms import fields_shared
 from yankao.core.idempotency import Outcome, respond_once
 from yankao.core.taipei import TAIPEI, to_taipei
@@ -288,13 +289,16 @@ def _created(petition: Petition, code: str) -> dict[str, Any]:
 # --- endpoints ------------------------------------------------------------------------------
 
 
+PetitionChannel = Annotated[Channel, WithJsonSchema(choices_schema(Channel, "PetitionChannel"))]
+
+
 class PetitionFilters(Schema):
     status: Status | None = None
     category: Text | None = Field(
         None, max_length=10, description="Category code; a main category finds its sub-items."
     )
     district: Text | None = Field(None, max_length=40, description="District key.")
-    channel: Channel | None = None
+    channel: PetitionChannel | None = None
     overdue: bool | None = None
     q: Text | None = Field(None, max_length=100, description="Text in the number or subject.")
     cursor: str | None = None

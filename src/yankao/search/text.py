@@ -27,6 +27,9 @@ from operator import add
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 MAX_PHRASE_TOKENS = 24
+# A token longer than this is cut to it: PostgreSQL refuses index entries over
+# 2,047 bytes, and no one searches for more than a few dozen characters of a run.
+MAX_TOKEN_CHARS = 100
 
 _CJK = (
     "\u3040-\u30ff"  # hiragana, katakana
@@ -86,7 +89,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for word in words(text):
         for cjk, run in _runs(word):
-            out.extend(_cjk_tokens(run) if cjk else [run])
+            out.extend(_cjk_tokens(run) if cjk else [run[:MAX_TOKEN_CHARS]])
     return out
 
 
@@ -111,7 +114,7 @@ def _phrase(word: str) -> Phrase | None:
     for index, (cjk, run) in enumerate(runs):
         last = index == len(runs) - 1
         if not cjk:
-            out.append(run)
+            out.append(run[:MAX_TOKEN_CHARS])
         elif len(run) == 1:
             # One character at the end of a query word can continue in the text
             # (年 → 年路); inside the word it must end its run, as in the text.
