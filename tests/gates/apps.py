@@ -5,7 +5,12 @@ Django's WSGI handler closes the database connection at the end of every request
 (`close_old_connections`), which would end the test's transaction; Django's test
 client disconnects that for its requests, and so does this wrapper. The body is
 read inside, so the response's closing (which sends `request_finished`) happens
-while the handler is still disconnected."""
+while the handler is still disconnected.
+
+A WSGI server always names the peer (gunicorn on its socket too, and the trusted
+proxy's address is then replaced from its header); the schemathesis transport
+does not, so the wrapper gives the test client's address, as Django's test client
+does."""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ class InTransactionApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        environ.setdefault("REMOTE_ADDR", "127.0.0.1")
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests import factories
+from tests.control import factories as control
 from tests.dispatch.factories import ticket as make_ticket
 from tests.factories import taipei
 from tests.hotline.factories import call as make_call
@@ -30,6 +31,7 @@ from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.accounts.services import token_create
 from yankao.core import clock
+from yankao.control.models import Milestone, Programme, ProgressReport
 from yankao.core.uploads import check_file
 from yankao.dispatch.models import Ticket, TicketPhoto
 from yankao.hotline.models import Call
@@ -85,11 +87,17 @@ class AgencyA:
     session: Session
     booking: Booking
     booking_code: str
+    waiting: Booking
+    waiting_code: str
+    waiting_confirmation: str
     mailbox_token: str
     queued_number: str
     open311_key: IssuedKey
     open311_request: str
     open311_token: str
+    programme: Programme
+    milestone: Milestone
+    report: ProgressReport
 
 
 def _picture() -> Any:
@@ -169,6 +177,16 @@ def _open311_request(key: IssuedKey) -> tuple[str, str]:
     return created["service_request_id"], created["token"]
 
 
+def _programme(handler: User) -> tuple[Programme, Milestone, ProgressReport]:
+    """A 2026 programme of agency A, registered by its handler in December 2025,
+    with a milestone planned for the end of March and February reported (on plan)
+    in November, as the control tests make them."""
+    programme = control.programme(by=handler, owner=AGENCY_A, title="市區路面平整計畫")
+    milestone = control.milestone(programme, by=handler, planned=date(2026, 3, 31))
+    report = control.report(programme, by=handler, month=date(2026, 2, 1), actual=10)
+    return programme, milestone, report
+
+
 def agency_a_create(users: dict[str, User]) -> AgencyA:
     registered = make_petition(by=users["agent"], attachments=(_picture(),))
     ticket = make_ticket(by=users["agent"], photos=(_picture(),))
@@ -180,6 +198,10 @@ def agency_a_create(users: dict[str, User]) -> AgencyA:
     day = timezone.localdate() + timedelta(days=7)
     session = legal.session(venue, day, lawyer=legal.lawyer())
     booked = legal.booking(session, at=clock.now())
+    # A web booking still waiting for the code sent to the citizen.
+    waiting = legal.booking(session, slot=2, at=clock.now(), confirm=False)
+    assert waiting.confirmation, "a web booking waits for its code"
+    programme, milestone, report = _programme(users["handler_a"])
     key = client_create(name="gates app", rate_per_minute=100_000)
     request_id, request_token = _open311_request(key)
     return AgencyA(
@@ -195,11 +217,17 @@ def agency_a_create(users: dict[str, User]) -> AgencyA:
         session=session,
         booking=booked.booking,
         booking_code=booked.code,
+        waiting=waiting.booking,
+        waiting_code=waiting.code,
+        waiting_confirmation=waiting.confirmation,
         mailbox_token=_mailbox_token(),
         queued_number=_queued(users["agent"]),
         open311_key=key,
         open311_request=request_id,
         open311_token=request_token,
+        programme=programme,
+        milestone=milestone,
+        report=report,
     )
 
 

@@ -17,6 +17,7 @@ application, by asking each such route about a missing object too.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -224,6 +225,13 @@ def ask(client: Client, send: Send, shown: str | None = None) -> str:
     return answer
 
 
+def value_key(route: Route, parameter: str, values: dict[tuple[str, str], Any]) -> tuple[str, str]:
+    """Where a parameter's value is found: under the route's own key when given
+    there (a namespace may name two kinds of object `pk`), else its namespace's."""
+    own = (route.key, parameter)
+    return own if own in values else (route.namespace, parameter)
+
+
 @dataclass
 class Asker:
     role: str
@@ -238,9 +246,9 @@ class Asker:
             if filled is None:
                 return None
         else:
-            missing = [p for p in route.parameters if (route.namespace, p) not in values]
+            missing = [p for p in route.parameters if value_key(route, p, values) not in values]
             assert not missing, f"{route.key}: give {missing} a value in page_values()"
-            filled = {p: values[(route.namespace, p)] for p in route.parameters}
+            filled = {p: values[value_key(route, p, values)] for p in route.parameters}
         path = route.path(filled)
         if method == "GET":
             return ask(self.client, lambda: self.client.get(path))
@@ -262,9 +270,14 @@ class Asker:
                 query = given.get("query", {})
                 send: Send = partial(self.client.get, path, query, headers=headers)
             else:
-                body = given.get("json", {})
+                body = json.dumps(given.get("json", {}))
                 send = partial(
-                    self.client.post, path, body, content_type="application/json", headers=headers
+                    self.client.generic,
+                    method,
+                    path,
+                    body,
+                    content_type="application/json",
+                    headers=headers,
                 )
             answers.add(ask(self.client, send))
         # A token and a session of one account must be answered alike.
@@ -331,8 +344,19 @@ A_OBJECT_PARAMETERS = {
     ("dispatch", "pk"),
     ("dispatch", "photo_pk"),
     ("tracking", "pk"),
+    # Programmes, and (by their routes' own keys) their milestones.
+    ("control", "pk"),
+    ("control:milestone", "pk"),
+    ("control:milestone-complete", "pk"),
 }
-A_OBJECT_API_PARAMETERS = {"item_id", "petition_id", "ticket_id", "rating_id"}
+A_OBJECT_API_PARAMETERS = {
+    "item_id",
+    "petition_id",
+    "ticket_id",
+    "rating_id",
+    "programme_id",
+    "milestone_id",
+}
 
 
 def naming_a_objects() -> tuple[list[tuple[Route, str]], list[str]]:
