@@ -30,8 +30,8 @@ from tests.petitions.files import png, upload
 from yankao.accounts.models import User
 from yankao.accounts.roles import Role
 from yankao.accounts.services import token_create
-from yankao.core import clock
 from yankao.control.models import Milestone, Programme, ProgressReport
+from yankao.core import clock
 from yankao.core.uploads import check_file
 from yankao.dispatch.models import Ticket, TicketPhoto
 from yankao.hotline.models import Call
